@@ -1,0 +1,3 @@
+#ifndef VMSA_CREFERENCE_H
+#define VMSA_CREFERENCE_H
+#endif

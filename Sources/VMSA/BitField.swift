@@ -1,0 +1,43 @@
+/// A field of a 64-bit register or descriptor, declared once as `[msb:lsb]`
+/// the way the Arm ARM writes it. Masks and shifts come only from here.
+public struct BitField: Hashable, Sendable, CustomStringConvertible {
+    public let msb: Int
+    public let lsb: Int
+
+    @inlinable @inline(__always)
+    public init(_ msb: Int, _ lsb: Int) {
+        precondition(msb >= lsb && lsb >= 0 && msb < 64, "bit field [\(msb):\(lsb)] is not inside 64 bits")
+        self.msb = msb
+        self.lsb = lsb
+    }
+
+    /// A single bit, `[n]`.
+    @inlinable @inline(__always)
+    public init(bit: Int) { self.init(bit, bit) }
+
+    @inlinable public var width: Int { msb - lsb + 1 }
+
+    /// The field's value range, unshifted: `(1 << width) - 1`.
+    @inlinable public var maxValue: UInt64 { width == 64 ? ~0 : (1 &<< UInt64(width)) &- 1 }
+
+    /// The field's bits in place.
+    @inlinable public var mask: UInt64 { maxValue &<< UInt64(lsb) }
+
+    @inlinable @inline(__always)
+    public func extract(_ raw: UInt64) -> UInt64 { (raw &>> UInt64(lsb)) & maxValue }
+
+    @inlinable @inline(__always)
+    public func isSet(_ raw: UInt64) -> Bool { raw & mask != 0 }
+
+    /// `raw` with this field replaced by `value`; bits of `value` beyond the
+    /// field's width are dropped, so callers check `fits` first.
+    @inlinable @inline(__always)
+    public func inserting(_ value: UInt64, into raw: UInt64) -> UInt64 {
+        (raw & ~mask) | ((value &<< UInt64(lsb)) & mask)
+    }
+
+    @inlinable @inline(__always)
+    public func fits(_ value: UInt64) -> Bool { value & ~maxValue == 0 }
+
+    public var description: String { msb == lsb ? "[\(msb)]" : "[\(msb):\(lsb)]" }
+}

@@ -1,0 +1,74 @@
+/// Something wrong with a descriptor value at its level. Validation reports
+/// every problem of a value, not just the first.
+public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
+    /// 0b01 at level 3.
+    case reservedEncoding(Level)
+    /// A block at a level where this granule and configuration have none.
+    case blockNotLegal(Level, DescriptorFormat)
+    /// A block's output address has bits below its block size.
+    case misalignedOutputAddress(UInt64, blockSize: UInt64, Level)
+    /// An output or next-table address at or above 2^paBits.
+    case addressBeyondPASize(UInt64, paBits: Int, isTable: Bool)
+    /// RES0 bits set (the set bits).
+    case res0BitsSet(UInt64)
+
+    public var description: String {
+        switch self {
+        case .reservedEncoding(let level):
+            return "reserved encoding: descriptor type 0b01 at \(level)"
+        case .blockNotLegal(let level, let format):
+            return "a block is not legal at \(level) with the \(format)"
+        case .misalignedOutputAddress(let oa, let size, let level):
+            return "output address \(Hex.short(oa)) is not aligned to the \(Hex.size(size)) block at \(level)"
+        case .addressBeyondPASize(let address, let paBits, let isTable):
+            return "\(isTable ? "next-table" : "output") address \(Hex.short(address)) is beyond the \(paBits)-bit physical address size"
+        case .res0BitsSet(let bits):
+            return "RES0 bits set: \(Hex.short(bits))"
+        }
+    }
+}
+
+extension Descriptor {
+    /// Every problem of this value at `level` in `format`.
+    public func problems(at level: Level, format: DescriptorFormat) -> [DescriptorProblem] {
+        var found: [DescriptorProblem] = []
+        let kind = kind(at: level)
+        switch kind {
+        case .invalid:
+            break
+        case .reserved:
+            found.append(.reservedEncoding(level))
+        case .table:
+            let res0 = rawValue & format.tableRes0Mask
+            if res0 != 0 { found.append(.res0BitsSet(res0)) }
+            let next = format.address(of: rawValue)
+            if next >> UInt64(format.paBits) != 0 {
+                found.append(.addressBeyondPASize(next, paBits: format.paBits, isTable: true))
+            }
+        case .block, .page:
+            if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds, paBits: format.paBits) {
+                found.append(.blockNotLegal(level, format))
+            }
+            let res0 = rawValue & format.res0Mask
+            if res0 != 0 { found.append(.res0BitsSet(res0)) }
+            let oa = outputAddress(at: level, format: format)
+            let size = format.granule.entrySize(at: level)
+            if kind == .block, oa & (size &- 1) != 0 {
+                found.append(.misalignedOutputAddress(oa, blockSize: size, level))
+            }
+            if oa >> UInt64(format.paBits) != 0 {
+                found.append(.addressBeyondPASize(oa, paBits: format.paBits, isTable: false))
+            }
+        }
+        return found
+    }
+
+    /// The output address of a block or page. A block's bit 16 is nT, not
+    /// address; any other bits below the block size are returned as they are
+    /// so that a misaligned value is reported, not silently fixed.
+    @inlinable @inline(__always)
+    public func outputAddress(at level: Level, format: DescriptorFormat) -> UInt64 {
+        let oa = format.address(of: rawValue)
+        return level.isLast ? oa : oa & ~Bits.nT.mask
+    }
+}

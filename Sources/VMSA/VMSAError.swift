@@ -1,0 +1,34 @@
+/// Errors the VMSA library throws for values it cannot accept. Each says
+/// which value was wrong and what was expected.
+public enum VMSAError: Error, Hashable, Sendable, CustomStringConvertible {
+    case unsupportedPASize(Int)
+    case dsWith64K
+    case levelDoesNotExist(Int, Granule, ds: Bool)
+    case inputBitsOutOfRange(Int, Granule, ClosedRange<Int>)
+    case fieldOutOfRange(name: String, value: UInt64, max: UInt64)
+    case addressNotEncodable(name: String, value: UInt64, format: DescriptorFormat)
+    case kindNotAllowed(DescriptorKind, Level)
+    case reservedEncoding(name: String, value: UInt64)
+
+    public var description: String {
+        switch self {
+        case .unsupportedPASize(let bits):
+            return "physical address size \(bits) is not supported; expected one of 32, 36, 40, 42, 44, 48, 52"
+        case .dsWith64K:
+            return "TCR_EL1.DS=1 applies only to the 4K and 16K granules, not 64K"
+        case .levelDoesNotExist(let level, let granule, let ds):
+            let levels = granule.levels(ds: ds)
+            return "level \(level) does not exist for the \(granule) granule\(ds ? " with DS=1" : ""); expected \(levels.lowerBound) to \(levels.upperBound)"
+        case .inputBitsOutOfRange(let bits, let granule, let range):
+            return "a \(bits)-bit virtual address range is not supported by the \(granule) granule; expected \(range.lowerBound) to \(range.upperBound) bits"
+        case .fieldOutOfRange(let name, let value, let max):
+            return "\(name) value \(value) does not fit its field; expected 0 to \(max)"
+        case .addressNotEncodable(let name, let value, let format):
+            return "\(name) \(Hex.short(value)) cannot be encoded with the \(format): expected a \(Hex.size(format.granule.pageSize))-aligned address below 2^\(format.outputAddressBits)"
+        case .kindNotAllowed(let kind, let level):
+            return "a \(kind.rawValue) descriptor cannot exist at \(level)"
+        case .reservedEncoding(let name, let value):
+            return "\(name) value \(value) is a reserved encoding"
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import VMSA
+
+/// Values come as arguments or, when none are given, one per line on
+/// standard input (blank lines and `#` comments skipped).
+enum InputValues {
+    static func lines(_ arguments: [String]) -> [String] {
+        if !arguments.isEmpty { return arguments }
+        var out: [String] = []
+        while let line = readLine() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || t.hasPrefix("#") { continue }
+            out.append(t)
+        }
+        return out
+    }
+
+    /// Parses a 64-bit value, naming it in the error.
+    static func uint64(_ text: String, what: String) throws -> UInt64 {
+        guard let v = Hex.parse(text) else {
+            throw CLIError(.dataError, "\(what) \"\(text)\" is not a 64-bit hex (0x…) or decimal value")
+        }
+        return v
+    }
+}

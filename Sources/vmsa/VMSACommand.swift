@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct VMSACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vmsa",
+        abstract: "Bit-exact AArch64 (VMSAv8-64) translation tables: decode, build, walk, check against QEMU.",
+        discussion: """
+            Exit status: 0 success, 1 a check failed or a mismatch was found, 64 usage error,
+            65 bad input data, 66 a file that cannot be read, 74 an I/O error.
+            """,
+        subcommands: [
+            DecodeCommand.self, EncodeCommand.self, GeometryCommand.self,
+            TCRCommand.self, MAIRCommand.self, TTBRCommand.self,
+            BenchCommand.self,
+        ])
+}
