@@ -6,7 +6,8 @@ public struct BitField: Hashable, Sendable, CustomStringConvertible {
 
     @inlinable @inline(__always)
     public init(_ msb: Int, _ lsb: Int) {
-        precondition(msb >= lsb && lsb >= 0 && msb < 64, "bit field [\(msb):\(lsb)] is not inside 64 bits")
+        // Fields are declared from the Arm ARM, not from input: checked in debug builds.
+        assert(msb >= lsb && lsb >= 0 && msb < 64, "bit field [\(msb):\(lsb)] is not inside 64 bits")
         self.msb = msb
         self.lsb = lsb
     }
@@ -18,7 +19,8 @@ public struct BitField: Hashable, Sendable, CustomStringConvertible {
     @inlinable public var width: Int { msb - lsb + 1 }
 
     /// The field's value range, unshifted: `(1 << width) - 1`.
-    @inlinable public var maxValue: UInt64 { width == 64 ? ~0 : (1 &<< UInt64(width)) &- 1 }
+    /// Branch-free: width is 1...64, so the shift is 0...63.
+    @inlinable public var maxValue: UInt64 { ~UInt64(0) &>> UInt64(64 &- width) }
 
     /// The field's bits in place.
     @inlinable public var mask: UInt64 { maxValue &<< UInt64(lsb) }
@@ -34,6 +36,13 @@ public struct BitField: Hashable, Sendable, CustomStringConvertible {
     @inlinable @inline(__always)
     public func inserting(_ value: UInt64, into raw: UInt64) -> UInt64 {
         (raw & ~mask) | ((value &<< UInt64(lsb)) & mask)
+    }
+
+    /// A one-bit field holding `flag`, in place. Branch-free: a `Bool` is
+    /// stored as 0 or 1, so random flags cost no mispredicted branches.
+    @inlinable @inline(__always)
+    public func bits(_ flag: Bool) -> UInt64 {
+        UInt64(unsafeBitCast(flag, to: UInt8.self)) &<< UInt64(lsb)
     }
 
     @inlinable @inline(__always)

@@ -7,33 +7,39 @@ public struct DescriptorFields: Hashable, Sendable {
     // Blocks and pages.
     public var outputAddress: UInt64 = 0
     public var attrIndx: UInt8 = 0
-    public var ns = false
     public var ap: AccessPermissions = .privilegedReadWrite
     /// Absent (and ignored) with TCR_EL1.DS=1.
     public var sh: Shareability = .nonShareable
-    public var af = false
-    public var nG = false
-    /// Blocks only.
-    public var nT = false
-    public var gp = false
-    public var dbm = false
-    public var contiguous = false
-    public var pxn = false
-    public var uxn = false
     public var software: UInt8 = 0
     public var pbha: UInt8 = 0
 
     // Tables.
     public var nextTable: UInt64 = 0
-    public var pxnTable = false
-    public var uxnTable = false
     public var apTable: TableAccessPermissions = .noEffect
-    public var nsTable = false
+
+    /// Every single-bit attribute, at its descriptor position.
+    public var flags: DescriptorFlags = []
 
     /// Bits in IGNORED positions, in place.
     public var ignored: UInt64 = 0
     /// RES0 bits that are set, in place.
     public var res0: UInt64 = 0
+
+    @inlinable public var ns: Bool { get { flags.contains(.ns) } set { flags.set(.ns, newValue) } }
+    @inlinable public var af: Bool { get { flags.contains(.af) } set { flags.set(.af, newValue) } }
+    @inlinable public var nG: Bool { get { flags.contains(.nG) } set { flags.set(.nG, newValue) } }
+    /// Blocks only.
+    @inlinable public var nT: Bool { get { flags.contains(.nT) } set { flags.set(.nT, newValue) } }
+    @inlinable public var gp: Bool { get { flags.contains(.gp) } set { flags.set(.gp, newValue) } }
+    @inlinable public var dbm: Bool { get { flags.contains(.dbm) } set { flags.set(.dbm, newValue) } }
+    @inlinable public var contiguous: Bool {
+        get { flags.contains(.contiguous) } set { flags.set(.contiguous, newValue) }
+    }
+    @inlinable public var pxn: Bool { get { flags.contains(.pxn) } set { flags.set(.pxn, newValue) } }
+    @inlinable public var uxn: Bool { get { flags.contains(.uxn) } set { flags.set(.uxn, newValue) } }
+    @inlinable public var pxnTable: Bool { get { flags.contains(.pxnTable) } set { flags.set(.pxnTable, newValue) } }
+    @inlinable public var uxnTable: Bool { get { flags.contains(.uxnTable) } set { flags.set(.uxnTable, newValue) } }
+    @inlinable public var nsTable: Bool { get { flags.contains(.nsTable) } set { flags.set(.nsTable, newValue) } }
 
     @inlinable
     public init(kind: DescriptorKind) { self.kind = kind }
@@ -51,30 +57,21 @@ public struct DescriptorFields: Hashable, Sendable {
             ignored = raw & ~B.type.mask
         case .table:
             nextTable = format.address(of: raw)
-            pxnTable = d[flag: B.pxnTable]
-            uxnTable = d[flag: B.uxnTable]
             apTable = TableAccessPermissions(rawValue: d[B.apTable])!
-            nsTable = d[flag: B.nsTable]
+            flags = DescriptorFlags(rawValue: raw & DescriptorFlags.table.rawValue)
             var ignoredMask = B.tableIgnoredLow.mask | B.tableIgnoredHigh.mask
             if format.ds { ignoredMask &= ~B.oaHighLPA2.mask }
             ignored = raw & ignoredMask
             res0 = raw & format.tableRes0Mask
         case .block, .page:
+            let leafFlags = kind == .block ? DescriptorFlags.leaf.union(.nT) : DescriptorFlags.leaf
             outputAddress = d.outputAddress(at: level, format: format)
             attrIndx = UInt8(truncatingIfNeeded: d[B.attrIndx])
-            ns = d[flag: B.ns]
             ap = AccessPermissions(rawValue: d[B.ap])!
             if format.descriptorHasShareability { sh = Shareability(rawValue: d[B.sh])! }
-            af = d[flag: B.af]
-            nG = d[flag: B.nG]
-            if kind == .block { nT = d[flag: B.nT] }
-            gp = d[flag: B.gp]
-            dbm = d[flag: B.dbm]
-            contiguous = d[flag: B.contiguous]
-            pxn = d[flag: B.pxn]
-            uxn = d[flag: B.uxn]
             software = UInt8(truncatingIfNeeded: d[B.software])
             pbha = UInt8(truncatingIfNeeded: d[B.pbha])
+            flags = DescriptorFlags(rawValue: raw & leafFlags.rawValue)
             ignored = raw & B.leafIgnored.mask
             res0 = raw & format.res0Mask
         }
@@ -85,36 +82,23 @@ public struct DescriptorFields: Hashable, Sendable {
     @inlinable
     public func encode(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
-        var raw: UInt64
-        switch kind {
-        case .invalid:
-            return ignored & ~B.valid.mask
-        case .reserved:
-            return (ignored & ~B.type.mask) | Descriptor.TypeBits.block
-        case .table:
-            raw = format.inserting(address: nextTable, into: Descriptor.TypeBits.tableOrPage)
-            raw |= pxnTable ? B.pxnTable.mask : 0
-            raw |= uxnTable ? B.uxnTable.mask : 0
-            raw = B.apTable.inserting(apTable.rawValue, into: raw)
-            raw |= nsTable ? B.nsTable.mask : 0
-        case .block, .page:
-            raw = format.inserting(address: outputAddress,
-                                   into: kind == .page ? Descriptor.TypeBits.tableOrPage : Descriptor.TypeBits.block)
-            raw = B.attrIndx.inserting(UInt64(attrIndx), into: raw)
-            raw |= ns ? B.ns.mask : 0
-            raw = B.ap.inserting(ap.rawValue, into: raw)
-            if format.descriptorHasShareability { raw = B.sh.inserting(sh.rawValue, into: raw) }
-            raw |= af ? B.af.mask : 0
-            raw |= nG ? B.nG.mask : 0
-            if kind == .block, nT { raw |= B.nT.mask }
-            raw |= gp ? B.gp.mask : 0
-            raw |= dbm ? B.dbm.mask : 0
-            raw |= contiguous ? B.contiguous.mask : 0
-            raw |= pxn ? B.pxn.mask : 0
-            raw |= uxn ? B.uxn.mask : 0
-            raw = B.software.inserting(UInt64(software), into: raw)
-            raw = B.pbha.inserting(UInt64(pbha), into: raw)
+        // An if-chain, not a switch: a jump table on the kind costs an
+        // indirect branch, which predicts worse than these compares.
+        if kind == .reserved { return (ignored & ~B.type.mask) | Descriptor.TypeBits.block }
+        if kind == .table {
+            return format.inserting(address: nextTable, into: Descriptor.TypeBits.tableOrPage)
+                | (flags.rawValue & DescriptorFlags.table.rawValue)
+                | B.apTable.inserting(apTable.rawValue, into: 0)
+                | ignored | res0
         }
+        if kind == .invalid { return ignored & ~B.valid.mask }
+        let isBlock = kind == .block
+        var raw = format.inserting(
+            address: outputAddress, into: isBlock ? Descriptor.TypeBits.block : Descriptor.TypeBits.tableOrPage)
+        raw |= flags.rawValue & (isBlock ? DescriptorFlags.leaf.union(.nT) : DescriptorFlags.leaf).rawValue
+        raw |= B.attrIndx.inserting(UInt64(attrIndx), into: 0) | B.ap.inserting(ap.rawValue, into: 0)
+        if format.descriptorHasShareability { raw |= B.sh.inserting(sh.rawValue, into: 0) }
+        raw |= B.software.inserting(UInt64(software), into: 0) | B.pbha.inserting(UInt64(pbha), into: 0)
         return raw | ignored | res0
     }
 
@@ -139,6 +123,9 @@ public struct DescriptorFields: Hashable, Sendable {
             }
             var ignoredMask = B.tableIgnoredLow.mask | B.tableIgnoredHigh.mask
             if format.ds { ignoredMask &= ~B.oaHighLPA2.mask }
+            if !flags.isSubset(of: .table) {
+                throw .fieldOutOfRange(name: "table flags", value: flags.rawValue, max: DescriptorFlags.table.rawValue)
+            }
             if ignored & ~ignoredMask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ignoredMask) }
             if res0 & ~format.tableRes0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: format.tableRes0Mask) }
         case .block, .page:
@@ -146,6 +133,10 @@ public struct DescriptorFields: Hashable, Sendable {
             guard format.canHold(address: outputAddress),
                   kind == .page || outputAddress & B.nT.mask == 0 else {
                 throw .addressNotEncodable(name: "output address", value: outputAddress, format: format)
+            }
+            let allowed = kind == .block ? DescriptorFlags.leaf.union(.nT) : DescriptorFlags.leaf
+            if !flags.isSubset(of: allowed) {
+                throw .fieldOutOfRange(name: "\(kind.rawValue) flags", value: flags.rawValue, max: allowed.rawValue)
             }
             try check("attrIndx", UInt64(attrIndx), B.attrIndx)
             try check("software", UInt64(software), B.software)

@@ -10,12 +10,48 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     /// The configured physical address size (TCR_EL1.IPS), in bits.
     public let paBits: Int
 
+    // Masks derived once from the fields below, so that the hot paths
+    // (`address(of:)`, `inserting(address:into:)`) are branch-free.
+    @usableFromInline let lowMask: UInt64
+    @usableFromInline let highMask: UInt64
+    @usableFromInline let highLsb: UInt64
+    @usableFromInline let highAddressShift: UInt64
+    /// Bits that are RES0 in a block or page of this format: the bits
+    /// between the page offset and the fixed fields that no address uses
+    /// (16K: [13:12]; without DS: [49:48]).
+    public let res0Mask: UInt64
+    /// RES0 bits of a table descriptor: additionally [51:50] (4K/16K) or
+    /// [51:48] (64K), where a block or page keeps GP and DBM.
+    public let tableRes0Mask: UInt64
+
     public init(granule: Granule, ds: Bool = false, paBits: Int = 48) throws(VMSAError) {
         guard PhysicalAddressSize(bits: paBits) != nil else { throw .unsupportedPASize(paBits) }
         guard !ds || granule != .k64 else { throw .dsWith64K }
         self.granule = granule
         self.ds = ds
         self.paBits = paBits
+        lowMask = BitField(ds ? 49 : 47, granule.pageShift).mask
+        let high = granule == .k64 ? Descriptor.Bits.oaHigh64K : (ds ? Descriptor.Bits.oaHighLPA2 : nil)
+        highMask = high?.mask ?? 0
+        highLsb = UInt64(high?.lsb ?? 0)
+        highAddressShift = granule == .k64 ? 48 : 50
+        var res0: UInt64 = 0
+        if granule == .k16 { res0 |= BitField(13, 12).mask }    // 16K: OA starts at bit 14
+        if !ds { res0 |= BitField(49, 48).mask }                 // OA[49:48] only with DS
+        res0Mask = res0
+        var tableRes0 = res0 | BitField(51, 50).mask
+        if granule == .k64 { tableRes0 |= BitField(49, 48).mask }
+        tableRes0Mask = tableRes0
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.granule == b.granule && a.ds == b.ds && a.paBits == b.paBits
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(granule)
+        h.combine(ds)
+        h.combine(paBits)
     }
 
     /// The low output-address field: [47:pageShift], or [49:pageShift] with DS.
@@ -41,44 +77,19 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     /// The full output (or next-table) address of `raw`, page-granular.
     @inlinable @inline(__always)
     public func address(of raw: UInt64) -> UInt64 {
-        var oa = raw & outputAddressField.mask
-        if let high = outputAddressHighField {
-            oa |= high.extract(raw) &<< UInt64(outputAddressHighShift)
-        }
-        return oa
+        (raw & lowMask) | (((raw & highMask) &>> highLsb) &<< highAddressShift)
     }
 
     /// `raw` with its address bits replaced by `address` (page-granular).
     @inlinable @inline(__always)
     public func inserting(address: UInt64, into raw: UInt64) -> UInt64 {
-        var r = (raw & ~outputAddressField.mask) | (address & outputAddressField.mask)
-        if let high = outputAddressHighField {
-            r = high.inserting(address &>> UInt64(outputAddressHighShift), into: r)
-        }
-        return r
+        let high = ((address &>> highAddressShift) &<< highLsb) & highMask
+        return (raw & ~(lowMask | highMask)) | (address & lowMask) | high
     }
 
     /// Whether `address` can be expressed by this format at page granularity.
     public func canHold(address: UInt64) -> Bool {
         address & (granule.pageSize - 1) == 0 && address >> UInt64(outputAddressBits) == 0
-    }
-
-    /// Bits that are RES0 in a block, page or table descriptor of this format
-    /// (the bits between the page offset and the Arm ARM's fixed fields that
-    /// no address uses).
-    public var res0Mask: UInt64 {
-        var mask: UInt64 = 0
-        if granule == .k16 { mask |= BitField(13, 12).mask }       // 16K: OA starts at bit 14
-        if !ds { mask |= BitField(49, 48).mask }                    // OA[49:48] only with DS
-        return mask
-    }
-
-    /// RES0 bits of a table descriptor: additionally [51:50] (4K/16K) or
-    /// [51:48] (64K), where a block or page keeps GP and DBM.
-    public var tableRes0Mask: UInt64 {
-        var mask = res0Mask | BitField(51, 50).mask
-        if granule == .k64 { mask |= BitField(49, 48).mask }
-        return mask
     }
 
     public var description: String {

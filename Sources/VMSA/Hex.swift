@@ -16,7 +16,8 @@ public enum Hex {
         let radix: Int
         if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2); radix = 16 } else { radix = 10 }
         let digits = s.filter { $0 != "_" }
-        guard !digits.isEmpty else { return nil }
+        // UInt64(_:radix:) would accept a sign; a raw value has none.
+        guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }
         return UInt64(digits, radix: radix)
     }
 

@@ -1,3 +1,1 @@
-#ifndef VMSA_CREFERENCE_H
-#define VMSA_CREFERENCE_H
-#endif
+#include "codec_reference.h"

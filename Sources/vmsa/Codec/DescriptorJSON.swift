@@ -1,0 +1,114 @@
+import VMSA
+import VMSAJSON
+
+/// The JSON contract of a descriptor (shared/DESIGN.md): every key that
+/// applies to its kind, so that `decode --json | encode --json` round-trips.
+enum DescriptorJSON {
+    static func object(raw: UInt64, level: Level, format: DescriptorFormat) -> JSONValue {
+        let f = DescriptorFields(decoding: raw, level: level, format: format)
+        var o = JSONObject([
+            ("raw", .hex(raw)),
+            ("granule", .string(format.granule.name)),
+            ("level", .int(level.rawValue)),
+            ("ds", .bool(format.ds)),
+            ("paBits", .int(format.paBits)),
+            ("kind", .string(f.kind.rawValue)),
+        ])
+        switch f.kind {
+        case .invalid, .reserved:
+            break
+        case .table:
+            o["nextTable"] = .hex(f.nextTable)
+            o["pxnTable"] = .bool(f.pxnTable)
+            o["uxnTable"] = .bool(f.uxnTable)
+            o["apTable"] = .int(f.apTable.rawValue)
+            o["nsTable"] = .bool(f.nsTable)
+        case .block, .page:
+            o["outputAddress"] = .hex(f.outputAddress)
+            o["attrIndx"] = .int(f.attrIndx)
+            o["ns"] = .bool(f.ns)
+            o["ap"] = .int(f.ap.rawValue)
+            if format.descriptorHasShareability { o["sh"] = .int(f.sh.rawValue) }
+            o["af"] = .bool(f.af)
+            o["ng"] = .bool(f.nG)
+            if f.kind == .block { o["nt"] = .bool(f.nT) }
+            o["gp"] = .bool(f.gp)
+            o["dbm"] = .bool(f.dbm)
+            o["contiguous"] = .bool(f.contiguous)
+            o["pxn"] = .bool(f.pxn)
+            o["uxn"] = .bool(f.uxn)
+            o["software"] = .int(f.software)
+            o["pbha"] = .int(f.pbha)
+        }
+        o["ignored"] = .hex(f.ignored)
+        if f.kind != .invalid && f.kind != .reserved { o["res0"] = .hex(f.res0) }
+        let problems = Descriptor(rawValue: raw).problems(at: level, format: format)
+        o["problems"] = .array(problems.map { .string($0.description) })
+        return .object(o)
+    }
+
+    /// Reads one descriptor object. `raw` is an output and ignored; `problems`
+    /// lists the problems the caller knows the value has (a decoded value
+    /// carries them), so that such a value can round-trip. Every other key
+    /// must belong to the kind.
+    static func fields(_ value: JSONValue, context: String, defaults: FormatOptions)
+        throws -> (fields: DescriptorFields, level: Level, format: DescriptorFormat, acknowledged: [String])
+    {
+        var r = try JSONObjectReader(value, context: context)
+        _ = r.optionalValue("raw")
+        var acknowledged: [String] = []
+        for item in try r.optionalArray("problems") ?? [] {
+            guard case .string(let s) = item else {
+                throw CLIError(.dataError, "\(context): \"problems\" holds \(item.typeName); expected strings")
+            }
+            acknowledged.append(s)
+        }
+        let granuleName = try r.optionalString("granule") ?? defaults.granule
+        let ds = try r.optionalBool("ds") ?? defaults.ds
+        let paBits = try r.optionalInt("paBits", in: 0...64) ?? defaults.paBits ?? (ds ? 52 : 48)
+        let levelNumber = try r.optionalInt("level", in: Int.min...Int.max) ?? defaults.level
+        let format = try FormatOptions.format(granule: granuleName, ds: ds, paBits: paBits)
+        let level = try FormatOptions.level(levelNumber, format: format)
+        let kindName = try r.optionalChoice("kind", DescriptorKind.allCases.map(\.rawValue)) ?? "page"
+        var f = DescriptorFields(kind: DescriptorKind(rawValue: kindName)!)
+        f.ignored = try r.optionalHex("ignored") ?? 0
+        switch f.kind {
+        case .invalid, .reserved:
+            break
+        case .table:
+            f.nextTable = try r.hex("nextTable")
+            f.pxnTable = try r.optionalBool("pxnTable") ?? false
+            f.uxnTable = try r.optionalBool("uxnTable") ?? false
+            f.apTable = TableAccessPermissions(rawValue: UInt64(try r.optionalInt("apTable", in: 0...3) ?? 0))!
+            f.nsTable = try r.optionalBool("nsTable") ?? false
+            f.res0 = try r.optionalHex("res0") ?? 0
+        case .block, .page:
+            f.outputAddress = try r.hex("outputAddress")
+            f.attrIndx = UInt8(try r.optionalInt("attrIndx", in: 0...7) ?? 0)
+            f.ns = try r.optionalBool("ns") ?? false
+            f.ap = AccessPermissions(rawValue: UInt64(try r.optionalInt("ap", in: 0...3) ?? 0))!
+            if let sh = try r.optionalInt("sh", in: 0...3) {
+                guard format.descriptorHasShareability else {
+                    throw CLIError(.dataError, "\(context): \"sh\" does not exist with DS=1 (bits [9:8] hold OA[51:50]; shareability comes from TCR_EL1.SHx)")
+                }
+                f.sh = Shareability(rawValue: UInt64(sh))!
+            }
+            f.af = try r.optionalBool("af") ?? false
+            f.nG = try r.optionalBool("ng") ?? false
+            if let nt = try r.optionalBool("nt") {
+                guard f.kind == .block else { throw CLIError(.dataError, "\(context): \"nt\" applies only to blocks") }
+                f.nT = nt
+            }
+            f.gp = try r.optionalBool("gp") ?? false
+            f.dbm = try r.optionalBool("dbm") ?? false
+            f.contiguous = try r.optionalBool("contiguous") ?? false
+            f.pxn = try r.optionalBool("pxn") ?? false
+            f.uxn = try r.optionalBool("uxn") ?? false
+            f.software = UInt8(try r.optionalInt("software", in: 0...15) ?? 0)
+            f.pbha = UInt8(try r.optionalInt("pbha", in: 0...15) ?? 0)
+            f.res0 = try r.optionalHex("res0") ?? 0
+        }
+        try r.finish()
+        return (f, level, format, acknowledged)
+    }
+}

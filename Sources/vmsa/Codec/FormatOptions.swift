@@ -1,0 +1,39 @@
+import ArgumentParser
+import VMSA
+
+/// `--granule`, `--level`, `--ds` and `--pa-bits`, shared by decode and encode.
+struct FormatOptions: ParsableArguments {
+    @Option(help: "Translation granule: 4k, 16k or 64k.")
+    var granule: String = "4k"
+
+    @Option(parsing: .unconditional, help: "Translation table level, -1 to 3 (which exist depends on the granule).")
+    var level: Int = 3
+
+    @Flag(help: "TCR_EL1.DS=1 (FEAT_LPA2): 52-bit output addresses for 4K/16K, OA[51:50] in bits [9:8].")
+    var ds = false
+
+    @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS): 32, 36, 40, 42, 44, 48 or 52.")
+    var paBits: Int?
+
+    /// 52 bits with DS, 48 otherwise, unless given.
+    var effectivePABits: Int { paBits ?? (ds ? 52 : 48) }
+
+    func resolved() throws -> (format: DescriptorFormat, level: Level) {
+        let format = try Self.format(granule: granule, ds: ds, paBits: effectivePABits)
+        return (format, try Self.level(level, format: format))
+    }
+
+    static func format(granule name: String, ds: Bool, paBits: Int) throws -> DescriptorFormat {
+        guard let granule = Granule(name: name) else {
+            throw CLIError(.dataError, "granule \"\(name)\" is not one of 4k, 16k, 64k")
+        }
+        return try DescriptorFormat(granule: granule, ds: ds, paBits: paBits)
+    }
+
+    static func level(_ n: Int, format: DescriptorFormat) throws -> Level {
+        guard format.granule.levels(ds: format.ds).contains(n), let level = Level(rawValue: n) else {
+            throw VMSAError.levelDoesNotExist(n, format.granule, ds: format.ds)
+        }
+        return level
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import VMSA
+import VMSAJSON
+
+struct GeometryCommand: VMSASubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "geometry",
+        abstract: "Show the levels, index bits, entry sizes, legal blocks and contiguous runs of a granule and VA size.")
+
+    @Option(help: "Translation granule: 4k, 16k or 64k.") var granule: String = "4k"
+    @Option(name: .customLong("va-bits"), help: "Input address size in bits (64 - TxSZ).") var vaBits: Int = 48
+    @Flag(help: "TCR_EL1.DS=1 (FEAT_LPA2).") var ds = false
+    @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (decides 64K level 1 blocks).") var paBits: Int?
+    @Flag(help: "Print one JSON object per level (JSON Lines).") var json = false
+
+    func execute() throws {
+        let pa = paBits ?? (ds || vaBits > 48 ? 52 : 48)
+        let format = try FormatOptions.format(granule: granule, ds: ds, paBits: pa)
+        let g = format.granule
+        let maxBits = g.maxInputBits(ds: ds, lva: true)
+        guard (Granule.minInputBits...maxBits).contains(vaBits) else {
+            throw VMSAError.inputBitsOutOfRange(vaBits, g, Granule.minInputBits...maxBits)
+        }
+        if vaBits > 48, g != .k64, !ds {
+            throw CLIError(.dataError, "a \(vaBits)-bit VA with the \(g) granule needs --ds (FEAT_LPA2)")
+        }
+        let start = g.startLevel(inputBits: vaBits)
+        if !json {
+            Output.line("\(g) granule, \(vaBits)-bit VA (T0SZ/T1SZ = \(64 - vaBits)), \(format.paBits)-bit PA\(ds ? ", DS=1" : ""): start at \(start)")
+            Output.line("level  VA bits   entries  entry size  block  contiguous run")
+        }
+        for n in start.rawValue...3 {
+            let level = Level(uncheckedRawValue: n)
+            let shift = g.shift(at: level)
+            let bits = g.indexBits(at: level, inputBits: vaBits)
+            let size = g.entrySize(at: level)
+            let isLeafLevel = level.isLast
+            let block = isLeafLevel || g.isBlockLegal(at: level, ds: ds, paBits: format.paBits)
+            let run = block ? g.contiguousCount(at: level) : nil
+            if json {
+                Output.json([
+                    ("granule", .string(g.name)), ("vaBits", .int(vaBits)), ("level", .int(n)),
+                    ("start", .bool(level == start)),
+                    ("indexMsb", .int(shift + bits - 1)), ("indexLsb", .int(shift)),
+                    ("entries", .int(1 << bits)), ("tableBytes", .int(g.tableSize(at: level, inputBits: vaBits))),
+                    ("entrySize", .hex(size)),
+                    ("leaf", .string(isLeafLevel ? "page" : (block ? "block" : "none"))),
+                    ("contiguousEntries", run.map { .int($0) } ?? .null),
+                    ("contiguousSize", run.map { .hex(size * UInt64($0)) } ?? .null),
+                ])
+            } else {
+                let leaf = isLeafLevel ? "page" : (block ? "yes" : "no")
+                let runText = run.map { "\($0) x \(Hex.size(size)) = \(Hex.size(size * UInt64($0)))" } ?? "-"
+                Output.line("  \(pad(String(n), 5))\(pad("[\(shift + bits - 1):\(shift)]", 10))\(pad(String(1 << bits), 9))\(pad(Hex.size(size), 12))\(pad(leaf, 7))\(runText)")
+            }
+        }
+    }
+
+    private func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(1, w - s.count)) }
+}

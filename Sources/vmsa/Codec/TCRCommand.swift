@@ -1,0 +1,144 @@
+import ArgumentParser
+import VMSA
+import VMSAJSON
+
+struct TCRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tcr", abstract: "Decode or encode TCR_EL1.", subcommands: [Decode.self, Encode.self])
+
+    /// Fields derived from the raw value, printed with the fields and
+    /// accepted back by `encode --json` (they must agree).
+    static func derived(_ tcr: TCR) -> [(String, JSONValue)] {
+        var out: [(String, JSONValue)] = []
+        for half in TranslationTableBase.allCases {
+            let n = half.rawValue
+            out.append(("granule\(n)", tcr.granule(half).map { .string($0.name) } ?? .null))
+            out.append(("vaBits\(n)", .int(tcr.inputBits(half))))
+            let range = tcr.vaRange(half)
+            out.append(("ttbr\(n)Range", .array([.hex(range.lowerBound), .hex(range.upperBound)])))
+        }
+        out.append(("paBits", tcr.physicalAddressSize.map { .int($0.bits) } ?? .null))
+        return out
+    }
+
+    static func problems(_ tcr: TCR) -> [String] {
+        var found: [String] = []
+        for half in TranslationTableBase.allCases where !tcr.walksDisabled(half) {
+            let field = half == .ttbr0 ? "TG0" : "TG1"
+            guard let g = tcr.granule(half) else {
+                found.append("\(field) holds a reserved encoding")
+                continue
+            }
+            let bits = tcr.inputBits(half)
+            let maxBits = g.maxInputBits(ds: tcr.ds, lva: true)
+            if !(Granule.minInputBits...maxBits).contains(bits) {
+                found.append("T\(half.rawValue)SZ=\(tcr.txsz(half)) gives a \(bits)-bit range; the \(g) granule supports \(Granule.minInputBits) to \(maxBits) bits")
+            }
+        }
+        if tcr.physicalAddressSize == nil { found.append("IPS holds a reserved encoding") }
+        return found
+    }
+
+    struct Decode: VMSASubcommand {
+        static let configuration = CommandConfiguration(abstract: "Decode TCR_EL1 values field by field.")
+        @Flag(help: "Print one JSON object per value.") var json = false
+        @Argument(help: "TCR_EL1 values; standard input when none.") var values: [String] = []
+
+        func execute() throws {
+            for text in InputValues.lines(values) {
+                let tcr = TCR(rawValue: try InputValues.uint64(text, what: "TCR_EL1 value"))
+                let problems = TCRCommand.problems(tcr)
+                if json {
+                    var o = RegisterCodec.object(tcr)
+                    for (k, v) in TCRCommand.derived(tcr) { o[k] = v }
+                    o["problems"] = .array(problems.map { .string($0) })
+                    Output.json(.object(o))
+                } else {
+                    var extra: [String] = []
+                    for half in TranslationTableBase.allCases {
+                        let range = tcr.vaRange(half)
+                        let state = tcr.walksDisabled(half) ? "walks disabled (EPD\(half.rawValue)=1)" : "walks enabled"
+                        if let g = tcr.granule(half) {
+                            let start = g.startLevel(inputBits: tcr.inputBits(half))
+                            extra.append("  \(half): \(g) granule, \(tcr.inputBits(half))-bit VA \(Hex.format(range.lowerBound))-\(Hex.format(range.upperBound)), start at \(start), \(state)")
+                        } else {
+                            extra.append("  \(half): reserved granule, \(state)")
+                        }
+                    }
+                    extra.append("  PA size: " + (tcr.physicalAddressSize.map { "\($0.bits) bits" } ?? "reserved"))
+                    extra += problems.map { "  problem: \($0)" }
+                    Output.line(RegisterCodec.text(tcr, extra: extra))
+                }
+            }
+        }
+    }
+
+    struct Encode: VMSASubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Encode TCR_EL1 from fields.",
+            discussion: "Fields not given are 0. TG0 and TG1 take granule names and are encoded differently (TG0 00=4K 01=64K 10=16K; TG1 01=16K 10=4K 11=64K).")
+        @Flag(help: "Read JSON Lines (the keys `tcr decode --json` prints) from standard input.") var json = false
+        @Option(help: "TTBR0 granule: 4k, 16k, 64k.") var tg0: String?
+        @Option(help: "TTBR1 granule: 4k, 16k, 64k.") var tg1: String?
+        @Option(name: .customLong("va-bits0"), help: "TTBR0 VA size in bits (sets T0SZ = 64 - bits).") var vaBits0: Int?
+        @Option(name: .customLong("va-bits1"), help: "TTBR1 VA size in bits (sets T1SZ = 64 - bits).") var vaBits1: Int?
+        @Option(name: .customLong("pa-bits"), help: "Physical address size (sets IPS): 32, 36, 40, 42, 44, 48, 52.") var paBits: Int?
+        @Option(name: .customLong("field"), help: "Any field by its key, KEY=VALUE (e.g. sh0=3, tbi0=1, t0sz=16).") var fields: [String] = []
+
+        func execute() throws {
+            if json {
+                var n = 0
+                for line in InputValues.lines([]) {
+                    n += 1
+                    var r = try JSONObjectReader(try JSONParser.parse(line), context: "line \(n)")
+                    _ = r.optionalValue("raw")
+                    _ = r.optionalValue("problems")
+                    var tcr: TCR = try RegisterCodec.read(&r, as: TCR.self)
+                    // Derived keys must agree with the fields they come from.
+                    let given = TCRCommand.derived(tcr)
+                    for (key, value) in given {
+                        if let claimed = r.optionalValue(key), claimed != value {
+                            throw CLIError(.dataError, "line \(n): \"\(key)\" \(claimed.jsonText) disagrees with the fields, which give \(value.jsonText)")
+                        }
+                    }
+                    try r.finish()
+                    tcr = TCR(rawValue: tcr.rawValue)
+                    Output.line(Hex.format(tcr.rawValue))
+                }
+                return
+            }
+            var tcr = TCR(rawValue: 0)
+            if let tg0 { tcr[TCR.Field.tg0] = try granule(tg0, "--tg0").tg0 }
+            if let tg1 { tcr[TCR.Field.tg1] = try granule(tg1, "--tg1").tg1 }
+            if let vaBits0 { tcr[TCR.Field.t0sz] = try txsz(vaBits0, "--va-bits0") }
+            if let vaBits1 { tcr[TCR.Field.t1sz] = try txsz(vaBits1, "--va-bits1") }
+            if let paBits {
+                guard let ips = PhysicalAddressSize(bits: paBits) else { throw VMSAError.unsupportedPASize(paBits) }
+                tcr[TCR.Field.ips] = ips.rawValue
+            }
+            for assignment in fields {
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let field = TCR.field(named: parts[0]) else {
+                    throw CLIError(.usage, "--field \"\(assignment)\" is not KEY=VALUE with a TCR_EL1 field key (\(TCR.fields.map(\.key).joined(separator: ", ")))")
+                }
+                let v = try InputValues.uint64(parts[1], what: "\(field.armName) value")
+                guard field.bits.fits(v) else {
+                    throw VMSAError.fieldOutOfRange(name: field.armName, value: v, max: field.bits.maxValue)
+                }
+                tcr[field] = v
+            }
+            for p in TCRCommand.problems(tcr) { Output.warning(p) }
+            Output.line(Hex.format(tcr.rawValue))
+        }
+
+        private func granule(_ name: String, _ option: String) throws -> Granule {
+            guard let g = Granule(name: name) else { throw CLIError(.usage, "\(option) \"\(name)\" is not one of 4k, 16k, 64k") }
+            return g
+        }
+
+        private func txsz(_ bits: Int, _ option: String) throws -> UInt64 {
+            guard (1...64).contains(bits) else { throw CLIError(.usage, "\(option) \(bits) is not a VA size; expected 25 to 52") }
+            return UInt64(64 - bits)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import VMSA
+import VMSAJSON
+
+struct TTBRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ttbr", abstract: "Decode or encode TTBR0_EL1/TTBR1_EL1.", subcommands: [Decode.self, Encode.self])
+
+    static func object(_ t: TTBR, fiftyTwoBit: Bool) -> JSONValue {
+        .object(JSONObject([
+            ("raw", .hex(t.rawValue)), ("baddr", .hex(t.baseAddress(fiftyTwoBit: fiftyTwoBit))),
+            ("asid", .int(t.asid)), ("cnp", .bool(t.cnp)), ("pa52", .bool(fiftyTwoBit)),
+        ]))
+    }
+
+    struct Decode: VMSASubcommand {
+        static let configuration = CommandConfiguration(abstract: "Decode TTBRn_EL1 values: BADDR, ASID, CnP.")
+        @Flag(name: .customLong("pa52"), help: "52-bit base: bits [5:2] hold BADDR[51:48].") var pa52 = false
+        @Flag(help: "Print one JSON object per value.") var json = false
+        @Argument(help: "TTBRn_EL1 values; standard input when none.") var values: [String] = []
+
+        func execute() throws {
+            for text in InputValues.lines(values) {
+                let t = TTBR(rawValue: try InputValues.uint64(text, what: "TTBR value"))
+                if json {
+                    Output.json(TTBRCommand.object(t, fiftyTwoBit: pa52))
+                } else {
+                    let baseBits = pa52 ? "[47:6],[5:2]=BADDR[51:48]" : "[47:1]"
+                    Output.line("""
+                        TTBRn_EL1 = \(t)
+                          BADDR  \(baseBits)  \(PhysicalAddress(t.baseAddress(fiftyTwoBit: pa52)))
+                          ASID   [63:48]  \(t.asid)
+                          CnP    [0]      \(t.cnp ? 1 : 0)
+                        """)
+                }
+            }
+        }
+    }
+
+    struct Encode: VMSASubcommand {
+        static let configuration = CommandConfiguration(abstract: "Encode TTBRn_EL1 from a table base, ASID and CnP.")
+        @Option(help: "Table base physical address.") var baddr: String?
+        @Option(help: "ASID, 0 to 65535.") var asid: Int = 0
+        @Flag(help: "CnP [0].") var cnp = false
+        @Flag(name: .customLong("pa52"), help: "52-bit base: BADDR[51:48] go to bits [5:2].") var pa52 = false
+        @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input.") var json = false
+
+        func execute() throws {
+            if json {
+                var n = 0
+                for line in InputValues.lines([]) {
+                    n += 1
+                    var r = try JSONObjectReader(try JSONParser.parse(line), context: "line \(n)")
+                    _ = r.optionalValue("raw")
+                    let base = try r.hex("baddr")
+                    let asid = try r.optionalInt("asid", in: 0...Int(UInt16.max)) ?? 0
+                    let cnp = try r.optionalBool("cnp") ?? false
+                    let pa52 = try r.optionalBool("pa52") ?? false
+                    try r.finish()
+                    Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "line \(n): ").rawValue))
+                }
+                return
+            }
+            guard let baddr else { throw CLIError(.usage, "ttbr encode needs --baddr") }
+            guard (0...Int(UInt16.max)).contains(asid) else { throw CLIError(.usage, "--asid \(asid) is out of range; expected 0 to 65535") }
+            let base = try InputValues.uint64(baddr, what: "table base address")
+            Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "").rawValue))
+        }
+
+        private func encode(_ base: UInt64, _ asid: Int, _ cnp: Bool, _ pa52: Bool, context: String) throws -> TTBR {
+            let limit: UInt64 = pa52 ? 1 << 52 : 1 << 48
+            let align: UInt64 = pa52 ? TTBR.alignment52 : 2
+            guard base < limit, base % align == 0 else {
+                throw CLIError(.dataError, "\(context)table base \(Hex.short(base)) cannot be encoded; expected a \(align)-byte aligned address below 2^\(pa52 ? 52 : 48)")
+            }
+            return TTBR(baseAddress: base, asid: UInt16(asid), cnp: cnp, fiftyTwoBit: pa52)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+@Suite("vmsa decode/encode and registers")
+struct CodecCLITests {
+    @Test("decode names every field and its Linux spelling")
+    func decodeText() throws {
+        let r = try VMSATool.run(["decode", "0x0068000000000703"])
+        #expect(r.status == 0)
+        #expect(r.lines[0] == "0x0068000000000703  4K level 3: page")
+        #expect(r.stdout.contains("PXN        [53]            1"))
+        #expect(r.stdout.contains("PTE_PXN"))
+        #expect(r.stdout.contains("0b11  Inner Shareable"))
+    }
+
+    @Test("decode --json has the contract's keys and values")
+    func decodeJSON() throws {
+        let r = try VMSATool.run(["decode", "--json", "0x0068000000000703"])
+        #expect(r.status == 0)
+        #expect(r.stdout == """
+            {"raw":"0x0068000000000703","granule":"4k","level":3,"ds":false,"paBits":48,"kind":"page",\
+            "outputAddress":"0x0000000000000000","attrIndx":0,"ns":false,"ap":0,"sh":3,"af":true,"ng":false,\
+            "gp":false,"dbm":true,"contiguous":false,"pxn":true,"uxn":true,"software":0,"pbha":0,\
+            "ignored":"0x0000000000000000","res0":"0x0000000000000000","problems":[]}
+
+            """)
+    }
+
+    @Test("values come from standard input when no arguments are given")
+    func stdinValues() throws {
+        let r = try VMSATool.run(["decode", "--json", "--level", "2"], stdin: "0x0068000041400fc1\n\n# comment\n0x3\n")
+        #expect(r.lines.count == 2)
+        #expect(r.lines[0].contains("\"kind\":\"block\""))
+        #expect(r.lines[1].contains("\"kind\":\"table\""))
+    }
+
+    @Test("decode --json | encode --json round-trips, problems included",
+          arguments: [("4k", "3", false), ("4k", "2", false), ("16k", "2", false), ("64k", "1", false),
+                      ("64k", "3", false), ("4k", "-1", true), ("16k", "3", true)])
+    func roundTrip(granule: String, level: String, ds: Bool) throws {
+        let values = ["0x0068000000000703", "0x0068000041400fc1", "0x0068000041401fc1", "0xffffffffffffffff",
+                      "0x0", "0x7", "0x8000000000000001", "0xf800000040100003", "0x00680000f4408fc3"]
+        var args = ["decode", "--json", "--granule", granule, "--level", level] + values
+        if ds { args.append("--ds") }
+        let decoded = try VMSATool.run(args)
+        #expect(decoded.status == 0 || decoded.status == 1)
+        let encoded = try VMSATool.run(["encode", "--json"], stdin: decoded.stdout)
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        #expect(encoded.lines == values.map { v in
+            let n = UInt64(v.dropFirst(2), radix: 16)!
+            let s = String(n, radix: 16)
+            return "0x" + String(repeating: "0", count: 16 - s.count) + s
+        })
+    }
+
+    @Test("encode from options")
+    func encodeOptions() throws {
+        let r = try VMSATool.run(["encode", "--kind", "page", "--oa", "0x40000000", "--sh", "3", "--af",
+                                  "--dbm", "--pxn", "--uxn"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "0x0068000040000703\n")
+        let t = try VMSATool.run(["encode", "--kind", "table", "--level", "0", "--next-table", "0x40101000", "--pxn-table"])
+        #expect(t.stdout == "0x0800000040101003\n")
+    }
+
+    @Test("encode refuses an architecturally wrong value unless forced")
+    func encodeProblems() throws {
+        let r = try VMSATool.run(["encode", "--kind", "block", "--level", "0", "--oa", "0x40000000", "--af"])
+        #expect(r.status == 65)
+        #expect(r.stderr == "vmsa: 0x0000000040000401 at level 0 has a problem: a block is not legal at level 0 with the 4K granule, 48-bit PA (use --force to print it anyway)\n")
+        let f = try VMSATool.run(["encode", "--force", "--kind", "block", "--level", "0", "--oa", "0x8000000000", "--af"])
+        #expect(f.status == 0)
+        #expect(f.stdout == "0x0000008000000401\n")
+    }
+
+    @Test("bad input: one clear sentence and the contract's exit status",
+          arguments: [
+            (["decode", "zz"], Int32(65), "vmsa: descriptor \"zz\" is not a 64-bit hex (0x…) or decimal value\n"),
+            (["decode", "--level", "5", "0x3"], 65, "vmsa: level 5 does not exist for the 4K granule; expected 0 to 3\n"),
+            (["decode", "--granule", "64k", "--level", "0", "0x3"], 65, "vmsa: level 0 does not exist for the 64K granule; expected 1 to 3\n"),
+            (["decode", "--granule", "8k", "0x3"], 65, "vmsa: granule \"8k\" is not one of 4k, 16k, 64k\n"),
+            (["decode", "--granule", "64k", "--ds", "0x3"], 65, "vmsa: TCR_EL1.DS=1 applies only to the 4K and 16K granules, not 64K\n"),
+            (["decode", "--pa-bits", "47", "0x3"], 65, "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
+            (["decode", "0x10000000000000000"], 65, "vmsa: descriptor \"0x10000000000000000\" is not a 64-bit hex (0x…) or decimal value\n"),
+            (["encode", "--attr-indx", "9", "--oa", "0x1000"], 64, "vmsa: --attr-indx 9 is out of range; expected 0 to 7\n"),
+            (["encode", "--kind", "page"], 64, "vmsa: a page descriptor needs --oa\n"),
+            (["encode", "--oa", "0x1800"], 65, "vmsa: output address 0x1800 cannot be encoded with the 4K granule, 48-bit PA: expected a 4 KiB-aligned address below 2^48\n"),
+          ])
+    func badInput(args: [String], status: Int32, message: String) throws {
+        let r = try VMSATool.run(args)
+        #expect(r.status == status)
+        #expect(r.stderr == message)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("bad JSON input to encode --json", arguments: [
+        ("{\"kind\":\"page\",\"outputAddress\":\"0x1000\",\"colour\":1}", "vmsa: line 1: unknown key \"colour\""),
+        ("{\"kind\":\"page\",\"outputAddress\":4096,\"af\":\"yes\"}", "vmsa: line 1: \"af\" is \"yes\"; expected true or false"),
+        ("{\"kind\":\"page\"}", "vmsa: line 1: \"outputAddress\" is missing; expected a hex string such as \"0x40000000\""),
+        ("{\"kind\":\"leaf\",\"outputAddress\":\"0x1000\"}", "vmsa: line 1: \"kind\" is \"leaf\"; expected one of \"invalid\", \"table\", \"block\", \"page\", \"reserved\""),
+        ("{\"kind\":\"page\",\"outputAddress\":\"0x1000\",\"attrIndx\":8}", "vmsa: line 1: \"attrIndx\" is 8; expected an integer from 0 to 7"),
+        ("{\"kind\":\"page\",", "vmsa: invalid JSON at line 1, column 16: expected a key string"),
+        ("[1,2]", "vmsa: line 1 is an array; expected an object"),
+    ])
+    func badJSON(line: String, message: String) throws {
+        let r = try VMSATool.run(["encode", "--json"], stdin: line + "\n")
+        #expect(r.status == 65)
+        #expect(r.stderr.hasPrefix(message), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("unknown options are usage errors (64)")
+    func usage() throws {
+        let r = try VMSATool.run(["decode", "--colour", "0x3"])
+        #expect(r.status == 64)
+    }
+
+    @Test("tcr decode --json of a Linux TCR_EL1, and encode --json back")
+    func tcr() throws {
+        let r = try VMSATool.run(["tcr", "decode", "--json", "0x00400034b5503510"])
+        #expect(r.status == 0)
+        for fragment in ["\"t0sz\":16", "\"tg0\":0", "\"tg1\":2", "\"ips\":4", "\"as\":true", "\"tbi0\":true",
+                         "\"a1\":true", "\"nfd1\":true", "\"granule0\":\"4k\"", "\"granule1\":\"4k\"", "\"paBits\":44",
+                         "\"ttbr1Range\":[\"0xffff000000000000\",\"0xffffffffffffffff\"]", "\"problems\":[]"] {
+            #expect(r.stdout.contains(fragment), "\(fragment)")
+        }
+        let back = try VMSATool.run(["tcr", "encode", "--json"], stdin: r.stdout)
+        #expect(back.stdout == "0x00400034b5503510\n", "\(back.stderr)")
+        let text = try VMSATool.run(["tcr", "decode", "0x00400034b5503510"])
+        #expect(text.stdout.contains("TTBR0_EL1: 4K granule, 48-bit VA 0x0000000000000000-0x0000ffffffffffff, start at level 0, walks enabled"))
+    }
+
+    @Test("tcr encode: per-process page size, TTBR0 64K and TTBR1 4K")
+    func tcrEncode() throws {
+        let r = try VMSATool.run(["tcr", "encode", "--tg0", "64k", "--tg1", "4k", "--va-bits0", "48", "--va-bits1", "48",
+                                  "--pa-bits", "48", "--field", "sh0=3", "--field", "sh1=3"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "0x00000005b0107010\n")
+        let d = try VMSATool.run(["tcr", "decode", "--json", "0x00000005b0107010"])
+        #expect(d.stdout.contains("\"granule0\":\"64k\"") && d.stdout.contains("\"granule1\":\"4k\""))
+        let lie = d.stdout.replacingOccurrences(of: "\"granule0\":\"64k\"", with: "\"granule0\":\"16k\"")
+        let bad = try VMSATool.run(["tcr", "encode", "--json"], stdin: lie)
+        #expect(bad.status == 65)
+        #expect(bad.stderr == "vmsa: line 1: \"granule0\" \"16k\" disagrees with the fields, which give \"64k\"\n")
+    }
+
+    @Test("mair encode from names and decode back")
+    func mair() throws {
+        let r = try VMSATool.run(["mair", "encode", "normal-wb", "normal-tagged", "normal-nc", "device-nGnRnE", "device-nGnRE"])
+        #expect(r.stdout == "0x000000040044f0ff\n")
+        let d = try VMSATool.run(["mair", "decode", "--json", "0x000000040044f0ff"])
+        let back = try VMSATool.run(["mair", "encode", "--json"], stdin: d.stdout)
+        #expect(back.stdout == "0x000000040044f0ff\n")
+        let bad = try VMSATool.run(["mair", "encode", "normal-fast"])
+        #expect(bad.status == 65)
+    }
+
+    @Test("ttbr encode with a 52-bit base")
+    func ttbr() throws {
+        let r = try VMSATool.run(["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa52"])
+        #expect(r.stdout == "0x0005000040100028\n")
+        let d = try VMSATool.run(["ttbr", "decode", "--json", "--pa52", "0x0005000040100028"])
+        #expect(d.stdout == "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"asid\":5,\"cnp\":false,\"pa52\":true}\n")
+        let bad = try VMSATool.run(["ttbr", "encode", "--baddr", "0x40100010", "--pa52"])
+        #expect(bad.status == 65)
+    }
+
+    @Test("geometry of the 64K granule with a 48-bit VA")
+    func geometry() throws {
+        let r = try VMSATool.run(["geometry", "--granule", "64k", "--va-bits", "48", "--json"])
+        #expect(r.lines == [
+            #"{"granule":"64k","vaBits":48,"level":1,"start":true,"indexMsb":47,"indexLsb":42,"entries":64,"tableBytes":512,"entrySize":"0x0000040000000000","leaf":"none","contiguousEntries":null,"contiguousSize":null}"#,
+            #"{"granule":"64k","vaBits":48,"level":2,"start":false,"indexMsb":41,"indexLsb":29,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000020000000","leaf":"block","contiguousEntries":32,"contiguousSize":"0x0000000400000000"}"#,
+            #"{"granule":"64k","vaBits":48,"level":3,"start":false,"indexMsb":28,"indexLsb":16,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000000010000","leaf":"page","contiguousEntries":32,"contiguousSize":"0x0000000000200000"}"#,
+        ])
+    }
+
+    @Test("bench runs both implementations and they agree")
+    func bench() throws {
+        let r = try VMSATool.run(["bench", "--json", "--scale", "1000", "--repeat", "1", "--filter", "code"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.lines.count == 2)
+        #expect(r.lines[0].hasPrefix("{\"name\":\"encode\",\"unit\":\"descriptor\",\"swift\":"))
+        #expect(r.lines[1].hasPrefix("{\"name\":\"decode\",\"unit\":\"descriptor\",\"swift\":"))
+    }
+}
