@@ -62,7 +62,8 @@ enum DescriptorText {
         var out = "\(Hex.format(raw))  \(format.granule) \(level): \(f.kind.rawValue)"
         if format.ds { out += " (DS=1)" }
         for r in rows {
-            out += "\n  " + pad(r.name, 11) + pad(r.bits, 16) + pad(r.value, 40) + r.linux
+            let line = "  " + pad(r.name, 11) + pad(r.bits, 16) + pad(r.value, 40) + r.linux
+            out += "\n" + line.replacing(/\s+$/, with: "")
         }
         let problems = Descriptor(rawValue: raw).problems(at: level, format: format)
         for p in problems { out += "\n  problem: \(p)" }

@@ -28,7 +28,9 @@ struct MAIRCommand: ParsableCommand {
                     var out = "MAIR_EL1 = \(mair)"
                     for (i, a) in mair.attributes.enumerated() {
                         let linux = MemoryAttribute.named.first { $0.value == a }?.linux ?? ""
-                        out += "\n  Attr\(i) [\(8 * i + 7):\(8 * i)]  \(a)  \(a.name ?? "")  \(a.meaning)" + (linux.isEmpty ? "" : "  (\(linux))")
+                        let bits = "[\(8 * i + 7):\(8 * i)]"
+                        out += "\n  Attr\(i) " + RegisterCodec.pad(bits, 8) + "\(a)  " + RegisterCodec.pad(a.name ?? "", 15)
+                            + a.meaning + (linux.isEmpty ? "" : "  (\(linux))")
                     }
                     Output.line(out)
                 }

@@ -1,0 +1,100 @@
+import Testing
+@testable import VMSAJSON
+
+@Suite("JSON parser and writer")
+struct JSONParserTests {
+    @Test("parse then write keeps key order, exact numbers and escapes")
+    func roundTrip() throws {
+        let text = #"{"z":1,"a":[true,false,null],"n":-12.5e3,"big":18446744073709551615,"s":"tab\tq\"\\\u00e9\n"}"#
+        let v = try JSONParser.parse(text)
+        #expect(v.jsonText == #"{"z":1,"a":[true,false,null],"n":-12.5e3,"big":18446744073709551615,"s":"tab\tq\"\\é\n"}"#)
+        #expect(v["big"] == .number("18446744073709551615"))
+    }
+
+    @Test("surrogate pairs decode to one scalar")
+    func surrogates() throws {
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+    }
+
+    @Test("control characters are escaped on output")
+    func controlEscapes() {
+        #expect(JSONValue.string("a\u{01}b").jsonText == #""a\u0001b""#)
+    }
+
+    @Test("malformed text: the error names line, column and what was expected", arguments: [
+        ("{\"a\":1,}", "invalid JSON at line 1, column 8: expected a key string"),
+        ("{\"a\":1 \"b\":2}", "invalid JSON at line 1, column 8: expected ',' or '}' in object"),
+        ("{\"a\":1,\"a\":2}", "invalid JSON at line 1, column 11: duplicate key \"a\""),
+        ("[1,2", "invalid JSON at line 1, column 5: unterminated array"),
+        ("01", "invalid JSON at line 1, column 3: leading zero in number"),
+        ("1.", "invalid JSON at line 1, column 3: expected digits after '.'"),
+        ("\"abc", "invalid JSON at line 1, column 5: unterminated string"),
+        ("\"\\x\"", "invalid JSON at line 1, column 4: invalid escape in string"),
+        ("\"\\ud800\"", "invalid JSON at line 1, column 8: unpaired surrogate in string"),
+        ("{}\n x", "invalid JSON at line 2, column 2: unexpected text after the JSON value"),
+        ("tru", "invalid JSON at line 1, column 1: expected true"),
+        ("", "invalid JSON at line 1, column 1: expected a value, found the end of the text"),
+    ])
+    func malformed(text: String, message: String) {
+        #expect(throws: JSONError(message)) { try JSONParser.parse(text) }
+    }
+
+    @Test("nesting is bounded")
+    func depth() {
+        let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
+        #expect(throws: JSONError("invalid JSON at line 1, column 65: nesting deeper than 64 levels")) {
+            try JSONParser.parse(deep)
+        }
+        let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        #expect((try? JSONParser.parse(ok)) != nil)
+    }
+}
+
+@Suite("Strict object reader")
+struct JSONObjectReaderTests {
+    @Test("typed reads and unknown-key rejection")
+    func reads() throws {
+        var r = try JSONObjectReader(try JSONParser.parse(#"{"va":"0xffff_0000_0000_0000","n":3,"f":true,"s":"x"}"#), context: "mapping 1")
+        #expect(try r.hex("va") == 0xFFFF_0000_0000_0000)
+        #expect(try r.int("n", in: 0...7) == 3)
+        #expect(try r.bool("f") == true)
+        #expect(try r.optionalString("s") == "x")
+        #expect(try r.optionalHex("absent") == nil)
+        try r.finish()
+    }
+
+    @Test("each wrong value gets one sentence naming it", arguments: [
+        (#"{"va":"0xzz"}"#, "hex", #"mapping 1: "va" is "0xzz"; expected a hex string such as "0x40000000""#),
+        (#"{"va":"0x1_0000_0000_0000_0000"}"#, "hex", #"mapping 1: "va" is "0x1_0000_0000_0000_0000"; expected a hex string such as "0x40000000""#),
+        (#"{"va":-1}"#, "hex", #"mapping 1: "va" is -1; expected a hex string such as "0x40000000""#),
+        (#"{"n":8}"#, "int", #"mapping 1: "n" is 8; expected an integer from 0 to 7"#),
+        (#"{"n":1.5}"#, "int", #"mapping 1: "n" is 1.5; expected an integer from 0 to 7"#),
+        (#"{"f":1}"#, "bool", #"mapping 1: "f" is 1; expected true or false"#),
+        (#"{}"#, "bool", #"mapping 1: "f" is missing; expected true or false"#),
+    ])
+    func wrong(text: String, kind: String, message: String) throws {
+        var r = try JSONObjectReader(try JSONParser.parse(text), context: "mapping 1")
+        #expect(throws: JSONError(message)) {
+            switch kind {
+            case "hex": _ = try r.hex("va")
+            case "int": _ = try r.int("n", in: 0...7)
+            default: _ = try r.bool("f")
+            }
+        }
+    }
+
+    @Test("an unknown key is named with the known ones")
+    func unknownKey() throws {
+        var r = try JSONObjectReader(try JSONParser.parse(#"{"va":"0x0","colour":"red"}"#), context: "mapping 2")
+        _ = try r.hex("va")
+        _ = try r.optionalBool("af")
+        #expect(throws: JSONError(#"mapping 2: unknown key "colour"; expected one of "af", "va""#)) { try r.finish() }
+    }
+
+    @Test("a non-object is rejected")
+    func notObject() throws {
+        #expect(throws: JSONError("line 3 is an array; expected an object")) {
+            try JSONObjectReader(.array([]), context: "line 3")
+        }
+    }
+}
