@@ -10,7 +10,7 @@ RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
 APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench fuzz clean
 
 all: build
 
@@ -46,6 +46,27 @@ demo: build
 
 bench: release
 	$(RELEASE_BIN) bench
+
+# libFuzzer: each target runs FUZZ_SECONDS on a scratch copy of its seed corpus
+# (Fuzz/corpus/NAME); a crashing input lands in out/fuzz/ and fails the run.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?= Descriptor JSON
+FUZZ_RUNTIME  = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+FUZZ_FLAGS    = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+                -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+
+fuzz:
+	@test -n "$(FUZZ_RUNTIME)" || { echo "make fuzz: libclang_rt.fuzzer_no_main not found next to swiftc"; exit 1; }
+	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS)
+	@mkdir -p $(OUT)/fuzz; status=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  name=$$(echo $$t | tr A-Z a-z); work=$(OUT)/fuzz/$$name; rm -rf $$work; mkdir -p $$work; \
+	  .build-fuzz/debug/Fuzz$$t $$work Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(OUT)/fuzz/$$name- -print_final_stats=1 > $(OUT)/fuzz/$$name.log 2>&1 || status=1; \
+	  runs=$$(grep -m1 'stat::number_of_executed_units' $(OUT)/fuzz/$$name.log | awk '{print $$2}'); \
+	  crashes=$$(ls $(OUT)/fuzz/$$name-crash-* $(OUT)/fuzz/$$name-leak-* $(OUT)/fuzz/$$name-timeout-* 2>/dev/null | wc -l); \
+	  echo "fuzz $$name: $${runs:-0} executions, $$crashes findings"; \
+	done; exit $$status
 
 clean:
 	rm -rf .build $(OUT)

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "VMSA", targets: ["VMSA"]),
         .library(name: "VMSATables", targets: ["VMSATables"]),
         .library(name: "LinuxTables", targets: ["LinuxTables"]),
+        .library(name: "VMSAJSON", targets: ["VMSAJSON"]),
         .executable(name: "vmsa", targets: ["vmsa"]),
     ],
     dependencies: [
