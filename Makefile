@@ -10,7 +10,7 @@ RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
 APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm
 
-.PHONY: all deps build release test demo bench fuzz clean
+.PHONY: all deps build release probes test conformance demo bench fuzz clean
 
 all: build
 
@@ -34,15 +34,34 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+# The AArch64 probes (asm/), cross-compiled; the conformance tests and
+# `vmsa conform` find them in .build-probes.
+PROBES_DIR = $(CURDIR)/.build-probes
+
+probes: deps
+	$(MAKE) -C asm OUT=$(PROBES_DIR)
+
+# Unit, property and CLI tests, the QEMU legs in ConformanceTests, then the
+# whole seeded conformance matrix under QEMU.
+test: deps probes
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(DEBUG_BIN) conform
+
+conformance: build probes
+	$(DEBUG_BIN) conform
+
+# The per-process page size example: a 4K kernel half (TTBR1) and a 64K
+# process half (TTBR0), built, dumped and translated.
+DEMO_LAYOUT = examples/layouts/per-process-64k.json
+DEMO_IMAGE  = $(OUT)/demo.img
 
 demo: build
 	@mkdir -p $(OUT)
-	$(DEBUG_BIN) decode 0x0068000000000fc3
-	$(DEBUG_BIN) tcr decode 0x00400034b5503510
-	$(DEBUG_BIN) geometry --granule 64k --va-bits 48
+	$(DEBUG_BIN) build $(DEMO_LAYOUT) -o $(DEMO_IMAGE)
+	$(DEBUG_BIN) dump $(DEMO_IMAGE) --format ptdump
+	$(DEBUG_BIN) translate $(DEMO_IMAGE) 0xffff000000001000 0xffff800080001234 0x400010 0x610000 0x20001234 0x800000
+	$(DEBUG_BIN) translate $(DEMO_IMAGE) 0x400010 0x600000 0xffff000000001000 --access w --el 0
 
 bench: release
 	$(RELEASE_BIN) bench

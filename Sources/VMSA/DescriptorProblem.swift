@@ -46,7 +46,7 @@ extension Descriptor {
                 found.append(.addressBeyondPASize(next, paBits: format.paBits, isTable: true))
             }
         case .block, .page:
-            if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds, paBits: format.paBits) {
+            if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds) {
                 found.append(.blockNotLegal(level, format))
             }
             let res0 = rawValue & format.res0Mask

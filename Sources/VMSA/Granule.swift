@@ -60,16 +60,22 @@ public enum Granule: Int, CaseIterable, Hashable, Sendable, CustomStringConverti
         (1 &<< UInt64(indexBits(at: level, inputBits: inputBits))) &* 8
     }
 
+    /// The implemented physical address size vmsa models (PAMax): an
+    /// implementation with FEAT_LPA and FEAT_LPA2, as QEMU's `-cpu max`.
+    /// This is not TCR_EL1.IPS, the configured size.
+    public static let implementedPABits = 52
+
     /// Levels at which a block descriptor is legal
     /// (Arm ARM `AArch64.BlockDescSupported`): 4K at L1/L2 (+L0 with DS),
-    /// 16K at L2 (+L1 with DS), 64K at L2 (+L1 when the PA size is 52 bits).
-    public func isBlockLegal(at level: Level, ds: Bool, paBits: Int) -> Bool {
+    /// 16K at L2 (+L1 with DS), 64K at L2 (+L1 when PAMax, the
+    /// *implemented* PA size, is 52 bits, whatever TCR_EL1.IPS says).
+    public func isBlockLegal(at level: Level, ds: Bool, paMax: Int = Granule.implementedPABits) -> Bool {
         switch (self, level.rawValue) {
         case (_, 2): true
         case (.k4, 1): true
         case (.k4, 0): ds
         case (.k16, 1): ds
-        case (.k64, 1): paBits == 52
+        case (.k64, 1): paMax == 52
         default: false
         }
     }

@@ -12,6 +12,8 @@ struct VMSACommand: ParsableCommand {
         subcommands: [
             DecodeCommand.self, EncodeCommand.self, GeometryCommand.self,
             TCRCommand.self, MAIRCommand.self, TTBRCommand.self,
-            BenchCommand.self,
+            BuildCommand.self, DumpCommand.self, TranslateCommand.self, DiffCommand.self,
+            ConformCommand.self, BenchCommand.self,
+            ReplayCommand.self, TraceCommand.self,
         ])
 }

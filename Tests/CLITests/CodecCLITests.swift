@@ -165,11 +165,11 @@ struct CodecCLITests {
         #expect(bad.status == 65)
     }
 
-    @Test("geometry of the 64K granule with a 48-bit VA")
+    @Test("geometry of the 64K granule with a 48-bit VA: 4 TiB level-1 blocks are legal with PAMax 52")
     func geometry() throws {
         let r = try VMSATool.run(["geometry", "--granule", "64k", "--va-bits", "48", "--json"])
         #expect(r.lines == [
-            #"{"granule":"64k","vaBits":48,"level":1,"start":true,"indexMsb":47,"indexLsb":42,"entries":64,"tableBytes":512,"entrySize":"0x0000040000000000","leaf":"none","contiguousEntries":null,"contiguousSize":null}"#,
+            #"{"granule":"64k","vaBits":48,"level":1,"start":true,"indexMsb":47,"indexLsb":42,"entries":64,"tableBytes":512,"entrySize":"0x0000040000000000","leaf":"block","contiguousEntries":null,"contiguousSize":null}"#,
             #"{"granule":"64k","vaBits":48,"level":2,"start":false,"indexMsb":41,"indexLsb":29,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000020000000","leaf":"block","contiguousEntries":32,"contiguousSize":"0x0000000400000000"}"#,
             #"{"granule":"64k","vaBits":48,"level":3,"start":false,"indexMsb":28,"indexLsb":16,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000000010000","leaf":"page","contiguousEntries":32,"contiguousSize":"0x0000000000200000"}"#,
         ])

@@ -58,7 +58,7 @@ struct RoundTripTests {
     func validLeaves(format: DescriptorFormat) async {
         let levels = (format.granule.levels(ds: format.ds)).compactMap { n -> Level? in
             let lv = Level(rawValue: n)!
-            return lv.isLast || format.granule.isBlockLegal(at: lv, ds: format.ds, paBits: format.paBits) ? lv : nil
+            return lv.isLast || format.granule.isBlockLegal(at: lv, ds: format.ds) ? lv : nil
         }
         let gen = Gen.uint64()
         // Without DS a 4K/16K descriptor holds 48 bits whatever the PA size.

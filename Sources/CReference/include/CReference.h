@@ -1,1 +1,2 @@
 #include "codec_reference.h"
+#include "tables_reference.h"

@@ -14,6 +14,6 @@ struct BenchCase {
 /// Each part of vmsa adds its group here.
 enum BenchSuite {
     static func all(scale: Int) -> [BenchCase] {
-        CodecBench.cases(scale: scale)
+        CodecBench.cases(scale: scale) + TableBench.cases(scale: scale) + MirrorBench.cases(scale: scale)
     }
 }

@@ -10,7 +10,7 @@ struct GeometryCommand: VMSASubcommand {
     @Option(help: "Translation granule: 4k, 16k or 64k.") var granule: String = "4k"
     @Option(name: .customLong("va-bits"), help: "Input address size in bits (64 - TxSZ).") var vaBits: Int = 48
     @Flag(help: "TCR_EL1.DS=1 (FEAT_LPA2).") var ds = false
-    @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (decides 64K level 1 blocks).") var paBits: Int?
+    @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS).") var paBits: Int?
     @Flag(help: "Print one JSON object per level (JSON Lines).") var json = false
 
     func execute() throws {
@@ -35,7 +35,7 @@ struct GeometryCommand: VMSASubcommand {
             let bits = g.indexBits(at: level, inputBits: vaBits)
             let size = g.entrySize(at: level)
             let isLeafLevel = level.isLast
-            let block = isLeafLevel || g.isBlockLegal(at: level, ds: ds, paBits: format.paBits)
+            let block = isLeafLevel || g.isBlockLegal(at: level, ds: ds)
             let run = block ? g.contiguousCount(at: level) : nil
             if json {
                 Output.json([

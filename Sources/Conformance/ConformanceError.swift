@@ -1,0 +1,40 @@
+import VMSA
+
+/// Why a conformance leg could not run (as opposed to running and finding a
+/// mismatch). Each description is one sentence naming the value.
+public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible {
+    case probesNotFound(searched: String)
+    case toolNotFound(name: String, package: String)
+    case launchFailed(tool: String, reason: String)
+    case timedOut(tool: String, seconds: Double)
+    /// A probe exited with a run status (CShims.h VMSA_RUN_*) or a signal.
+    case probeFailed(leg: ProbeLeg, status: Int32, detail: String)
+    case malformedOutput(leg: ProbeLeg, reason: String)
+    /// The image's table memory is not where the bare-metal probe can load it.
+    case tablesOutsideProbeRAM(base: UInt64, size: UInt64, ram: ClosedRange<UInt64>)
+    case io(path: String, reason: String)
+    case layoutRejected(String)
+
+    public var description: String {
+        switch self {
+        case .probesNotFound(let searched):
+            return "the AArch64 probes were not found (walk_probe, layout_probe and mmu_probe.elf in \(searched)); run `make probes` or set VMSA_PROBE_DIR"
+        case .toolNotFound(let name, let package):
+            return "\(name) was not found on PATH; install the Debian package \(package) (`make deps`)"
+        case .launchFailed(let tool, let reason):
+            return "cannot run \(tool): \(reason)"
+        case .timedOut(let tool, let seconds):
+            return "\(tool) did not finish within \(seconds) seconds and was stopped"
+        case .probeFailed(let leg, let status, let detail):
+            return "the \(leg.rawValue) probe failed with status \(status)\(detail.isEmpty ? "" : ": " + detail)"
+        case .malformedOutput(let leg, let reason):
+            return "the \(leg.rawValue) probe's output is malformed: \(reason)"
+        case .tablesOutsideProbeRAM(let base, let size, let ram):
+            return "table memory \(Hex.short(base))-\(Hex.short(base &+ size &- 1)) is not inside \(Hex.short(ram.lowerBound))-\(Hex.short(ram.upperBound)), the RAM where the bare-metal probe can load it at its physical address"
+        case .io(let path, let reason):
+            return "cannot use \(path): \(reason)"
+        case .layoutRejected(let reason):
+            return "vmsa refused the layout: \(reason)"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// \(t): see the issue that builds it.

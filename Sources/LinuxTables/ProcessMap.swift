@@ -1,0 +1,60 @@
+/// One line of /proc/PID/maps: a VMA.
+public struct ProcessMapping: Hashable, Sendable {
+    public var start: UInt64
+    public var end: UInt64
+    public var flags: LinuxProtection.VMFlags
+    public var offset: UInt64
+    public var path: String
+
+    /// Anonymous memory: no backing file (heap, stack and unnamed mappings).
+    public var isAnonymous: Bool { path.isEmpty || path == "[heap]" || path.hasPrefix("[stack") || path.hasPrefix("[anon") }
+
+    /// Parses `start-end perms offset dev inode [path]`; nil for a malformed line.
+    public init?(line: Substring) {
+        let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+        guard fields.count >= 5 else { return nil }
+        let range = fields[0].split(separator: "-")
+        guard range.count == 2, let s = UInt64(range[0], radix: 16), let e = UInt64(range[1], radix: 16), s < e,
+              let off = UInt64(fields[2], radix: 16) else { return nil }
+        let perms = Array(fields[1])
+        guard perms.count == 4 else { return nil }
+        var flags: LinuxProtection.VMFlags = []
+        if perms[0] == "r" { flags.insert(.read) }
+        if perms[1] == "w" { flags.insert(.write) }
+        if perms[2] == "x" { flags.insert(.exec) }
+        if perms[3] == "s" { flags.insert(.shared) }
+        start = s
+        end = e
+        self.flags = flags
+        offset = off
+        path = fields.count == 6 ? String(fields[5].drop(while: { $0 == " " })) : ""
+    }
+
+    public init(start: UInt64, end: UInt64, flags: LinuxProtection.VMFlags, offset: UInt64 = 0, path: String = "") {
+        self.start = start
+        self.end = end
+        self.flags = flags
+        self.offset = offset
+        self.path = path
+    }
+}
+
+/// One 64-bit entry of /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst).
+public struct PagemapEntry: RawRepresentable, Hashable, Sendable {
+    public var rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+
+    /// Bit 63: page present.
+    public var isPresent: Bool { rawValue >> 63 & 1 != 0 }
+    /// Bit 62: page swapped.
+    public var isSwapped: Bool { rawValue >> 62 & 1 != 0 }
+    /// Bit 61: file page or shared anonymous.
+    public var isFileOrShared: Bool { rawValue >> 61 & 1 != 0 }
+    /// Bit 56: exclusively mapped.
+    public var isExclusive: Bool { rawValue >> 56 & 1 != 0 }
+    /// Bits 0-54: the PFN of a present page (zero without CAP_SYS_ADMIN).
+    public var pfn: UInt64 { rawValue & ((1 << 55) - 1) }
+    /// Bits 0-4: swap type; bits 5-54: swap offset.
+    public var swapType: Int { Int(rawValue & 0x1f) }
+    public var swapOffset: UInt64 { (rawValue >> 5) & ((1 << 50) - 1) }
+}

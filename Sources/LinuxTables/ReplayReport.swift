@@ -1,0 +1,60 @@
+import VMSA
+import VMSAJSON
+
+/// The summary `vmsa replay --report` prints (keys as in shared/DESIGN.md).
+public struct ReplayReport: Sendable {
+    public var operations: Int
+    public var translated: Int
+    public var fallbacks: Int
+    public var mode: ProcessTables.Mode
+    public var census: TableCensus
+    public var warnings: Int
+    public var equivalence: EquivalenceChecker.Result
+
+    /// Checks equivalence and counts the tables of `process` as they are now.
+    public init(_ process: ProcessTables, warnings: Int) throws(LinuxTableError) {
+        equivalence = try EquivalenceChecker.check(process)
+        census = try TableCensus(process)
+        operations = process.operations
+        translated = process.translated
+        fallbacks = process.fallbacks
+        mode = process.mode
+        self.warnings = warnings
+    }
+
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("ops", .int(operations)), ("translated", .int(translated)), ("fallbacks", .int(fallbacks)),
+            ("mode", .string(mode.rawValue)),
+            ("linuxEntries", .int(census.linuxEntries)), ("nativeEntries", .int(census.nativeEntries)),
+            ("linuxTableBytes", .int(census.linuxTableBytes)), ("nativeTableBytes", .int(census.nativeTableBytes)),
+            ("tlbEntries", .object(JSONObject([
+                ("4k", .int(census.tlb.fourK)), ("4k-contiguous", .int(census.tlb.fourKContiguous)),
+                ("native", .int(census.tlb.native)),
+            ]))),
+            ("warnings", .int(warnings)), ("equivalent", .bool(equivalence.equivalent)),
+        ]))
+    }
+
+    /// The human-readable report, one line per fact.
+    public func lines(native granule: Granule) -> [String] {
+        var out = [
+            "operations        \(operations) (\(translated) translated, \(fallbacks) fallback)",
+            "mode              \(mode.rawValue)" + (mode == .native ? " (TTBR0 on the \(granule) table)" : " (TTBR0 on the 4K Linux table)"),
+            "leaf entries      \(census.linuxEntries) Linux, \(census.nativeEntries) native \(granule)",
+            "table memory      \(Hex.size(census.linuxTableBytes)) Linux, \(Hex.size(census.nativeTableBytes)) native",
+            "TLB entries       \(census.tlb.fourK) at 4K, \(census.tlb.fourKContiguous) at 4K with contiguous runs, \(census.tlb.native) at \(granule)",
+            "warnings          \(warnings)",
+            "equivalent        \(equivalence.equivalent ? "yes" : "NO") (\(equivalence.probes) addresses compared)",
+        ]
+        out += equivalence.divergences.map { "  divergence: \($0)" }
+        return out
+    }
+}
+
+extension MirrorWarning {
+    /// The JSON form: `op, addr, nr, reason`.
+    public var json: JSONValue {
+        .object(JSONObject([("op", .string(op)), ("addr", .hex(address)), ("nr", .int(count)), ("reason", .string(reason.rawValue))]))
+    }
+}

@@ -1,0 +1,138 @@
+import VMSA
+
+/// Translation-table memory of one granule: one flat, growable buffer of
+/// 64-bit words in which table `n` sits at physical address
+/// `base + n * pageSize`. Freed tables are reused first. Beside the words it
+/// keeps, per table, a reference count and the word index of the descriptor
+/// that points at it, for the owner to use.
+///
+/// Pointers into the buffer stay valid only until the next `allocate()`.
+public final class TableArena: DescriptorMemory {
+    public let granule: Granule
+    /// Physical address of table 0.
+    public let base: UInt64
+    /// Most tables this arena will hold.
+    public let limit: Int
+    public let wordsPerTable: Int
+
+    // The buffers are only replaced inside `allocate()`; hot paths read them
+    // once, so dynamic exclusivity checks would only cost time.
+    @exclusivity(unchecked) @usableFromInline var words: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) @usableFromInline var refs: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) @usableFromInline var parents: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) @usableFromInline var live: UnsafeMutablePointer<Bool>
+    @usableFromInline var capacity: Int
+    /// Tables ever handed out (live or on the free list).
+    public private(set) var highWater = 0
+    private var freeList: [Int] = []
+    /// Tables currently allocated.
+    public private(set) var liveTables = 0
+
+    public init(granule: Granule, base: UInt64, limit: Int, initialCapacity: Int = 16) {
+        precondition(base & (granule.pageSize - 1) == 0, "table base must be granule-aligned")
+        self.granule = granule
+        self.base = base
+        self.limit = limit
+        wordsPerTable = granule.entriesPerTable
+        capacity = max(1, min(initialCapacity, limit))
+        words = .allocate(capacity: capacity * wordsPerTable)
+        refs = .allocate(capacity: capacity)
+        parents = .allocate(capacity: capacity)
+        live = .allocate(capacity: capacity)
+        live.initialize(repeating: false, count: capacity)
+    }
+
+    deinit {
+        words.deallocate()
+        refs.deallocate()
+        parents.deallocate()
+        live.deallocate()
+    }
+
+    /// Bytes of table memory in use.
+    public var liveBytes: UInt64 { UInt64(liveTables) * granule.pageSize }
+
+    /// A zeroed table with no references and no parent, or nil at the limit.
+    public func allocate() -> Int? {
+        let t: Int
+        if let reused = freeList.popLast() {
+            t = reused
+        } else {
+            guard highWater < limit else { return nil }
+            if highWater == capacity { grow() }
+            t = highWater
+            highWater += 1
+        }
+        (words + t * wordsPerTable).initialize(repeating: 0, count: wordsPerTable)
+        refs[t] = 0
+        parents[t] = -1
+        live[t] = true
+        liveTables += 1
+        return t
+    }
+
+    public func free(_ t: Int) {
+        precondition(t >= 0 && t < highWater && live[t], "freeing a table that is not allocated")
+        live[t] = false
+        liveTables -= 1
+        freeList.append(t)
+    }
+
+    /// Frees every table at once.
+    public func freeAll() {
+        live.update(repeating: false, count: highWater)
+        freeList = Array((0..<highWater).reversed())
+        liveTables = 0
+    }
+
+    private func grow() {
+        let newCapacity = min(limit, capacity * 2)
+        func moved<T>(_ old: UnsafeMutablePointer<T>, _ count: Int, _ newCount: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: newCount)
+            p.moveInitialize(from: old, count: count)
+            old.deallocate()
+            return p
+        }
+        words = moved(words, capacity * wordsPerTable, newCapacity * wordsPerTable)
+        refs = moved(refs, capacity, newCapacity)
+        parents = moved(parents, capacity, newCapacity)
+        live = moved(live, capacity, newCapacity)
+        (live + capacity).initialize(repeating: false, count: newCapacity - capacity)
+        capacity = newCapacity
+    }
+
+    @inlinable public func isLive(_ t: Int) -> Bool { t >= 0 && t < capacity && live[t] }
+
+    /// Physical address of table `t`.
+    @inlinable @inline(__always)
+    public func physicalAddress(of t: Int) -> UInt64 { base &+ UInt64(t) &* granule.pageSize }
+
+    /// The live table at `pa` (which must be its first byte), or nil.
+    @inlinable
+    public func table(atPhysicalAddress pa: UInt64) -> Int? {
+        guard pa >= base, (pa &- base) & (granule.pageSize &- 1) == 0 else { return nil }
+        let offset = (pa &- base) >> UInt64(granule.pageShift)
+        guard offset < UInt64(capacity) else { return nil }
+        let t = Int(offset)
+        return live[t] ? t : nil
+    }
+
+    @inlinable @inline(__always)
+    public subscript(table t: Int, index i: Int) -> UInt64 {
+        get { words[t &* wordsPerTable &+ i] }
+        set { words[t &* wordsPerTable &+ i] = newValue }
+    }
+
+    /// The word at `pa` inside a live table, or nil (DescriptorMemory).
+    public func word(atPhysicalAddress pa: UInt64) -> UInt64? {
+        guard pa >= base, pa & 7 == 0 else { return nil }
+        let t = (pa &- base) >> UInt64(granule.pageShift)
+        guard t < UInt64(capacity), live[Int(t)] else { return nil }
+        return words[Int((pa &- base) >> 3)]
+    }
+}
+
+/// Memory a hardware walk reads descriptors from, by physical address.
+public protocol DescriptorMemory {
+    func word(atPhysicalAddress pa: UInt64) -> UInt64?
+}

@@ -1,0 +1,138 @@
+import VMSA
+import VMSAJSON
+
+/// One line of a replay trace: a Linux page-table operation. Addresses and
+/// raw entry values are hex strings in the JSON form, for example
+///
+///     {"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}
+public enum TableOperation: Hashable, Sendable {
+    case setPTEs(va: UInt64, pte: UInt64, nr: Int)
+    case clearPTEs(va: UInt64, nr: Int)
+    case modifyProt(va: UInt64, nr: Int, prot: UInt64)
+    case wrprotect(va: UInt64, nr: Int)
+    case youngDirty(YoungDirtyChange, va: UInt64, nr: Int)
+    case setSwap(va: UInt64, nr: Int, entry: SwapEntry)
+    case setPMD(va: UInt64, pmd: UInt64)
+    case clearPMD(va: UInt64)
+    case setPUD(va: UInt64, pud: UInt64)
+    case clearPUD(va: UInt64)
+    case allocPTE(va: UInt64)
+    case freePTE(va: UInt64)
+    case freePMD(va: UInt64)
+    case reclaim
+
+    /// Every operation name a trace may use.
+    public static let names = [
+        "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty",
+        "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim",
+    ]
+
+    public var name: String {
+        switch self {
+        case .setPTEs: "set_ptes"
+        case .clearPTEs: "clear_ptes"
+        case .modifyProt: "modify_prot"
+        case .wrprotect: "wrprotect"
+        case .youngDirty(let c, _, _): c.rawValue
+        case .setSwap: "set_swap"
+        case .setPMD: "set_pmd"
+        case .clearPMD: "clear_pmd"
+        case .setPUD: "set_pud"
+        case .clearPUD: "clear_pud"
+        case .allocPTE: "alloc_pte"
+        case .freePTE: "free_pte"
+        case .freePMD: "free_pmd"
+        case .reclaim: "reclaim"
+        }
+    }
+
+    /// Parses one trace line; errors name the line number and the bad value.
+    public static func parse(line text: String, number: Int) throws(JSONError) -> TableOperation {
+        let value: JSONValue
+        do { value = try JSONParser.parse(text) } catch {
+            throw JSONError("line \(number): \(error.message)")
+        }
+        var r = try JSONObjectReader(value, context: "line \(number)")
+        guard let op = try r.optionalChoice("op", names) else {
+            throw JSONError("line \(number): \"op\" is missing; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        let countRange = 1...LinuxKernel.entriesPerTable
+        let result: TableOperation
+        switch op {
+        case "set_ptes":
+            result = .setPTEs(va: try r.hex("addr"), pte: try r.hex("pte"), nr: try r.int("nr", in: countRange))
+        case "clear_ptes":
+            result = .clearPTEs(va: try r.hex("addr"), nr: try r.int("nr", in: countRange))
+        case "modify_prot":
+            result = .modifyProt(va: try r.hex("addr"), nr: try r.int("nr", in: countRange), prot: try r.hex("prot"))
+        case "wrprotect":
+            result = .wrprotect(va: try r.hex("addr"), nr: try r.int("nr", in: countRange))
+        case "mkold", "mkyoung", "mkclean", "mkdirty":
+            result = .youngDirty(YoungDirtyChange(rawValue: op)!, va: try r.hex("addr"), nr: try r.int("nr", in: countRange))
+        case "set_swap":
+            let va = try r.hex("addr"), nr = try r.int("nr", in: countRange)
+            let type = try r.int("type", in: 0...(1 << SwapType.typeBits) - 1)
+            let offset = try r.hex("offset")
+            let exclusive = try r.optionalBool("exclusive") ?? false
+            let uffdWP = try r.optionalBool("uffd_wp") ?? false
+            result = .setSwap(va: va, nr: nr, entry: SwapEntry(type: type, offset: offset, exclusive: exclusive, uffdWP: uffdWP))
+        case "set_pmd": result = .setPMD(va: try r.hex("addr"), pmd: try r.hex("pte"))
+        case "clear_pmd": result = .clearPMD(va: try r.hex("addr"))
+        case "set_pud": result = .setPUD(va: try r.hex("addr"), pud: try r.hex("pte"))
+        case "clear_pud": result = .clearPUD(va: try r.hex("addr"))
+        case "alloc_pte": result = .allocPTE(va: try r.hex("addr"))
+        case "free_pte": result = .freePTE(va: try r.hex("addr"))
+        case "free_pmd": result = .freePMD(va: try r.hex("addr"))
+        default: result = .reclaim
+        }
+        try r.finish()
+        return result
+    }
+
+    /// The JSON Lines form of the operation (what `parse` reads).
+    public var json: JSONValue {
+        var o: [(String, JSONValue)] = [("op", .string(name))]
+        switch self {
+        case .setPTEs(let va, let pte, let nr):
+            o += [("addr", .hex(va, digits: 1)), ("pte", .hex(pte)), ("nr", .int(nr))]
+        case .clearPTEs(let va, let nr), .wrprotect(let va, let nr), .youngDirty(_, let va, let nr):
+            o += [("addr", .hex(va, digits: 1)), ("nr", .int(nr))]
+        case .modifyProt(let va, let nr, let prot):
+            o += [("addr", .hex(va, digits: 1)), ("nr", .int(nr)), ("prot", .hex(prot))]
+        case .setSwap(let va, let nr, let e):
+            o += [("addr", .hex(va, digits: 1)), ("nr", .int(nr)), ("type", .int(e.type)), ("offset", .hex(e.offset, digits: 1))]
+            if e.exclusive { o.append(("exclusive", .bool(true))) }
+            if e.uffdWP { o.append(("uffd_wp", .bool(true))) }
+        case .setPMD(let va, let v), .setPUD(let va, let v):
+            o += [("addr", .hex(va, digits: 1)), ("pte", .hex(v))]
+        case .clearPMD(let va), .clearPUD(let va), .allocPTE(let va), .freePTE(let va), .freePMD(let va):
+            o.append(("addr", .hex(va, digits: 1)))
+        case .reclaim:
+            break
+        }
+        return .object(JSONObject(o))
+    }
+}
+
+extension ProcessTables {
+    /// Applies one trace operation.
+    @discardableResult
+    public func apply(_ op: TableOperation) throws(LinuxTableError) -> MirrorWarning? {
+        switch op {
+        case .setPTEs(let va, let pte, let nr): return try setPTEs(va, LinuxPTE(pte), nr: nr)
+        case .clearPTEs(let va, let nr): return try clearPTEs(va, nr: nr)
+        case .modifyProt(let va, let nr, let prot): return try modifyProt(va, nr: nr, prot: prot)
+        case .wrprotect(let va, let nr): return try wrprotect(va, nr: nr)
+        case .youngDirty(let c, let va, let nr): return try changeYoungDirty(c, va, nr: nr)
+        case .setSwap(let va, let nr, let entry): return try setSwap(va, nr: nr, entry: entry)
+        case .setPMD(let va, let v): return try setPMD(va, LinuxPTE(v))
+        case .clearPMD(let va): return try clearPMD(va)
+        case .setPUD(let va, let v): return try setPUD(va, LinuxPTE(v))
+        case .clearPUD(let va): return try clearPUD(va)
+        case .allocPTE(let va): return try allocPTE(va)
+        case .freePTE(let va): return try freePTE(va)
+        case .freePMD(let va): return try freePMD(va)
+        case .reclaim: return reclaim()
+        }
+    }
+}

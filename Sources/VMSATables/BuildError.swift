@@ -1,0 +1,63 @@
+import VMSA
+
+/// Why a regime configuration or a builder operation was refused. Each
+/// description is one sentence naming the value and what was expected.
+public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
+    case vmsa(VMSAError)
+    case noHalves
+    case tablesBaseMisaligned(UInt64, Granule)
+    case tablesBeyondPASize(address: UInt64, bits: Int)
+    case sizeZero(va: UInt64)
+    case vaRangeWraps(va: UInt64, size: UInt64)
+    case paRangeWraps(pa: UInt64, size: UInt64)
+    /// The VA range is not inside one present half; the halves' ranges are given.
+    case outsideVARanges(va: UInt64, size: UInt64, ttbr0: ClosedRange<UInt64>?, ttbr1: ClosedRange<UInt64>?)
+    case misaligned(name: String, value: UInt64, granule: Granule, ttbr: TranslationTableBase)
+    case beyondPASize(pa: UInt64, size: UInt64, bits: Int)
+    case attributeOutOfRange(name: String, value: Int, range: ClosedRange<Int>)
+    /// With DS=1 the descriptor has no SH field: memory takes TCR_EL1.SHx.
+    case shareabilityWithDS(Shareability)
+    /// A mapping over VAs that are already mapped (the first such VA).
+    case overlap(va: UInt64, size: UInt64, mappedAt: UInt64)
+    /// No table descriptor at `level` on the walk of `va`.
+    case noTable(va: UInt64, level: Level)
+
+    public var description: String {
+        func range(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
+        switch self {
+        case .vmsa(let e):
+            return e.description
+        case .noHalves:
+            return "the regime has neither a TTBR0 nor a TTBR1 half; expected at least one"
+        case .tablesBaseMisaligned(let base, let g):
+            return "tablesBase \(Hex.short(base)) is not aligned to the \(Hex.size(g.pageSize)) granule; expected a multiple of \(Hex.short(g.pageSize))"
+        case .tablesBeyondPASize(let address, let bits):
+            return "table memory at \(Hex.short(address)) is beyond the \(bits)-bit physical address size"
+        case .sizeZero(let va):
+            return "the mapping at va \(Hex.short(va)) has size 0; expected a positive multiple of the page size"
+        case .vaRangeWraps(let va, let size):
+            return "va \(Hex.short(va)) + size \(Hex.short(size)) wraps past the top of the address space"
+        case .paRangeWraps(let pa, let size):
+            return "pa \(Hex.short(pa)) + size \(Hex.short(size)) wraps past the top of the address space"
+        case .outsideVARanges(let va, let size, let r0, let r1):
+            let last = va &+ (size &- 1)
+            var halves: [String] = []
+            if let r0 { halves.append("the TTBR0 range \(range(r0))") }
+            if let r1 { halves.append("the TTBR1 range \(range(r1))") }
+            return "va range \(Hex.short(va))-\(Hex.short(last)) (size \(Hex.short(size))) is not inside "
+                + (halves.isEmpty ? "any enabled half" : halves.joined(separator: " or "))
+        case .misaligned(let name, let value, let g, let ttbr):
+            return "\(name) \(Hex.short(value)) is not aligned to the \(Hex.size(g.pageSize)) granule of \(ttbr)"
+        case .beyondPASize(let pa, let size, let bits):
+            return "pa range \(Hex.short(pa))-\(Hex.short(pa &+ (size &- 1))) is beyond the \(bits)-bit physical address size"
+        case .attributeOutOfRange(let name, let value, let r):
+            return "\(name) \(value) is out of range; expected \(r.lowerBound) to \(r.upperBound)"
+        case .shareabilityWithDS(let sh):
+            return "sh \(sh.rawValue) cannot be expressed with ds: true (descriptors then carry OA[51:50] in [9:8] and memory takes TCR_EL1.SHx = \(RegimeConfiguration.walkShareability.rawValue)); expected \(RegimeConfiguration.walkShareability.rawValue)"
+        case .overlap(let va, let size, let at):
+            return "va range \(Hex.short(va))-\(Hex.short(va &+ (size &- 1))) overlaps an existing mapping at \(Hex.short(at))"
+        case .noTable(let va, let level):
+            return "there is no table descriptor at \(level) on the walk of va \(Hex.short(va))"
+        }
+    }
+}

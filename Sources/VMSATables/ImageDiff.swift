@@ -1,0 +1,140 @@
+import VMSA
+
+/// What one address translates to, for comparing images: a PA with its
+/// effective attributes, or a fault.
+public enum TranslationOutcome: Hashable, Sendable, CustomStringConvertible {
+    case mapped(pa: PhysicalAddress, attributes: LeafAttributes)
+    case fault(TranslationFault)
+
+    public var description: String {
+        switch self {
+        case .mapped(let pa, let a): return "\(pa) \(a.summary)"
+        case .fault(let f): return f.description
+        }
+    }
+}
+
+/// A VA range where two images translate differently; `a` and `b` are the
+/// outcomes at its first address.
+public struct TranslationDifference: Hashable, Sendable, CustomStringConvertible {
+    public var ttbr: TranslationTableBase
+    public var va: VirtualAddress
+    public var size: UInt64
+    public var a: TranslationOutcome
+    public var b: TranslationOutcome
+
+    public var lastVA: UInt64 { va.rawValue &+ (size &- 1) }
+    public var description: String { "\(va)-\(Hex.format(lastVA)): \(a) vs \(b)" }
+}
+
+extension TableImage {
+    /// The VA ranges, per half, whose translation differs between `self`
+    /// and `other`. Two addresses translate the same when both map to the
+    /// same PA with the same effective attributes (the Contiguous hint
+    /// aside), or both fault with the same kind (the level may differ with
+    /// the geometry). Covers the union of both images' ranges of each half;
+    /// outside an image's range, it faults at level 0.
+    public func differences(from other: TableImage) -> [TranslationDifference] {
+        var out: [TranslationDifference] = []
+        for t in TranslationTableBase.allCases {
+            let ra = half(t)?.vaRange ?? tcr.vaRange(t)
+            let rb = other.half(t)?.vaRange ?? other.tcr.vaRange(t)
+            let union = min(ra.lowerBound, rb.lowerBound)...max(ra.upperBound, rb.upperBound)
+            var sa = OutcomeSegments(image: self, ttbr: t, range: union)
+            var sb = OutcomeSegments(image: other, ttbr: t, range: union)
+            var a = sa.next(), b = sb.next()
+            var cursor = union.lowerBound
+            while let x = a, let y = b {
+                let end = min(x.last, y.last)
+                let oa = x.outcome(at: cursor), ob = y.outcome(at: cursor)
+                if !Self.same(oa, ob) {
+                    if var previous = out.last, previous.ttbr == t, previous.lastVA &+ 1 == cursor,
+                       Self.continues(previous.a, previous.size, oa), Self.continues(previous.b, previous.size, ob) {
+                        previous.size &+= end &- cursor &+ 1
+                        out[out.count - 1] = previous
+                    } else {
+                        out.append(TranslationDifference(ttbr: t, va: VirtualAddress(cursor), size: end &- cursor &+ 1, a: oa, b: ob))
+                    }
+                }
+                if end == union.upperBound { break }
+                cursor = end &+ 1
+                if x.last == end { a = sa.next() }
+                if y.last == end { b = sb.next() }
+            }
+        }
+        return out
+    }
+
+    static func same(_ a: TranslationOutcome, _ b: TranslationOutcome) -> Bool {
+        switch (a, b) {
+        case (.fault(let x), .fault(let y)): return x.kind == y.kind
+        case (.mapped(let pa, var x), .mapped(let pb, var y)):
+            x.contiguous = false
+            y.contiguous = false
+            return pa == pb && x == y
+        default: return false
+        }
+    }
+
+    /// Whether `next` continues `first` after `size` bytes.
+    static func continues(_ first: TranslationOutcome, _ size: UInt64, _ next: TranslationOutcome) -> Bool {
+        switch (first, next) {
+        case (.fault(let x), .fault(let y)): return x.kind == y.kind
+        case (.mapped(let pa, var x), .mapped(let pb, var y)):
+            x.contiguous = false
+            y.contiguous = false
+            return pa.rawValue &+ size == pb.rawValue && x == y
+        default: return false
+        }
+    }
+}
+
+/// One stretch of a half with a single outcome pattern: a fault, or a
+/// linear mapping.
+struct OutcomeSegment {
+    var first: UInt64
+    var last: UInt64
+    var fault: TranslationFault?
+    var pa: UInt64
+    var attributes: LeafAttributes?
+
+    func outcome(at va: UInt64) -> TranslationOutcome {
+        if let fault { return .fault(fault) }
+        return .mapped(pa: PhysicalAddress(pa &+ (va &- first)), attributes: attributes!)
+    }
+}
+
+/// The segments of one half over `range`, tiling it: the range walk inside
+/// the half's own range, level 0 translation faults outside it.
+struct OutcomeSegments: IteratorProtocol {
+    let range: ClosedRange<UInt64>
+    let own: ClosedRange<UInt64>
+    var walk: RangeWalk.Iterator
+    var cursor: UInt64
+    var finished = false
+
+    init(image: TableImage, ttbr: TranslationTableBase, range: ClosedRange<UInt64>) {
+        self.range = range
+        own = (image.half(ttbr)?.vaRange ?? image.tcr.vaRange(ttbr)).clamped(to: range)
+        walk = image.walk(ttbr, range: own, mergingNeighbours: true).makeIterator()
+        cursor = range.lowerBound
+    }
+
+    mutating func next() -> OutcomeSegment? {
+        guard !finished else { return nil }
+        let outside = TranslationFault(kind: .translation, level: .zero)
+        if cursor < own.lowerBound {
+            let s = OutcomeSegment(first: cursor, last: own.lowerBound &- 1, fault: outside, pa: 0, attributes: nil)
+            cursor = own.lowerBound
+            return s
+        }
+        if let item = walk.next() {
+            if item.lastVA == range.upperBound { finished = true } else { cursor = item.lastVA &+ 1 }
+            return OutcomeSegment(first: item.va.rawValue, last: item.lastVA, fault: item.fault, pa: item.pa.rawValue,
+                                  attributes: item.attributes)
+        }
+        finished = true
+        guard own.upperBound < range.upperBound else { return nil }
+        return OutcomeSegment(first: own.upperBound &+ 1, last: range.upperBound, fault: outside, pa: 0, attributes: nil)
+    }
+}

@@ -1,0 +1,88 @@
+import VMSA
+
+/// Why an image file was rejected. Each description is one sentence naming
+/// the bad value and what was expected.
+public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
+    case truncatedHeader(size: Int)
+    case notAnImage
+    case unsupportedVersion(UInt32)
+    case badHeaderSize(UInt32)
+    case tablesSizeNotWords(UInt64)
+    case truncatedTables(expected: UInt64, actual: UInt64)
+    case trailingBytes(expected: UInt64, actual: UInt64)
+    case reservedBytesSet(offset: Int)
+    case unknownFlags(UInt8)
+    case checksumMismatch(stored: UInt64, computed: UInt64)
+    case reservedIPS(UInt64)
+    case paBitsMismatch(header: Int, tcr: Int)
+    case dsMismatch(header: Bool, tcr: Bool)
+    case tablesBaseMisaligned(UInt64)
+    case tablesBeyondAddressSpace(base: UInt64, size: UInt64)
+    case reservedGranule(TranslationTableBase, UInt64)
+    case inputSizeOutOfRange(TranslationTableBase, bits: Int, granule: Granule, range: ClosedRange<Int>)
+    case rootMisaligned(TranslationTableBase, base: UInt64, alignment: UInt64)
+    case rootBeyondOutputSize(TranslationTableBase, base: UInt64, bits: Int)
+    case rootOutside(TranslationTableBase, base: UInt64, tables: ClosedRange<UInt64>)
+    case tablePointerOutside(TranslationTableBase, level: Level, entry: UInt64, target: UInt64, tables: ClosedRange<UInt64>)
+    case tablePointerBeyondOutputSize(TranslationTableBase, level: Level, entry: UInt64, target: UInt64, bits: Int)
+    case tableRes0(TranslationTableBase, level: Level, entry: UInt64, bits: UInt64)
+    /// A table reached at two levels (a loop) or from both halves.
+    case tableReused(address: UInt64, first: String, second: String)
+    case tablesOverlap(UInt64, UInt64)
+
+    public var description: String {
+        func span(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
+        switch self {
+        case .truncatedHeader(let size):
+            return "image is truncated: \(size) bytes is shorter than the \(ImageFormat.headerSize)-byte header"
+        case .notAnImage:
+            return "not a vmsa image: the file does not start with the magic \"VMSAIMG\\0\""
+        case .unsupportedVersion(let v):
+            return "image format version \(v) is not supported; expected \(ImageFormat.version)"
+        case .badHeaderSize(let n):
+            return "image header size \(n) is wrong; expected \(ImageFormat.headerSize)"
+        case .tablesSizeNotWords(let n):
+            return "image tablesSize \(Hex.short(n)) is not a multiple of 8 bytes"
+        case .truncatedTables(let expected, let actual):
+            return "image is truncated: the header promises \(Hex.short(expected)) bytes of table memory but only \(Hex.short(actual)) follow"
+        case .trailingBytes(let expected, let actual):
+            return "image has \(Hex.short(actual)) bytes after the header where tablesSize says \(Hex.short(expected))"
+        case .reservedBytesSet(let offset):
+            return "image header byte \(offset) is reserved and must be zero"
+        case .unknownFlags(let f):
+            return "image flags \(Hex.short(UInt64(f))) set unknown bits; expected only bit 0 (DS)"
+        case .checksumMismatch(let stored, let computed):
+            return "image checksum \(Hex.format(stored)) does not match the contents (\(Hex.format(computed))); the file is corrupted"
+        case .reservedIPS(let v):
+            return "TCR_EL1.IPS \(v) is a reserved encoding; expected 0 to 6"
+        case .paBitsMismatch(let header, let tcr):
+            return "image header paBits \(header) disagrees with TCR_EL1.IPS (\(tcr) bits)"
+        case .dsMismatch(let header, let tcr):
+            return "image header DS flag \(header ? 1 : 0) disagrees with TCR_EL1.DS \(tcr ? 1 : 0)"
+        case .tablesBaseMisaligned(let base):
+            return "tablesBase \(Hex.short(base)) is not aligned to 4 KiB"
+        case .tablesBeyondAddressSpace(let base, let size):
+            return "table memory \(Hex.short(base)) + \(Hex.short(size)) lies beyond the 52-bit physical address space"
+        case .reservedGranule(let t, let tg):
+            return "\(t == .ttbr0 ? "TCR_EL1.TG0" : "TCR_EL1.TG1") \(tg) is a reserved encoding"
+        case .inputSizeOutOfRange(let t, let bits, let g, let r):
+            return "\(t) input size \(bits) bits (TxSZ \(64 - bits)) is not supported by the \(g) granule; expected \(r.lowerBound) to \(r.upperBound) bits"
+        case .rootMisaligned(let t, let base, let alignment):
+            return "\(t) base \(Hex.short(base)) is not aligned to its \(Hex.size(alignment)) start-level table"
+        case .rootBeyondOutputSize(let t, let base, let bits):
+            return "\(t) base \(Hex.short(base)) is beyond the \(bits)-bit output address size"
+        case .rootOutside(let t, let base, let tables):
+            return "\(t) base \(Hex.short(base)) is outside the table memory \(span(tables))"
+        case .tablePointerOutside(let t, let level, let entry, let target, let tables):
+            return "\(t) table descriptor at \(Hex.short(entry)) (\(level)) points to \(Hex.short(target)), outside the table memory \(span(tables))"
+        case .tablePointerBeyondOutputSize(let t, let level, let entry, let target, let bits):
+            return "\(t) table descriptor at \(Hex.short(entry)) (\(level)) points to \(Hex.short(target)), beyond the \(bits)-bit output address size"
+        case .tableRes0(let t, let level, let entry, let bits):
+            return "\(t) table descriptor at \(Hex.short(entry)) (\(level)) sets RES0 bits \(Hex.short(bits))"
+        case .tableReused(let address, let first, let second):
+            return "table at \(Hex.short(address)) is used as \(first) and as \(second); tables must not loop or be shared between levels or halves"
+        case .tablesOverlap(let a, let b):
+            return "table at \(Hex.short(a)) overlaps the table at \(Hex.short(b))"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import VMSA
+import VMSAJSON
+
+/// A layout file: one EL1&0 regime described as a configuration, an ordered
+/// list of mappings and optional hierarchical table attributes.
+///
+///     { "tablesBase": "0x40100000", "paBits": 48, "ds": false,
+///       "mair": "0x000000000044ff04",        // or ["device-nGnRnE", "normal-wb", …]
+///       "ttbr0": { "granule": "64k", "vaBits": 48, "asid": 0 },
+///       "ttbr1": { "granule": "4k", "vaBits": 48 },
+///       "mappings": [ { "va": "0xffff000000000000", "pa": "0x40000000", "size": "0x40000000",
+///                       "attrIndx": 1, "ap": 0, "sh": 3, "af": true, "ng": false,
+///                       "pxn": false, "uxn": true, "leaf": "auto" } ],
+///       "tables": [ { "va": "0x0", "level": 1, "apTable": 1, "pxnTable": true } ] }
+public struct Layout: Hashable, Sendable {
+    public var configuration: RegimeConfiguration
+    public var mappings: [MappingRequest]
+    /// Applied after every mapping, in order.
+    public var tables: [TableAttributeRequest]
+
+    public init(configuration: RegimeConfiguration, mappings: [MappingRequest], tables: [TableAttributeRequest] = []) {
+        self.configuration = configuration
+        self.mappings = mappings
+        self.tables = tables
+    }
+
+    /// Parses a layout file's JSON text. Unknown keys, missing required keys
+    /// and values of the wrong kind are errors naming the key.
+    public static func parse(_ text: String) throws(LayoutError) -> Layout {
+        do {
+            return try LayoutParser.parse(JSONParser.parse(text))
+        } catch let e as JSONError {
+            throw .json(e)
+        } catch let e as LayoutError {
+            throw e
+        } catch {
+            throw .json(JSONError("\(error)"))
+        }
+    }
+}
+
+/// Builds a layout's regime: the configuration, then every mapping in
+/// order, then the table attributes. Mappings that overlap each other are
+/// refused before anything is built, naming both.
+public func build(_ layout: Layout) throws(LayoutError) -> TableImage {
+    var builder: TableBuilder
+    do { builder = try TableBuilder(layout.configuration) } catch { throw .configuration(error) }
+    // Each range on its own first, so that the overlap check sees sane ranges.
+    for (i, m) in layout.mappings.enumerated() {
+        do { _ = try builder.resolve(va: m.va.rawValue, size: m.size) } catch { throw .mapping(index: i, error) }
+    }
+    let order = layout.mappings.indices.sorted { layout.mappings[$0].va < layout.mappings[$1].va }
+    for (a, b) in zip(order, order.dropFirst()) {
+        let first = layout.mappings[a], second = layout.mappings[b]
+        if second.va.rawValue <= first.lastVA {
+            let (x, y) = a < b ? (a, b) : (b, a)
+            let mx = layout.mappings[x], my = layout.mappings[y]
+            throw .overlap(first: x, firstRange: mx.va.rawValue...mx.lastVA, second: y, secondRange: my.va.rawValue...my.lastVA)
+        }
+    }
+    for (i, m) in layout.mappings.enumerated() {
+        do { try builder.map(m) } catch { throw .mapping(index: i, error) }
+    }
+    for (i, t) in layout.tables.enumerated() {
+        do { try builder.setTableAttributes(t) } catch { throw .table(index: i, error) }
+    }
+    builder.memory.shrinkToFit()
+    return builder.image
+}
+
+/// Why a layout was refused: one sentence naming the place and the value.
+public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not JSON, or a key missing, unknown or of the wrong kind.
+    case json(JSONError)
+    case configuration(BuildError)
+    case mapping(index: Int, BuildError)
+    case table(index: Int, BuildError)
+    case overlap(first: Int, firstRange: ClosedRange<UInt64>, second: Int, secondRange: ClosedRange<UInt64>)
+
+    public var description: String {
+        func span(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
+        switch self {
+        case .json(let e): return e.message
+        case .configuration(let e): return "layout: \(e.description)"
+        case .mapping(let i, let e): return "mappings[\(i)]: \(e.description)"
+        case .table(let i, let e): return "tables[\(i)]: \(e.description)"
+        case .overlap(let a, let ra, let b, let rb):
+            return "mappings[\(b)] (va \(span(rb))) overlaps mappings[\(a)] (va \(span(ra))); expected disjoint VA ranges"
+        }
+    }
+}

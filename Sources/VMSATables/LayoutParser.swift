@@ -1,0 +1,103 @@
+import VMSA
+import VMSAJSON
+
+/// Reads the layout file's JSON into a `Layout`, strictly.
+enum LayoutParser {
+    static func parse(_ value: JSONValue) throws -> Layout {
+        var r = try JSONObjectReader(value, context: "layout")
+        let tablesBase = try r.hex("tablesBase")
+        let paBits = try r.optionalInt("paBits", in: 32...52) ?? 48
+        let ds = try r.optionalBool("ds") ?? false
+        let mair = try parseMAIR(r.optionalValue("mair"))
+        let ttbr0 = try r.optionalValue("ttbr0").map { v throws in try half(v, context: "ttbr0") }
+        let ttbr1 = try r.optionalValue("ttbr1").map { v throws in try half(v, context: "ttbr1") }
+        let ha = try r.optionalBool("ha") ?? false
+        let mappings = try (r.optionalArray("mappings") ?? []).enumerated().map { i, v throws in
+            try mapping(v, context: "mappings[\(i)]")
+        }
+        let tables = try (r.optionalArray("tables") ?? []).enumerated().map { i, v throws in
+            try table(v, context: "tables[\(i)]")
+        }
+        try r.finish()
+        let configuration = RegimeConfiguration(tablesBase: tablesBase, paBits: paBits, ds: ds, mair: mair,
+                                                ttbr0: ttbr0, ttbr1: ttbr1, hardwareAccessFlag: ha)
+        return Layout(configuration: configuration, mappings: mappings, tables: tables)
+    }
+
+    /// `"0x…"` (the whole register) or a list of up to eight attribute names
+    /// or byte values, Attr0 first.
+    static func parseMAIR(_ value: JSONValue?) throws -> MAIR {
+        let expected = "a hex string such as \"0x000000000044ff04\" or a list of up to 8 attribute names such as [\"device-nGnRnE\", \"normal-wb\"]"
+        switch value {
+        case .string(let s):
+            guard let v = JSONObjectReader.parseUInt64(s) else { throw JSONError("layout: \"mair\" is \"\(s)\"; expected \(expected)") }
+            return MAIR(rawValue: v)
+        case .array(let items):
+            guard items.count <= MAIR.attributeCount else {
+                throw JSONError("layout: \"mair\" lists \(items.count) attributes; expected at most \(MAIR.attributeCount)")
+            }
+            var attributes: [MemoryAttribute] = []
+            for (i, item) in items.enumerated() {
+                guard case .string(let name) = item, let a = MemoryAttribute(name: name) else {
+                    let names = MemoryAttribute.named.map(\.name).joined(separator: ", ")
+                    throw JSONError("layout: \"mair\"[\(i)] is \(item.jsonText); expected one of \(names) or a byte such as \"0xff\"")
+                }
+                attributes.append(a)
+            }
+            return MAIR(attributes: attributes)
+        case nil:
+            throw JSONError("layout: \"mair\" is missing; expected \(expected)")
+        case .some(let v):
+            throw JSONError("layout: \"mair\" is \(v.typeName); expected \(expected)")
+        }
+    }
+
+    static func half(_ value: JSONValue, context: String) throws -> HalfConfiguration {
+        var r = try JSONObjectReader(value, context: context)
+        let name = try r.string("granule")
+        guard let granule = Granule(name: name) else {
+            throw JSONError("\(context): \"granule\" is \"\(name)\"; expected \"4k\", \"16k\" or \"64k\"")
+        }
+        let vaBits = try r.optionalInt("vaBits", in: Granule.minInputBits...52) ?? 48
+        let asid = try r.optionalInt("asid", in: 0...Int(UInt16.max)) ?? 0
+        let hpd = try r.optionalBool("hpd") ?? false
+        let tbi = try r.optionalBool("tbi") ?? false
+        let e0pd = try r.optionalBool("e0pd") ?? false
+        try r.finish()
+        return HalfConfiguration(granule: granule, vaBits: vaBits, asid: UInt16(asid), hpd: hpd, tbi: tbi, e0pd: e0pd)
+    }
+
+    static func mapping(_ value: JSONValue, context: String) throws -> MappingRequest {
+        var r = try JSONObjectReader(value, context: context)
+        let va = try r.hex("va")
+        let pa = try r.hex("pa")
+        let size = try r.hex("size")
+        var a = MappingAttributes()
+        a.attrIndx = try r.optionalInt("attrIndx", in: 0...(MAIR.attributeCount - 1)) ?? a.attrIndx
+        a.ap = try r.optionalInt("ap", in: 0...3).map { AccessPermissions(rawValue: UInt64($0))! } ?? a.ap
+        a.sh = try r.optionalInt("sh", in: 0...3).map { Shareability(rawValue: UInt64($0))! } ?? a.sh
+        a.af = try r.optionalBool("af") ?? a.af
+        a.ng = try r.optionalBool("ng") ?? a.ng
+        a.pxn = try r.optionalBool("pxn") ?? a.pxn
+        a.uxn = try r.optionalBool("uxn") ?? a.uxn
+        a.ns = try r.optionalBool("ns") ?? a.ns
+        a.gp = try r.optionalBool("gp") ?? a.gp
+        a.dbm = try r.optionalBool("dbm") ?? a.dbm
+        let leaf = try r.optionalChoice("leaf", LeafPolicy.allCases.map(\.rawValue)).flatMap(LeafPolicy.init(rawValue:)) ?? .auto
+        try r.finish()
+        return MappingRequest(va: VirtualAddress(va), pa: PhysicalAddress(pa), size: size, attributes: a, leaf: leaf)
+    }
+
+    static func table(_ value: JSONValue, context: String) throws -> TableAttributeRequest {
+        var r = try JSONObjectReader(value, context: context)
+        let va = try r.hex("va")
+        let level = try r.int("level", in: -1...2)
+        var a = TableAttributes()
+        a.apTable = try r.optionalInt("apTable", in: 0...3).map { TableAccessPermissions(rawValue: UInt64($0))! } ?? a.apTable
+        a.pxnTable = try r.optionalBool("pxnTable") ?? false
+        a.uxnTable = try r.optionalBool("uxnTable") ?? false
+        a.nsTable = try r.optionalBool("nsTable") ?? false
+        try r.finish()
+        return TableAttributeRequest(va: VirtualAddress(va), level: Level(uncheckedRawValue: level), attributes: a)
+    }
+}

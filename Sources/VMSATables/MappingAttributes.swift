@@ -1,0 +1,147 @@
+import VMSA
+
+/// The attributes a mapping gives its leaves (blocks and pages), by their
+/// Arm ARM names. The output address, descriptor type and Contiguous bit
+/// are the builder's business.
+public struct MappingAttributes: Hashable, Sendable {
+    /// AttrIndx[2:0]: MAIR_EL1 attribute 0 to 7.
+    public var attrIndx: Int
+    /// AP[2:1].
+    public var ap: AccessPermissions
+    /// SH[1:0]; with DS=1 it must equal TCR_EL1.SHx (Inner Shareable).
+    public var sh: Shareability
+    public var af: Bool
+    public var ng: Bool
+    public var pxn: Bool
+    public var uxn: Bool
+    public var ns: Bool
+    /// GP (FEAT_BTI).
+    public var gp: Bool
+    /// DBM (FEAT_HAFDBS).
+    public var dbm: Bool
+
+    public init(attrIndx: Int = 0, ap: AccessPermissions = .privilegedReadWrite, sh: Shareability = .innerShareable,
+                af: Bool = true, ng: Bool = false, pxn: Bool = false, uxn: Bool = false,
+                ns: Bool = false, gp: Bool = false, dbm: Bool = false) {
+        self.attrIndx = attrIndx
+        self.ap = ap
+        self.sh = sh
+        self.af = af
+        self.ng = ng
+        self.pxn = pxn
+        self.uxn = uxn
+        self.ns = ns
+        self.gp = gp
+        self.dbm = dbm
+    }
+
+    /// The descriptor bits a leaf carries for these attributes in `format`
+    /// (no type, address or Contiguous bits).
+    public func bits(format: DescriptorFormat) -> UInt64 {
+        typealias B = Descriptor.Bits
+        var raw = B.attrIndx.inserting(UInt64(attrIndx), into: 0)
+        raw = B.ap.inserting(ap.rawValue, into: raw)
+        if format.descriptorHasShareability { raw = B.sh.inserting(sh.rawValue, into: raw) }
+        if ns { raw |= B.ns.mask }
+        if af { raw |= B.af.mask }
+        if ng { raw |= B.nG.mask }
+        if gp { raw |= B.gp.mask }
+        if dbm { raw |= B.dbm.mask }
+        if pxn { raw |= B.pxn.mask }
+        if uxn { raw |= B.uxn.mask }
+        return raw
+    }
+
+    /// Every descriptor bit `bits(format:)` can set: what `protect` replaces.
+    public static func fieldMask(format: DescriptorFormat) -> UInt64 {
+        typealias B = Descriptor.Bits
+        var mask = B.attrIndx.mask | B.ns.mask | B.ap.mask | B.af.mask | B.nG.mask
+            | B.gp.mask | B.dbm.mask | B.pxn.mask | B.uxn.mask
+        if format.descriptorHasShareability { mask |= B.sh.mask }
+        return mask
+    }
+
+    /// Checks the fields that have a range.
+    public func validate(format: DescriptorFormat) throws(BuildError) {
+        let indices = 0...(MAIR.attributeCount - 1)
+        guard indices.contains(attrIndx) else { throw .attributeOutOfRange(name: "attrIndx", value: attrIndx, range: indices) }
+        if format.ds, sh != RegimeConfiguration.walkShareability { throw .shareabilityWithDS(sh) }
+    }
+}
+
+/// Which leaves a mapping may use.
+public enum LeafPolicy: String, CaseIterable, Hashable, Sendable {
+    /// The largest legal leaf: blocks where VA and PA are aligned to them,
+    /// contiguous runs where VA and PA are aligned to the run, pages otherwise.
+    case auto
+    /// Level 3 pages only, no Contiguous bit.
+    case pages
+    /// Blocks and pages, never the Contiguous bit.
+    case noContiguous = "no-contiguous"
+}
+
+/// One mapping: `size` bytes from `va` to `pa` with `attributes`.
+public struct MappingRequest: Hashable, Sendable {
+    public var va: VirtualAddress
+    public var pa: PhysicalAddress
+    public var size: UInt64
+    public var attributes: MappingAttributes
+    public var leaf: LeafPolicy
+
+    public init(va: VirtualAddress, pa: PhysicalAddress, size: UInt64,
+                attributes: MappingAttributes = MappingAttributes(), leaf: LeafPolicy = .auto) {
+        self.va = va
+        self.pa = pa
+        self.size = size
+        self.attributes = attributes
+        self.leaf = leaf
+    }
+
+    /// The last VA mapped (the range may end at 2^64 - 1).
+    public var lastVA: UInt64 { va.rawValue &+ (size &- 1) }
+}
+
+/// The hierarchical attributes of a table descriptor (bits [63:59]): limits
+/// on everything mapped below it.
+public struct TableAttributes: Hashable, Sendable {
+    public var apTable: TableAccessPermissions
+    public var pxnTable: Bool
+    public var uxnTable: Bool
+    public var nsTable: Bool
+
+    public init(apTable: TableAccessPermissions = .noEffect, pxnTable: Bool = false, uxnTable: Bool = false, nsTable: Bool = false) {
+        self.apTable = apTable
+        self.pxnTable = pxnTable
+        self.uxnTable = uxnTable
+        self.nsTable = nsTable
+    }
+
+    /// Bits [63:59] of a table descriptor.
+    public var bits: UInt64 {
+        typealias B = Descriptor.Bits
+        var raw = B.apTable.inserting(apTable.rawValue, into: 0)
+        if pxnTable { raw |= B.pxnTable.mask }
+        if uxnTable { raw |= B.uxnTable.mask }
+        if nsTable { raw |= B.nsTable.mask }
+        return raw
+    }
+
+    static var mask: UInt64 {
+        typealias B = Descriptor.Bits
+        return B.apTable.mask | B.pxnTable.mask | B.uxnTable.mask | B.nsTable.mask
+    }
+}
+
+/// Hierarchical attributes for the table descriptor at `level` on the walk
+/// of `va`.
+public struct TableAttributeRequest: Hashable, Sendable {
+    public var va: VirtualAddress
+    public var level: Level
+    public var attributes: TableAttributes
+
+    public init(va: VirtualAddress, level: Level, attributes: TableAttributes) {
+        self.va = va
+        self.level = level
+        self.attributes = attributes
+    }
+}

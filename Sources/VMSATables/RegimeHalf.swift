@@ -1,0 +1,160 @@
+import VMSA
+
+/// Everything a walk of one half (TTBR0 or TTBR1) needs, derived once from
+/// TCR_EL1 and the TTBR so that translation and walking do no register
+/// decoding per address. Assumes an implementation with PARange = 52 bits,
+/// FEAT_LPA, FEAT_LPA2, FEAT_LVA, FEAT_HPDS and FEAT_HAFDBS.
+public struct RegimeHalf: Hashable, Sendable {
+    public let ttbr: TranslationTableBase
+    public let granule: Granule
+    /// 64 - TxSZ.
+    public let inputBits: Int
+    public let startLevel: Level
+    public let format: DescriptorFormat
+    /// The effective output address size: TCR_EL1.IPS, capped at 48 bits
+    /// unless the granule is 64K or DS=1 (Arm ARM `AArch64.PAMax` use in
+    /// `AArch64.S1TTWParams`; QEMU ptw.c does the same).
+    public let outputBits: Int
+    /// The start-level table's address (TTBR BADDR with the bits below the
+    /// table size cleared, as the walk uses it).
+    public let rootAddress: UInt64
+    /// Entries of the start-level table.
+    public let rootEntries: Int
+    /// TTBR's base is beyond `outputBits`: every walk is an address size
+    /// fault at level 0.
+    public let baseAddressFault: Bool
+    /// HPDx: APTable, PXNTable and UXNTable are ignored.
+    public let hierarchicalPermissionsDisabled: Bool
+    /// E0PDx: EL0 accesses fault (translation, level 0).
+    public let el0AccessFaults: Bool
+    /// TCR_EL1.SHx, the shareability of memory when DS=1.
+    public let walkShareability: Shareability
+    /// TCR_EL1.HA: hardware sets AF instead of faulting.
+    public let hardwareAccessFlag: Bool
+    /// TCR_EL1.HD (with HA): writes to DBM=1 pages are allowed.
+    public let hardwareDirty: Bool
+
+    /// Bit `level + 1` is set for each level where a block is legal.
+    @usableFromInline let blockLevels: UInt8
+
+    // Input-address selection, precomputed from TCR.select's rule: an address
+    // belongs to this half when `va & selectMask == selectValue`.
+    @usableFromInline let selectMask: UInt64
+    @usableFromInline let selectValue: UInt64
+
+    // Output-address extraction, precomputed from `format`.
+    @usableFromInline let lowAddressMask: UInt64
+    @usableFromInline let highAddressLSB: UInt64
+    @usableFromInline let highAddressMax: UInt64
+    @usableFromInline let highAddressShift: UInt64
+
+    /// VA[55] picks the half an address is looked up in (Arm ARM
+    /// `AArch64.GetVARange`), whatever TBI says.
+    @inlinable public static var rangeSelectBit: BitField { BitField(bit: 55) }
+
+    /// Bits of the largest PA that `format` can express (52 with 64K or DS=1,
+    /// else 48).
+    @inlinable public static var largePhysicalAddressBits: Int { 52 }
+
+    /// The effective output size of a half: IPS, capped at what the
+    /// descriptor format holds (48 bits for 4K/16K without DS).
+    public static func outputBits(granule: Granule, ds: Bool, paBits: Int) -> Int {
+        let format = try? DescriptorFormat(granule: granule, ds: ds && granule != .k64, paBits: paBits)
+        return min(paBits, format?.outputAddressBits ?? paBits)
+    }
+
+    /// Whether TTBR's BADDR[51:48] sit in [5:2]: the output size is 52 bits.
+    @inlinable public var fiftyTwoBitBase: Bool { outputBits == Self.largePhysicalAddressBits }
+
+    /// The half's parameters, or nil when its walks are disabled (EPDx=1) or
+    /// its TCR fields are reserved or out of range (every access then takes a
+    /// level 0 translation fault).
+    public init?(tcr: TCR, ttbr register: TTBR, half: TranslationTableBase) {
+        guard !tcr.walksDisabled(half), let granule = tcr.granule(half),
+              let ips = tcr.physicalAddressSize else { return nil }
+        let ds = tcr.ds && granule != .k64
+        let bits = tcr.inputBits(half)
+        guard bits >= Granule.minInputBits, bits <= granule.maxInputBits(ds: ds, lva: true),
+              let format = try? DescriptorFormat(granule: granule, ds: ds, paBits: ips.bits) else { return nil }
+        ttbr = half
+        self.granule = granule
+        inputBits = bits
+        startLevel = granule.startLevel(inputBits: bits)
+        self.format = format
+        outputBits = min(ips.bits, format.outputAddressBits)
+        let tableBytes = granule.tableSize(at: startLevel, inputBits: bits)
+        rootEntries = Int(tableBytes / 8)
+        let fiftyTwo = outputBits == Self.largePhysicalAddressBits
+        let base = register.baseAddress(fiftyTwoBit: fiftyTwo)
+        baseAddressFault = base >> UInt64(outputBits) != 0
+        // A 52-bit base is at least 64-byte aligned; below the table size the
+        // walk ignores BADDR (RES0).
+        rootAddress = base & ~(max(tableBytes, fiftyTwo ? TTBR.alignment52 : 1) &- 1)
+        hierarchicalPermissionsDisabled = tcr.hierarchicalPermissionsDisabled(half)
+        el0AccessFaults = tcr.el0AccessFaults(half)
+        walkShareability = tcr.walkShareability(half)
+        hardwareAccessFlag = tcr.hardwareAccessFlag
+        hardwareDirty = tcr.hardwareAccessFlag && tcr[TCR.Field.hd] != 0
+
+        var blocks: UInt8 = 0
+        for l in granule.levels(ds: ds) where granule.isBlockLegal(at: Level(uncheckedRawValue: l), ds: ds) {
+            blocks |= 1 << (l + 1)
+        }
+        blockLevels = blocks
+
+        let top = tcr.topByteIgnored(half) ? 55 : 63
+        selectMask = BitField(top, min(bits, top)).mask | BitField(bit: 55).mask
+        selectValue = half == .ttbr1 ? selectMask : 0
+
+        lowAddressMask = format.outputAddressField.mask
+        if let high = format.outputAddressHighField {
+            highAddressLSB = UInt64(high.lsb)
+            highAddressMax = high.maxValue
+            highAddressShift = UInt64(format.outputAddressHighShift)
+        } else {
+            highAddressLSB = 0
+            highAddressMax = 0
+            highAddressShift = 0
+        }
+    }
+
+    /// Lowest input-address bit that indexes `level`.
+    @inlinable public func shift(at level: Level) -> Int { granule.shift(at: level) }
+
+    /// Entries of the table at `level` (the start level may have fewer).
+    @inlinable public func entries(at level: Level) -> Int {
+        level == startLevel ? rootEntries : granule.entriesPerTable
+    }
+
+    /// Whether a block descriptor is legal at `level` in this half, as the
+    /// MMU judges it (PAMax = 52, so 64K level-1 blocks are legal whatever
+    /// the configured output size).
+    @inlinable @inline(__always)
+    public func isBlockLegal(at level: Level) -> Bool { blockLevels & (1 &<< UInt8(truncatingIfNeeded: level.rawValue &+ 1)) != 0 }
+
+    /// Whether the builder places blocks at `level`: where they are legal,
+    /// except 64K level-1 (4 TiB) blocks unless the output size is 52 bits,
+    /// so that a layout declaring a smaller PA also runs on an implementation
+    /// without FEAT_LPA, where such a block would fault.
+    @inlinable
+    public func buildsBlocks(at level: Level) -> Bool {
+        isBlockLegal(at: level)
+            && !(granule == .k64 && level == .one && outputBits < Granule.implementedPABits)
+    }
+
+    /// The canonical input addresses of this half (top byte as untagged).
+    public var vaRange: ClosedRange<UInt64> {
+        let span: UInt64 = (1 &<< UInt64(inputBits)) &- 1
+        return ttbr == .ttbr0 ? 0...span : (~span)...UInt64.max
+    }
+
+    /// Whether `va` (tagged or not) belongs to this half.
+    @inlinable @inline(__always)
+    public func contains(_ va: UInt64) -> Bool { va & selectMask == selectValue }
+
+    /// The full output or next-table address in `raw` (page-granular).
+    @inlinable @inline(__always)
+    public func address(of raw: UInt64) -> UInt64 {
+        (raw & lowAddressMask) | (((raw &>> highAddressLSB) & highAddressMax) &<< highAddressShift)
+    }
+}

@@ -1,0 +1,448 @@
+import VMSA
+
+/// Builds the table memory of an EL1&0 regime from mapping requests.
+///
+/// ## Where tables go (so that an independent builder can reproduce an image bit for bit)
+/// Table memory starts at `configuration.tablesBase` (aligned to the largest
+/// granule in use) and only grows. Every table, including a start-level
+/// table with fewer entries, occupies one whole page of its half's granule
+/// and is placed at the next free offset aligned to that granule; skipped
+/// bytes and unused entries are zero. Tables are never freed or moved.
+/// 1. `init` allocates the start-level (root) table of TTBR1, then that of
+///    TTBR0 (each only if the half is present).
+/// 2. `map` requests are applied in the order given. Within a request, the
+///    walk goes from the start level down in ascending VA order; a
+///    next-level table is allocated the first time an invalid entry must
+///    become a table, and the table descriptor is written then.
+/// 3. `unmap`/`protect` allocate a table when they split a block, at that
+///    moment; `setTableAttributes` allocates nothing.
+///
+/// ## Descriptors written
+/// - Table: type 0b11 and the next-table address; hierarchical attribute
+///   bits are zero unless `setTableAttributes` sets them.
+/// - Leaf: the request's attribute bits (`MappingAttributes.bits`), type
+///   0b01 (block) or 0b11 (page) and the output address. `leaf: .auto`
+///   uses, from the start level down, a block at each level where blocks
+///   are legal and the entry lies wholly in the range with VA and PA
+///   congruent modulo the entry size; otherwise it descends. At levels with
+///   a contiguous run (`Granule.contiguousCount`), each run of entries whose
+///   first entry's index is a multiple of the run length, that lies wholly
+///   in the range of this request, and whose PA is aligned to the run size
+///   gets the Contiguous bit on every entry. `.noContiguous` never sets the
+///   bit; `.pages` uses level 3 only.
+public struct TableBuilder: Sendable {
+    public let configuration: RegimeConfiguration
+    public let tcr: TCR
+    public private(set) var ttbr0: TTBR
+    public private(set) var ttbr1: TTBR
+    var memory: TableMemory
+    let half0: RegimeHalf?
+    let half1: RegimeHalf?
+
+    /// Starts an empty regime: validates `configuration`, derives TCR_EL1 and
+    /// allocates the root tables (TTBR1's first). `reservingBytes` sizes the
+    /// table memory up front when the caller knows roughly what it needs.
+    public init(_ configuration: RegimeConfiguration, reservingBytes: Int = 0) throws(BuildError) {
+        try configuration.validate()
+        self.configuration = configuration
+        let tcr = configuration.tcr
+        self.tcr = tcr
+        let memory = TableMemory(capacity: reservingBytes / 8)
+        self.memory = memory
+        // Roots: TTBR1's first, then TTBR0's.
+        func root(_ half: TranslationTableBase) throws(BuildError) -> TTBR {
+            guard let h = configuration.half(half) else { return TTBR(rawValue: 0) }
+            let outputBits = RegimeHalf.outputBits(granule: h.granule, ds: configuration.ds, paBits: configuration.paBits)
+            let offset = try Self.allocate(memory, granule: h.granule, tablesBase: configuration.tablesBase, outputBits: outputBits)
+            let address = configuration.tablesBase &+ UInt64(offset) &* 8
+            return TTBR(baseAddress: address, asid: h.asid, fiftyTwoBit: outputBits == RegimeHalf.largePhysicalAddressBits)
+        }
+        ttbr1 = try root(.ttbr1)
+        ttbr0 = try root(.ttbr0)
+        half0 = RegimeHalf(tcr: tcr, ttbr: ttbr0, half: .ttbr0)
+        half1 = RegimeHalf(tcr: tcr, ttbr: ttbr1, half: .ttbr1)
+    }
+
+    /// The regime as built so far. Shares table memory until the builder
+    /// changes it again.
+    public var image: TableImage {
+        TableImage(tablesBase: configuration.tablesBase, tcr: tcr, mair: configuration.mair,
+                   ttbr0: ttbr0, ttbr1: ttbr1, memory: memory)
+    }
+
+    /// Calls `body` with the table memory built so far, without copying.
+    public func withWords<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: memory.words, count: memory.count))
+    }
+
+    /// Bytes of table memory allocated so far.
+    public var tablesSize: UInt64 { UInt64(memory.count) &* 8 }
+
+    // MARK: Public operations
+
+    /// Maps `request.size` bytes from `request.va` to `request.pa`. Refuses,
+    /// changing nothing, a request that is empty, wraps, leaves one enabled
+    /// half, is not page-aligned, exceeds the PA size, has attributes out of
+    /// range, or touches anything already mapped.
+    public mutating func map(_ request: MappingRequest) throws(BuildError) {
+        // Dispatch on the half without copying its parameters out of the optional.
+        if try resolveHalf(va: request.va.rawValue, size: request.size) == .ttbr0 {
+            try map(request, in: half0!)
+        } else {
+            try map(request, in: half1!)
+        }
+    }
+
+    mutating func map(_ request: MappingRequest, in h: borrowing RegimeHalf) throws(BuildError) {
+        let va = request.va.rawValue, pa = request.pa.rawValue, size = request.size
+        let last = request.lastVA
+        guard pa &+ (size &- 1) >= pa else { throw .paRangeWraps(pa: pa, size: size) }
+        let pageMask = h.granule.pageSize &- 1
+        if va & pageMask != 0 { throw .misaligned(name: "va", value: va, granule: h.granule, ttbr: h.ttbr) }
+        if pa & pageMask != 0 { throw .misaligned(name: "pa", value: pa, granule: h.granule, ttbr: h.ttbr) }
+        if size & pageMask != 0 { throw .misaligned(name: "size", value: size, granule: h.granule, ttbr: h.ttbr) }
+        guard (pa &+ (size &- 1)) >> UInt64(h.outputBits) == 0 else {
+            throw .beyondPASize(pa: pa, size: size, bits: h.outputBits)
+        }
+        try request.attributes.validate(format: h.format)
+        if let at = firstMapped(h, table: rootOffset(h), level: h.startLevel, va: va, last: last) {
+            throw .overlap(va: va, size: size, mappedAt: at)
+        }
+        makeUnique()
+        try mapRange(h, table: rootOffset(h), level: h.startLevel, va: va, last: last, pa: pa,
+                     bits: request.attributes.bits(format: h.format), leaf: request.leaf)
+    }
+
+    /// Removes every mapping in the range, splitting blocks and breaking
+    /// contiguous runs at its edges. Returns the updates that would need
+    /// break-before-make on live tables.
+    @discardableResult
+    public mutating func unmap(_ va: VirtualAddress, size: UInt64) throws(BuildError) -> [BreakBeforeMake] {
+        try change(va.rawValue, size: size, .unmap)
+    }
+
+    /// Gives every mapped leaf in the range `attributes` (output addresses are
+    /// kept; holes stay holes), splitting blocks and breaking contiguous runs
+    /// at its edges. Returns the updates that would need break-before-make.
+    @discardableResult
+    public mutating func protect(_ va: VirtualAddress, size: UInt64, attributes: MappingAttributes) throws(BuildError) -> [BreakBeforeMake] {
+        let h = try resolve(va: va.rawValue, size: size)
+        try attributes.validate(format: h.format)
+        return try change(va.rawValue, size: size,
+                          .protect(bits: attributes.bits(format: h.format), mask: MappingAttributes.fieldMask(format: h.format)))
+    }
+
+    /// Sets the hierarchical attributes of the table descriptor at
+    /// `request.level` on the walk of `request.va`.
+    public mutating func setTableAttributes(_ request: TableAttributeRequest) throws(BuildError) {
+        let va = request.va.rawValue
+        let h = try resolve(va: va, size: 1)
+        var table = rootOffset(h)
+        var level = h.startLevel
+        while true {
+            let slot = table &+ index(va, h, level)
+            let raw = memory.words[slot]
+            guard raw & 0b11 == 0b11, !level.isLast, level <= request.level else {
+                throw .noTable(va: va, level: request.level)
+            }
+            if level == request.level {
+                makeUnique()
+                memory.words[slot] = (raw & ~TableAttributes.mask) | request.attributes.bits
+                return
+            }
+            table = offset(ofTableAt: h.address(of: raw))
+            level = level.next
+        }
+    }
+
+    // MARK: Geometry helpers
+
+    @inline(__always)
+    func half(_ t: TranslationTableBase) -> RegimeHalf? { t == .ttbr0 ? half0 : half1 }
+
+    /// The half a range lies in, or the error naming both halves' ranges.
+    func resolveHalf(va: UInt64, size: UInt64) throws(BuildError) -> TranslationTableBase {
+        guard size > 0 else { throw .sizeZero(va: va) }
+        let last = va &+ (size &- 1)
+        guard last >= va else { throw .vaRangeWraps(va: va, size: size) }
+        let t: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
+        let range = t == .ttbr0 ? half0?.vaRange : half1?.vaRange
+        guard let range, range.contains(va), range.contains(last) else {
+            throw .outsideVARanges(va: va, size: size, ttbr0: half0?.vaRange, ttbr1: half1?.vaRange)
+        }
+        return t
+    }
+
+    /// The same, returning the half's parameters.
+    func resolve(va: UInt64, size: UInt64) throws(BuildError) -> RegimeHalf {
+        try resolveHalf(va: va, size: size) == .ttbr0 ? half0! : half1!
+    }
+
+    @inline(__always)
+    func rootOffset(_ h: borrowing RegimeHalf) -> Int { offset(ofTableAt: h.rootAddress) }
+
+    @inline(__always)
+    func offset(ofTableAt pa: UInt64) -> Int { Int(truncatingIfNeeded: (pa &- configuration.tablesBase) &>> 3) }
+
+    @inline(__always)
+    func index(_ va: UInt64, _ h: borrowing RegimeHalf, _ level: Level) -> Int {
+        Int(truncatingIfNeeded: (va &>> UInt64(h.shift(at: level))) & UInt64(h.entries(at: level) &- 1))
+    }
+
+    @inline(__always)
+    func tableDescriptor(_ h: borrowing RegimeHalf, child: Int) -> UInt64 {
+        h.format.inserting(address: configuration.tablesBase &+ UInt64(child) &* 8, into: Descriptor.TypeBits.tableOrPage)
+    }
+
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&memory) { memory = memory.copy() }
+    }
+
+    /// Appends one zeroed table of `granule` at the next granule-aligned
+    /// offset; returns its word offset.
+    static func allocate(_ memory: TableMemory, granule: Granule, tablesBase: UInt64, outputBits: Int) throws(BuildError) -> Int {
+        let align = granule.entriesPerTable
+        let start = (memory.count &+ align &- 1) & ~(align &- 1)
+        let end = start &+ granule.entriesPerTable
+        let lastByte = tablesBase &+ UInt64(end) &* 8 &- 1
+        guard lastByte >> UInt64(outputBits) == 0 else {
+            throw .tablesBeyondPASize(address: tablesBase &+ UInt64(start) &* 8, bits: outputBits)
+        }
+        memory.grow(to: end)
+        return start
+    }
+
+    mutating func allocate(_ h: borrowing RegimeHalf) throws(BuildError) -> Int {
+        try Self.allocate(memory, granule: h.granule, tablesBase: configuration.tablesBase, outputBits: h.outputBits)
+    }
+
+    // MARK: Mapping
+
+    /// The first mapped VA in [va, last] under the table at word `table`, if any.
+    func firstMapped(_ h: borrowing RegimeHalf, table: Int, level: Level, va: UInt64, last: UInt64) -> UInt64? {
+        let shift = UInt64(h.shift(at: level))
+        let entrySize: UInt64 = 1 &<< shift
+        let first = index(va, h, level), lastIndex = index(last, h, level)
+        let base = va & ~(entrySize &- 1)
+        for i in first...lastIndex {
+            let raw = memory.words[table &+ i]
+            guard raw & 1 != 0 else { continue }
+            let entryStart = base &+ UInt64(i &- first) &<< shift
+            let from = max(va, entryStart)
+            if raw & 0b10 != 0, !level.isLast {
+                let to = min(last, entryStart &+ (entrySize &- 1))
+                if let hit = firstMapped(h, table: offset(ofTableAt: h.address(of: raw)), level: level.next, va: from, last: to) {
+                    return hit
+                }
+            } else {
+                return from
+            }
+        }
+        return nil
+    }
+
+    mutating func mapRange(_ h: borrowing RegimeHalf, table: Int, level: Level, va: UInt64, last: UInt64, pa: UInt64,
+                           bits: UInt64, leaf: LeafPolicy) throws(BuildError) {
+        let shift = UInt64(h.shift(at: level))
+        let entrySize: UInt64 = 1 &<< shift
+        let first = index(va, h, level), lastIndex = index(last, h, level)
+        let base = va & ~(entrySize &- 1)
+        var leafHere = level.isLast
+        if !leafHere, leaf != .pages, h.buildsBlocks(at: level) { leafHere = (pa &- va) & (entrySize &- 1) == 0 }
+        var i = first
+        while i <= lastIndex {
+            let entryStart = base &+ UInt64(i &- first) &<< shift
+            let entryLast = entryStart &+ (entrySize &- 1)
+            if leafHere, entryStart >= va, entryLast <= last {
+                // Entries i... are whole; the last one may not be.
+                var j = lastIndex
+                if (last &+ 1) & (entrySize &- 1) != 0 { j -= 1 }
+                writeLeaves(h, table: table, level: level, from: i, through: j,
+                            pa: pa &+ (entryStart &- va), bits: bits, leaf: leaf)
+                i = j &+ 1
+                continue
+            }
+            var raw = memory.words[table &+ i]
+            let child: Int
+            if raw & 1 == 0 {
+                child = try allocate(h)
+                raw = tableDescriptor(h, child: child)
+                memory.words[table &+ i] = raw
+            } else {
+                child = offset(ofTableAt: h.address(of: raw))
+            }
+            let from = max(va, entryStart), to = min(last, entryLast)
+            try mapRange(h, table: child, level: level.next, va: from, last: to, pa: pa &+ (from &- va), bits: bits, leaf: leaf)
+            i &+= 1
+        }
+    }
+
+    /// Writes leaves into entries `i...j` of the table at word `table`, the
+    /// first mapping `pa`.
+    mutating func writeLeaves(_ h: borrowing RegimeHalf, table: Int, level: Level, from i: Int, through j: Int,
+                              pa: UInt64, bits: UInt64, leaf: LeafPolicy) {
+        let step: UInt64 = 1 &<< UInt64(h.shift(at: level))
+        let template = bits | (level.isLast ? Descriptor.TypeBits.tableOrPage : Descriptor.TypeBits.block)
+        let p = memory.words + table
+        guard leaf == .auto, let n = h.granule.contiguousCount(at: level) else {
+            Self.fill(p + i, count: j &- i &+ 1, template: template, oa: pa, step: step, format: h.format)
+            return
+        }
+        let runTemplate = template | Descriptor.Bits.contiguous.mask
+        let runSize = step &* UInt64(n)
+        var k = i
+        var oa = pa
+        while k <= j {
+            if k % n == 0, k &+ n &- 1 <= j, oa & (runSize &- 1) == 0 {
+                // Whole aligned runs; PA stays run-aligned from one to the next.
+                var runs = 1
+                while k &+ (runs &+ 1) &* n &- 1 <= j { runs &+= 1 }
+                Self.fill(p + k, count: runs &* n, template: runTemplate, oa: oa, step: step, format: h.format)
+                k &+= runs &* n
+                oa &+= UInt64(runs) &* runSize
+            } else {
+                // Single entries up to the next run boundary.
+                let boundary = min((k / n &+ 1) &* n, j &+ 1)
+                Self.fill(p + k, count: boundary &- k, template: template, oa: oa, step: step, format: h.format)
+                oa &+= UInt64(boundary &- k) &* step
+                k = boundary
+            }
+        }
+    }
+
+    /// Output addresses below 2^48 sit in place in every descriptor format
+    /// (only OA[51:48] move, to [15:12] or [9:8]).
+    static var inPlaceAddressBits: UInt64 { 48 }
+
+    /// Writes `count` leaves from `template` with output addresses `oa`,
+    /// `oa + step`, … Addresses below 2^48 sit in place in every format, so
+    /// the common case is one OR per entry.
+    @inline(__always)
+    static func fill(_ p: UnsafeMutablePointer<UInt64>, count: Int, template: UInt64, oa: UInt64, step: UInt64,
+                     format: DescriptorFormat) {
+        guard count > 0 else { return }
+        let lastOA = oa &+ UInt64(count &- 1) &* step
+        if lastOA >> inPlaceAddressBits == 0 {
+            var a = oa
+            for k in 0..<count {
+                p[k] = template | a
+                a &+= step
+            }
+        } else {
+            var a = oa
+            for k in 0..<count {
+                p[k] = format.inserting(address: a, into: template)
+                a &+= step
+            }
+        }
+    }
+
+    // MARK: Unmap and protect
+
+    enum Change {
+        case unmap
+        case protect(bits: UInt64, mask: UInt64)
+    }
+
+    mutating func change(_ va: UInt64, size: UInt64, _ op: Change) throws(BuildError) -> [BreakBeforeMake] {
+        let h = try resolve(va: va, size: size)
+        let pageMask = h.granule.pageSize &- 1
+        if va & pageMask != 0 { throw .misaligned(name: "va", value: va, granule: h.granule, ttbr: h.ttbr) }
+        if size & pageMask != 0 { throw .misaligned(name: "size", value: size, granule: h.granule, ttbr: h.ttbr) }
+        makeUnique()
+        var report: [BreakBeforeMake] = []
+        try change(h, table: rootOffset(h), level: h.startLevel, va: va, last: va &+ (size &- 1), op, report: &report)
+        return report
+    }
+
+    mutating func change(_ h: RegimeHalf, table: Int, level: Level, va: UInt64, last: UInt64, _ op: Change,
+                         report: inout [BreakBeforeMake]) throws(BuildError) {
+        typealias B = Descriptor.Bits
+        let shift = UInt64(h.shift(at: level))
+        let entrySize: UInt64 = 1 &<< shift
+        let first = index(va, h, level), lastIndex = index(last, h, level)
+        let base = va & ~(entrySize &- 1)
+        for i in first...lastIndex {
+            let raw = memory.words[table &+ i]
+            guard raw & 1 != 0 else { continue }
+            let entryStart = base &+ UInt64(i &- first) &<< shift
+            let entryLast = entryStart &+ (entrySize &- 1)
+            let from = max(va, entryStart), to = min(last, entryLast)
+            if raw & 0b10 != 0, !level.isLast {
+                try change(h, table: offset(ofTableAt: h.address(of: raw)), level: level.next, va: from, last: to, op, report: &report)
+                continue
+            }
+            // Part of a contiguous run reaching outside the range: every
+            // entry of the run loses the bit.
+            if B.contiguous.isSet(raw), let n = h.granule.contiguousCount(at: level) {
+                let runFirst = i & ~(n &- 1)
+                let runStart = entryStart &- UInt64(i &- runFirst) &<< shift
+                let runLast = runStart &+ (entrySize &* UInt64(n) &- 1)
+                if runStart < va || runLast > last {
+                    breakRun(h, table: table, first: runFirst, count: min(n, h.entries(at: level) &- runFirst),
+                             level: level, va: runStart, report: &report)
+                }
+            }
+            let current = memory.words[table &+ i]
+            if entryStart >= va, entryLast <= last {
+                let new: UInt64
+                switch op {
+                case .unmap: new = 0
+                case .protect(let bits, let mask): new = (current & ~mask) | bits
+                }
+                if !BreakBeforeMake.isSafe(old: current, new: new, format: h.format) {
+                    note(BreakBeforeMake(reason: .attributeChange, ttbr: h.ttbr, va: VirtualAddress(entryStart), size: entrySize,
+                                         level: level, old: Descriptor(rawValue: current), new: Descriptor(rawValue: new)),
+                         in: &report)
+                }
+                memory.words[table &+ i] = new
+            } else {
+                // Only a block can be partly covered (ranges are page-aligned).
+                let child = try split(h, block: current, level: level)
+                let tableRaw = tableDescriptor(h, child: child)
+                note(BreakBeforeMake(reason: .blockSplit, ttbr: h.ttbr, va: VirtualAddress(entryStart), size: entrySize,
+                                     level: level, old: Descriptor(rawValue: current), new: Descriptor(rawValue: tableRaw)),
+                     in: &report)
+                memory.words[table &+ i] = tableRaw
+                try change(h, table: child, level: level.next, va: from, last: to, op, report: &report)
+            }
+        }
+    }
+
+    /// A new next-level table holding leaves that map what `block` mapped,
+    /// with its attributes, without Contiguous or nT.
+    mutating func split(_ h: RegimeHalf, block: UInt64, level: Level) throws(BuildError) -> Int {
+        typealias B = Descriptor.Bits
+        let child = try allocate(h)
+        let next = level.next
+        let addressMask = h.format.outputAddressField.mask | (h.format.outputAddressHighField?.mask ?? 0)
+        let carried = block & ~(addressMask | B.type.mask | B.contiguous.mask | B.nT.mask)
+        let template = carried | (next.isLast ? Descriptor.TypeBits.tableOrPage : Descriptor.TypeBits.block)
+        let size = h.granule.entrySize(at: level)
+        let oa = Descriptor(rawValue: block).outputAddress(at: level, format: h.format) & ~(size &- 1)
+        Self.fill(memory.words + child, count: h.granule.entriesPerTable, template: template, oa: oa,
+                  step: h.granule.entrySize(at: next), format: h.format)
+        return child
+    }
+
+    mutating func breakRun(_ h: RegimeHalf, table: Int, first: Int, count: Int, level: Level, va: UInt64,
+                           report: inout [BreakBeforeMake]) {
+        let bit = Descriptor.Bits.contiguous.mask
+        let old = memory.words[table &+ first]
+        for k in first..<(first &+ count) { memory.words[table &+ k] &= ~bit }
+        note(BreakBeforeMake(reason: .contiguousRunBroken, ttbr: h.ttbr, va: VirtualAddress(va),
+                             size: h.granule.entrySize(at: level) &* UInt64(count), level: level,
+                             old: Descriptor(rawValue: old), new: Descriptor(rawValue: old & ~bit)),
+             in: &report)
+    }
+
+    /// Records an update, extending the previous record when it continues it.
+    func note(_ update: BreakBeforeMake, in report: inout [BreakBeforeMake]) {
+        if let lastRecord = report.last, lastRecord.reason == update.reason, lastRecord.level == update.level,
+           lastRecord.ttbr == update.ttbr, lastRecord.va.rawValue &+ lastRecord.size == update.va.rawValue {
+            report[report.count - 1].size &+= update.size
+        } else {
+            report.append(update)
+        }
+    }
+}

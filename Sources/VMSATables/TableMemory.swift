@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Table memory: one contiguous buffer of little-endian 64-bit words, grown
+/// with `realloc` so that large arenas move by remapping rather than by
+/// copying (glibc uses mremap for big blocks), which keeps a builder's peak
+/// memory close to the table bytes themselves. Shared copy-on-write by
+/// `TableImage` and `TableBuilder`; only ever mutated while uniquely held.
+@usableFromInline
+final class TableMemory: @unchecked Sendable {
+    // Unchecked exclusivity: these are read on every table access, and the
+    // class is only mutated while uniquely held, so no access can overlap.
+    @exclusivity(unchecked) @usableFromInline private(set) var words: UnsafeMutablePointer<UInt64>
+    /// Words in use.
+    @exclusivity(unchecked) @usableFromInline private(set) var count: Int
+    private var capacity: Int
+
+    /// An empty arena with room for `capacity` words.
+    init(capacity: Int = 0) {
+        let cap = max(capacity, 1)
+        guard let raw = malloc(cap * MemoryLayout<UInt64>.stride) else { fatalError("out of memory for table memory") }
+        words = raw.assumingMemoryBound(to: UInt64.self)
+        count = 0
+        self.capacity = cap
+    }
+
+    /// An arena holding a copy of `source`.
+    convenience init(copying source: UnsafeBufferPointer<UInt64>) {
+        self.init(capacity: source.count)
+        if let base = source.baseAddress { words.update(from: base, count: source.count) }
+        count = source.count
+    }
+
+    /// An arena holding the little-endian words in `bytes` (a multiple of 8 bytes).
+    convenience init(littleEndian bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count / 8
+        self.init(capacity: n)
+        for i in 0..<n { words[i] = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        count = n
+    }
+
+    deinit { free(words) }
+
+    func copy() -> TableMemory {
+        TableMemory(copying: UnsafeBufferPointer(start: words, count: count))
+    }
+
+    /// Extends the arena to `newCount` words; the new words are zero.
+    func grow(to newCount: Int) {
+        precondition(newCount >= count, "table memory never shrinks")
+        if newCount > capacity {
+            // Grow by half again so appends stay amortised O(1) without
+            // doubling the footprint.
+            let target = max(newCount, capacity + capacity / 2)
+            guard let raw = realloc(words, target * MemoryLayout<UInt64>.stride) else {
+                fatalError("out of memory growing table memory to \(target * 8) bytes")
+            }
+            words = raw.assumingMemoryBound(to: UInt64.self)
+            capacity = target
+        }
+        (words + count).initialize(repeating: 0, count: newCount - count)
+        count = newCount
+    }
+
+    /// Makes the capacity match the words in use.
+    func shrinkToFit() {
+        guard capacity > count, count > 0, let raw = realloc(words, count * MemoryLayout<UInt64>.stride) else { return }
+        words = raw.assumingMemoryBound(to: UInt64.self)
+        capacity = count
+    }
+
+    @inlinable
+    var buffer: UnsafeMutableBufferPointer<UInt64> { UnsafeMutableBufferPointer(start: words, count: count) }
+
+    func equals(_ other: TableMemory) -> Bool {
+        count == other.count && memcmp(words, other.words, count * MemoryLayout<UInt64>.stride) == 0
+    }
+}

@@ -1,0 +1,137 @@
+import VMSA
+
+extension TableImage {
+    /// Translates `va` for an access of `access` from `el`, as the MMU's
+    /// stage-1 walk of the EL1&0 regime does (Arm ARM `AArch64.S1Translate`,
+    /// `AArch64.S1Walk`; QEMU `get_phys_addr_lpae` agrees except for its
+    /// documented deviations). In order:
+    /// 1. TTBR selection and the VA range check (TBIx decides which top bits
+    ///    count); EPDx=1, or E0PDx=1 for EL0: translation fault, level 0.
+    /// 2. TTBR base beyond the output size: address size fault, level 0.
+    /// 3. Per level: invalid entry, 0b01 at level 3, or a block at a level
+    ///    where the granule has none: translation fault at that level; a
+    ///    next-table or output address beyond the output size: address size
+    ///    fault at that level. Table entries gather APTable, PXNTable and
+    ///    UXNTable unless HPDx=1.
+    /// 4. AF=0 with TCR_EL1.HA=0: access flag fault at the leaf's level.
+    /// 5. Permissions (AP after APTable, PXN/UXN after the table bits, and
+    ///    EL0-writable never privileged-executable): permission fault at the
+    ///    leaf's level. PSTATE.PAN=0 and SCTLR_EL1.WXN=0 are assumed.
+    /// Table reads outside the image read as zero (an invalid entry).
+    @inlinable
+    public func translate(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel) -> Result<Translation, TranslationFault> {
+        let v = va.rawValue
+        let upper = RegimeHalf.rangeSelectBit.isSet(v)
+        let ttbr: TranslationTableBase = upper ? .ttbr1 : .ttbr0
+        return withWalkParameters(upper) { w in
+            guard w.enabled, v & w.selectMask == w.selectValue else {
+                return .failure(TranslationFault(kind: .translation, level: .zero))
+            }
+            if el == .el0, w.e0pd { return .failure(TranslationFault(kind: .translation, level: .zero)) }
+            if w.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
+
+            let words = wordPointer
+            let wordCount = UInt64(self.wordCount)
+            let base = tablesBase
+            var level = w.startLevel
+            var shift = w.startShift
+            var indexMask = w.rootIndexMask
+            var table = w.rootAddress
+            // Hierarchical attributes gathered from table descriptors, in their
+            // descriptor positions: PXNTable [59], UXNTable [60], APTable [62:61].
+            var tableBits: UInt64 = 0
+            var raw: UInt64
+            while true {
+                let entryAddress = table &+ ((v &>> UInt64(shift)) & indexMask) &* 8
+                let offset = (entryAddress &- base) &>> 3
+                raw = entryAddress >= base && offset < wordCount ? words[Int(truncatingIfNeeded: offset)] : 0
+                if raw & 1 == 0 { return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level))) }
+                let isTableOrPage = raw & 0b10 != 0
+                if Level(uncheckedRawValue: level).isLast {
+                    if !isTableOrPage { return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level))) }
+                    break
+                }
+                if !isTableOrPage {
+                    guard w.isBlockLegal(level: level) else {
+                        return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
+                    }
+                    break
+                }
+                let next = w.address(of: raw)
+                if next >= w.outputLimit { return .failure(TranslationFault(kind: .addressSize, level: Level(uncheckedRawValue: level))) }
+                tableBits |= raw
+                table = next
+                level &+= 1
+                shift &-= w.bitsPerLevel
+                indexMask = w.indexMask
+            }
+
+            let leafLevel = Level(uncheckedRawValue: level)
+            let size: UInt64 = 1 &<< UInt64(shift)
+            let oa = w.address(of: raw) & ~(size &- 1)
+            if oa >= w.outputLimit { return .failure(TranslationFault(kind: .addressSize, level: leafLevel)) }
+            let attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
+            if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
+            if !attributes.permits(access, from: el), !dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) {
+                return .failure(TranslationFault(kind: .permission, level: leafLevel))
+            }
+            let pa = oa | (v & (size &- 1))
+            return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
+                                        descriptor: Descriptor(rawValue: raw), attributes: attributes))
+        }
+    }
+
+    /// Runs `body` on one half's walk parameters without copying them.
+    @inlinable @inline(__always)
+    func withWalkParameters<R>(_ upper: Bool, _ body: (borrowing WalkParameters) -> R) -> R {
+        upper ? body(walk1) : body(walk0)
+    }
+
+    /// With HA and HD, a write to a DBM=1 page succeeds: the MMU clears
+    /// AP[2] instead of faulting (APTable still applies).
+    @inlinable
+    func dirtyWritePermitted(_ raw: UInt64, tableBits: UInt64, _ attributes: LeafAttributes, _ access: AccessKind,
+                             _ el: ExceptionLevel, _ w: borrowing WalkParameters) -> Bool {
+        guard access == .write, w.hardwareDirty, Descriptor.Bits.dbm.isSet(raw) else { return false }
+        let tableAP = w.hpd ? 0 : Descriptor.Bits.apTable.extract(tableBits)
+        guard tableAP & TableAccessPermissions.readOnly.rawValue == 0 else { return false }
+        var writable = attributes
+        writable.ap = AccessPermissions(field: attributes.ap.rawValue & ~AccessPermissions.privilegedReadOnly.rawValue)
+        return writable.permits(access, from: el)
+    }
+
+    /// The effective attributes of leaf `raw` under table descriptors whose
+    /// bits were OR-ed into `tableBits`.
+    @inlinable @inline(__always)
+    func leafAttributes(_ raw: UInt64, tableBits: UInt64, walk w: borrowing WalkParameters) -> LeafAttributes {
+        Self.leafAttributes(raw, tableBits: tableBits, walk: w, mair: mair.rawValue, outerShareable: outerShareableAttributes)
+    }
+
+    /// The same, given MAIR_EL1 and the mask of its Outer Shareable attributes.
+    @inlinable @inline(__always)
+    static func leafAttributes(_ raw: UInt64, tableBits: UInt64, walk w: borrowing WalkParameters, mair: UInt64,
+                               outerShareable: UInt8) -> LeafAttributes {
+        typealias B = Descriptor.Bits
+        var ap = B.ap.extract(raw)
+        var pxn = B.pxn.isSet(raw)
+        var uxn = B.uxn.isSet(raw)
+        if !w.hpd {
+            let apTable = B.apTable.extract(tableBits)
+            // APTable[0] takes EL0 access away (AP[1]); APTable[1] takes write (sets AP[2]).
+            if apTable & TableAccessPermissions.noEL0.rawValue != 0 { ap &= ~AccessPermissions.readWrite.rawValue }
+            if apTable & TableAccessPermissions.readOnly.rawValue != 0 { ap |= AccessPermissions.privilegedReadOnly.rawValue }
+            pxn = pxn || B.pxnTable.isSet(tableBits)
+            uxn = uxn || B.uxnTable.isSet(tableBits)
+        }
+        // Memory EL0 can write is never executable at EL1.
+        if ap == AccessPermissions.readWrite.rawValue { pxn = true }
+        let index = Int(truncatingIfNeeded: B.attrIndx.extract(raw))
+        let attr = MemoryAttribute(rawValue: UInt8(truncatingIfNeeded: mair &>> UInt64(index &* 8)))
+        var sh = w.ds ? w.walkShareability : B.sh.extract(raw)
+        // Device and Normal Inner+Outer Non-cacheable memory is Outer Shareable.
+        if outerShareable & (1 &<< UInt8(truncatingIfNeeded: index)) != 0 { sh = Shareability.outerShareable.rawValue }
+        return LeafAttributes(attrIndx: index, mairAttr: attr, sh: Shareability(field: sh), ap: AccessPermissions(field: ap),
+                              pxn: pxn, uxn: uxn, ng: B.nG.isSet(raw), af: B.af.isSet(raw),
+                              contiguous: B.contiguous.isSet(raw))
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Conformance
+import Foundation
+import VMSA
+import VMSAJSON
+import VMSATables
+
+struct ConformCommand: VMSASubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conform",
+        abstract: "Check vmsa's tables against AArch64 probes under QEMU: the layout, walk and MMU legs.",
+        discussion: """
+            Without --image, runs the seeded matrix of configurations: for each, an AArch64 table \
+            builder (qemu-aarch64) must build byte-identical tables, an AArch64 walker (qemu-aarch64) \
+            must answer like `vmsa translate`, and QEMU's MMU (qemu-system-aarch64, AT S1E1R/W, S1E0R/W \
+            and real loads, stores and fetches at EL1 and EL0) must agree, apart from QEMU 7.2's \
+            documented deviations, which are counted as expected differences. With --image, runs the \
+            walk and MMU legs over an image's mapped ranges and random holes. \
+            Prints one line per configuration and `N passed, M failed`; exit status 1 on any mismatch. \
+            Needs `make probes` (or VMSA_PROBE_DIR) and qemu-aarch64 / qemu-system-aarch64.
+            """)
+
+    @Option(help: "Seed of the random layouts and probes (decimal or 0x hex).") var seed: String?
+    @Option(help: "Probes (virtual addresses) per configuration, or in total with --image.") var probes: Int?
+    @Option(help: "Probe a vmsa image file instead of the matrix.") var image: String?
+    @Option(help: "Run only the configurations whose name contains this text.") var only: String?
+    @Option(help: "Configurations run at once (default: one per core).") var jobs: Int?
+    @Option(name: .customLong("probe-dir"), help: "Directory of the built probes (default: .build-probes or $VMSA_PROBE_DIR).")
+    var probeDirectory: String?
+    @Flag(help: "Print JSON Lines: one object per configuration and leg, then a summary.") var json = false
+
+    func validate() throws {
+        if let probes, probes < 1 { throw ValidationError("--probes \(probes) is not a positive count") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) is not a positive count") }
+    }
+
+    func execute() throws {
+        let seedValue: UInt64
+        if let seed {
+            guard let v = Hex.parse(seed) else {
+                throw CLIError(.usage, "--seed \"\(seed)\" is not a decimal or 0x hex 64-bit value")
+            }
+            seedValue = v
+        } else {
+            seedValue = ConformanceRunner.defaultSeed
+        }
+        // Read the image before looking for tools, so a bad file reports 65/66.
+        let userImage = try image.map { try ImageFiles.image($0) }
+        let toolchain: ProbeToolchain
+        do { toolchain = try ProbeToolchain.locate(probeDirectory: probeDirectory) } catch {
+            throw CLIError(.noInput, error.description)
+        }
+
+        let printer = ConformPrinter(json: json)
+        var results: [ConfigurationResult]
+        if let userImage {
+            let (result, skipped) = ImageConformance.run(userImage, probes: probes ?? ImageConformance.defaultProbes,
+                                                         seed: seedValue, toolchain: toolchain)
+            if let skipped { Output.warning("MMU leg skipped: \(skipped)") }
+            if !result.realAccesses { Output.warning("no free start-level entry for the probe's stub page: the MMU leg ran AT instructions only") }
+            printer.print(result)
+            results = [result]
+        } else {
+            var configurations = ConformanceMatrix.configurations
+            if let only {
+                configurations = configurations.filter { $0.name.contains(only) }
+                guard !configurations.isEmpty else { throw CLIError(.usage, "--only \"\(only)\" matches no configuration") }
+            }
+            let runner = ConformanceRunner(toolchain: toolchain, seed: seedValue,
+                                           probesPerConfiguration: probes ?? ConformanceRunner.defaultProbes,
+                                           configurations: configurations,
+                                           parallelism: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))
+            results = runner.run { printer.print($0) }
+        }
+        printer.summary(results)
+        if results.contains(where: { $0.failed > 0 || !$0.errors.isEmpty }) { throw CLIError(.checkFailed, "conformance failed") }
+    }
+}

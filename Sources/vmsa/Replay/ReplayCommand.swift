@@ -1,0 +1,59 @@
+import ArgumentParser
+import LinuxTables
+import VMSA
+import VMSAJSON
+
+struct ReplayCommand: VMSASubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay Linux page-table operations on a 4K Linux table and its native 16K/64K mirror.",
+        discussion: """
+            TRACE is JSON Lines, one operation per line (\"-\" reads standard input), for example
+              {"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}
+            Operations: \(TableOperation.names.joined(separator: ", ")).
+            Entries use arm64 Linux \(LinuxKernel.version) bits. Every operation that cannot become
+            native entries prints a warning, and the process falls back to its Linux table until
+            the native table can express everything again. Exit status 1 when the active hardware
+            table does not translate every address the way the Linux table does.
+            """)
+
+    @Argument(help: "The trace file (JSON Lines), or - for standard input.") var trace: String
+    @Option(help: "The native granule: 16k or 64k.") var native: String = "64k"
+    @Option(name: .customLong("va-bits"), help: "The Linux table's VA size: 48 or 39.") var vaBits: Int = 48
+    @Flag(help: "Print the report: counts, table bytes, TLB entries, equivalence.") var report = false
+    @Flag(help: "JSON Lines: warnings as {op, addr, nr, reason}, the report as one object.") var json = false
+
+    func validate() throws {
+        guard let g = Granule(name: native), g != .k4 else { throw ValidationError("--native must be 16k or 64k, not \(native)") }
+        guard LinuxKernel.supportedVABits.contains(vaBits) else { throw ValidationError("--va-bits must be 48 or 39, not \(vaBits)") }
+    }
+
+    func execute() throws {
+        let granule = Granule(name: native)!
+        let process = try ProcessTables(native: granule, vaBits: vaBits)
+        var warnings = 0
+        try LineReader.forEachLine(path: trace) { line, number in
+            guard line.contains(where: { !$0.isWhitespace }) else { return }
+            let op = try TableOperation.parse(line: line, number: number)
+            let warning: MirrorWarning?
+            do { warning = try process.apply(op) } catch {
+                throw CLIError(.dataError, "line \(number): \(error)")
+            }
+            if let warning {
+                warnings += 1
+                if json { Output.json(warning.json) } else { Output.warning("line \(number): \(warning)") }
+            }
+        }
+        let result: ReplayReport
+        do { result = try ReplayReport(process, warnings: warnings) } catch { throw CLIError(.dataError, "\(error)") }
+        if report {
+            if json { Output.json(result.json) } else { result.lines(native: granule).forEach(Output.line) }
+        } else if !json {
+            Output.line("\(result.operations) operations, \(result.fallbacks) fallback, mode \(result.mode.rawValue), "
+                + (result.equivalence.equivalent ? "equivalent" : "NOT equivalent"))
+        }
+        if let first = result.equivalence.divergences.first {
+            throw CLIError(.checkFailed, "the active hardware table does not translate like the Linux table: \(first)")
+        }
+    }
+}

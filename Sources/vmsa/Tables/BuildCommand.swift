@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import VMSA
+import VMSAJSON
+import VMSATables
+
+struct BuildCommand: VMSASubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build a table image from a layout file.",
+        discussion: """
+            Writes the image file (header, registers, table memory; see the README) through a
+            temporary file and a rename, so a failed build leaves no output behind. A bad layout
+            exits 65 with one sentence naming the value; an unreadable one 66.
+            """)
+
+    @Argument(help: "The layout file (JSON).") var layout: String
+    @Option(name: .shortAndLong, help: "The image file to write.") var output: String
+    @Flag(help: "Print a JSON object describing the image.") var json = false
+
+    func execute() throws {
+        let parsed = try ImageFiles.layout(layout)
+        let image: TableImage
+        do { image = try VMSATables.build(parsed) } catch { throw CLIError(.dataError, "\(layout): \(error.description)") }
+        try ImageFiles.write(image, to: output)
+        if json {
+            guard case .object(var o) = TableJSON.registers(image) else { return }
+            o["image"] = .string(output)
+            o["mappings"] = .int(parsed.mappings.count)
+            Output.json(.object(o))
+        } else {
+            Output.line("\(output): \(parsed.mappings.count) mappings, \(Hex.size(image.tablesSize)) of tables at \(Hex.short(image.tablesBase))")
+            Output.line("  TCR_EL1 \(image.tcr)  MAIR_EL1 \(image.mair)  TTBR0_EL1 \(image.ttbr0)  TTBR1_EL1 \(image.ttbr1)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import VMSA
+import VMSAJSON
+import VMSATables
+
+struct DiffCommand: VMSASubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "List the VA ranges whose translation differs between two images.",
+        discussion: """
+            Two addresses translate the same when both reach the same PA with the same effective
+            attributes (the Contiguous hint aside) or both fault with the same kind. Exit status 1
+            when any range differs, 0 when none does.
+            """)
+
+    @Argument(help: "The first image.") var a: String
+    @Argument(help: "The second image.") var b: String
+    @Flag(help: "One JSON object per differing range (JSON Lines).") var json = false
+
+    func execute() throws {
+        let first = try ImageFiles.image(a)
+        let second = try ImageFiles.image(b)
+        let differences = first.differences(from: second)
+        for d in differences {
+            if json {
+                Output.json([("ttbr", .int(d.ttbr.rawValue)), ("start", .hex(d.va.rawValue)), ("end", .hex(d.lastVA)),
+                             ("size", .hex(d.size)), ("a", TableJSON.outcome(d.a)), ("b", TableJSON.outcome(d.b))])
+            } else {
+                Output.line("\(d.ttbr) \(d.va)-\(Hex.format(d.lastVA)) (\(Hex.size(d.size)))")
+                Output.line("  \(a): \(d.a)")
+                Output.line("  \(b): \(d.b)")
+            }
+        }
+        if !json { Output.line("\(differences.count) differing range\(differences.count == 1 ? "" : "s")") }
+        if !differences.isEmpty { throw CLIError(.checkFailed, "the images translate \(differences.count) range\(differences.count == 1 ? "" : "s") differently") }
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import VMSA
+import VMSAJSON
+import VMSATables
+
+struct DumpCommand: VMSASubcommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case tree, ptdump, json, dot, raw, registers
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Show a table image: tree, ptdump, json, dot, raw or registers.",
+        discussion: """
+            tree: tables and their leaves, indented. ptdump: the line format of Linux's
+            kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz
+            digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o).
+            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize.
+            """)
+
+    @Argument(help: "The image file.") var image: String
+    @Option(help: "tree, ptdump, json, dot, raw or registers.") var format: Format = .tree
+    @Option(help: "Only this half: 0 or 1.") var ttbr: String?
+    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @Flag(help: "JSON Lines output (for tree/ptdump this is --format json).") var json = false
+    @Flag(help: "With json: merge neighbours of equal level and attributes.") var merge = false
+
+    func validate() throws {
+        if format == .raw, output == nil { throw ValidationError("--format raw writes binary table memory and needs -o FILE") }
+        if format == .dot, json { throw ValidationError("--format dot has no JSON form; drop --json") }
+    }
+
+    func execute() throws {
+        let loaded = try ImageFiles.image(image)
+        let halves = try ImageFiles.halves(ttbr)
+        var lines: [String] = []
+        let effective: Format = json && (format == .tree || format == .ptdump) ? .json : format
+        switch effective {
+        case .tree: lines = TreeDump.lines(loaded, halves: halves)
+        case .ptdump: lines = PTDump.lines(loaded, halves: halves)
+        case .dot: lines = [DotDump.text(loaded, halves: halves)]
+        case .json:
+            for t in halves {
+                for item in loaded.walk(t, mergingNeighbours: merge) { lines.append(TableJSON.walkEntry(item).jsonText) }
+            }
+        case .registers:
+            if json {
+                lines = [TableJSON.registers(loaded).jsonText]
+            } else {
+                lines = [
+                    "TCR_EL1    \(loaded.tcr)", "MAIR_EL1   \(loaded.mair)",
+                    "TTBR0_EL1  \(loaded.ttbr0)", "TTBR1_EL1  \(loaded.ttbr1)",
+                    "tablesBase \(Hex.format(loaded.tablesBase))", "tablesSize \(Hex.format(loaded.tablesSize))",
+                ]
+            }
+        case .raw:
+            try ImageFiles.write(loaded, to: output!, tablesOnly: true)
+            if json {
+                Output.json([("output", .string(output!)), ("tablesBase", .hex(loaded.tablesBase)), ("tablesSize", .hex(loaded.tablesSize))])
+            }
+            return
+        }
+        if let output {
+            try Output.writeAtomically(Data(lines.map { $0 + "\n" }.joined().utf8), to: output)
+        } else {
+            for line in lines { Output.line(line) }
+        }
+    }
+}

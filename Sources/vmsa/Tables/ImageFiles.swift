@@ -1,0 +1,125 @@
+import Foundation
+import VMSA
+import VMSAJSON
+import VMSATables
+
+/// Reading layouts and images for the table commands, with the contract's
+/// exit statuses: 66 for a file that cannot be read, 65 for bad contents.
+enum ImageFiles {
+    static func layout(_ path: String) throws -> Layout {
+        let text = try Output.readText(path)
+        do {
+            return try Layout.parse(text)
+        } catch {
+            throw CLIError(.dataError, "\(path): \(error.description)")
+        }
+    }
+
+    static func image(_ path: String) throws -> TableImage {
+        let data = try Output.read(path)
+        let loaded = data.withUnsafeBytes { raw -> Result<TableImage, ImageError> in
+            do throws(ImageError) { return .success(try TableImage.load(raw)) } catch { return .failure(error) }
+        }
+        switch loaded {
+        case .success(let image): return image
+        case .failure(let error): throw CLIError(.dataError, "\(path): \(error.description)")
+        }
+    }
+
+    /// Writes the image file, or with `tablesOnly` the raw table memory,
+    /// straight from table memory (no copy of a large image) through a
+    /// temporary file and a rename, so no half-written file is ever left.
+    static func write(_ image: TableImage, to path: String, tablesOnly: Bool = false) throws {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        func fail(_ reason: String) -> CLIError {
+            try? FileManager.default.removeItem(at: temp)
+            return CLIError(.ioError, "cannot write \(path): \(reason)")
+        }
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temp) else {
+            throw fail("cannot create a file in \(url.deletingLastPathComponent().path)")
+        }
+        do {
+            if !tablesOnly { try handle.write(contentsOf: Data(image.serializedHeader())) }
+            try image.withUnsafeTableBytes { bytes in
+                guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+                try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
+                                                  deallocator: .none))
+            }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw fail(error.localizedDescription)
+        }
+        if rename(temp.path, url.path) != 0 { throw fail(String(cString: strerror(errno))) }
+    }
+
+    /// Parses `0` / `1` (or `ttbr0` / `ttbr1`) for `--ttbr`.
+    static func halves(_ option: String?) throws -> [TranslationTableBase] {
+        switch option?.lowercased() {
+        case nil: return [.ttbr1, .ttbr0]
+        case "0", "ttbr0": return [.ttbr0]
+        case "1", "ttbr1": return [.ttbr1]
+        case let other?: throw CLIError(.usage, "--ttbr \"\(other)\" is not a half; expected 0 or 1")
+        }
+    }
+}
+
+/// JSON objects for translations, walk items and registers (JSON Lines,
+/// hex strings for addresses and raw words).
+enum TableJSON {
+    static func attributes(_ a: LeafAttributes) -> [(String, JSONValue)] {
+        [("attrIndx", .int(a.attrIndx)), ("mairAttr", .hex(UInt64(a.mairAttr.rawValue), digits: 2)),
+         ("sh", .int(a.sh.rawValue)), ("ap", .int(a.ap.rawValue)), ("pxn", .bool(a.pxn)), ("uxn", .bool(a.uxn)),
+         ("ng", .bool(a.ng)), ("af", .bool(a.af)), ("contiguous", .bool(a.contiguous))]
+    }
+
+    static func translation(_ va: UInt64, _ result: Result<Translation, TranslationFault>, ttbr: TranslationTableBase?) -> JSONValue {
+        switch result {
+        case .success(let t):
+            return .object(JSONObject([
+                ("va", .hex(va)), ("ttbr", .int(t.ttbr.rawValue)), ("ok", .bool(true)), ("pa", .hex(t.pa.rawValue)),
+                ("level", .int(t.level.rawValue)), ("size", .hex(t.size)), ("descriptor", .hex(t.descriptor.rawValue)),
+                ("attrIndx", .int(t.attrIndx)), ("mairAttr", .hex(UInt64(t.mairAttr.rawValue), digits: 2)),
+                ("sh", .int(t.sh.rawValue)), ("ap", .int(t.ap.rawValue)), ("pxn", .bool(t.pxn)), ("uxn", .bool(t.uxn)),
+                ("ng", .bool(t.ng)), ("contiguous", .bool(t.contiguous)),
+            ]))
+        case .failure(let f):
+            return .object(JSONObject([
+                ("va", .hex(va)), ("ttbr", ttbr.map { .int($0.rawValue) } ?? .null), ("ok", .bool(false)),
+                ("fault", .string(f.kind.rawValue)), ("level", .int(f.level.rawValue)),
+            ]))
+        }
+    }
+
+    static func walkEntry(_ e: WalkEntry) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("ttbr", .int(e.ttbr.rawValue)), ("va", .hex(e.va.rawValue)), ("end", .hex(e.lastVA)), ("size", .hex(e.size)),
+            ("level", .int(e.level.rawValue)), ("order", .int(e.order)), ("entries", .int(e.entries)),
+            ("kind", .string(e.isLeaf ? "leaf" : "hole")), ("descriptor", .hex(e.descriptor.rawValue)),
+        ]
+        if let a = e.attributes {
+            fields.append(("pa", .hex(e.pa.rawValue)))
+            fields += attributes(a)
+        } else if let f = e.fault {
+            fields += [("fault", .string(f.kind.rawValue)), ("faultLevel", .int(f.level.rawValue))]
+        }
+        return .object(JSONObject(fields))
+    }
+
+    static func registers(_ image: TableImage) -> JSONValue {
+        .object(JSONObject([
+            ("tcr_el1", .hex(image.tcr.rawValue)), ("mair_el1", .hex(image.mair.rawValue)),
+            ("ttbr0_el1", .hex(image.ttbr0.rawValue)), ("ttbr1_el1", .hex(image.ttbr1.rawValue)),
+            ("tablesBase", .hex(image.tablesBase)), ("tablesSize", .hex(image.tablesSize)),
+        ]))
+    }
+
+    static func outcome(_ o: TranslationOutcome) -> JSONValue {
+        switch o {
+        case .mapped(let pa, let a): return .object(JSONObject([("ok", .bool(true)), ("pa", .hex(pa.rawValue))] + attributes(a)))
+        case .fault(let f): return .object(JSONObject([("ok", .bool(false)), ("fault", .string(f.kind.rawValue)), ("level", .int(f.level.rawValue))]))
+        }
+    }
+}

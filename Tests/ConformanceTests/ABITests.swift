@@ -1,0 +1,48 @@
+import CShims
+import Testing
+
+/// The C records Swift imports have exactly the layout the assembly uses
+/// (CShims.h also checks each offset with _Static_assert on the C side).
+@Suite struct ABITests {
+    @Test func recordSizesMatchTheOffsetsTheProbesUse() {
+        #expect(MemoryLayout<vmsa_probe_header>.size == Int(VMSA_HDR_SIZE))
+        #expect(MemoryLayout<vmsa_probe_header>.size == 128)
+        #expect(MemoryLayout<vmsa_probe_patch>.size == 16)
+        #expect(MemoryLayout<vmsa_map_request>.size == Int(VMSA_REQ_RECORD_SIZE))
+        #expect(MemoryLayout<vmsa_map_request>.size == 48)
+        #expect(MemoryLayout<vmsa_walk_result>.size == Int(VMSA_WALK_RECORD_SIZE))
+        #expect(MemoryLayout<vmsa_walk_result>.size == 48)
+        #expect(MemoryLayout<vmsa_mmu_result>.size == Int(VMSA_MMU_RECORD_SIZE))
+        #expect(MemoryLayout<vmsa_mmu_result>.size == 136)
+        #expect(MemoryLayout<vmsa_result_header>.size == Int(VMSA_RES_SIZE))
+        #expect(MemoryLayout<vmsa_result_header>.size == 64)
+    }
+
+    @Test func fieldOffsetsMatch() {
+        #expect(MemoryLayout<vmsa_probe_header>.offset(of: \.tcr) == Int(VMSA_HDR_TCR))
+        #expect(MemoryLayout<vmsa_probe_header>.offset(of: \.stub_va) == Int(VMSA_HDR_STUB_VA))
+        #expect(MemoryLayout<vmsa_map_request>.offset(of: \.level) == Int(VMSA_REQ_LEVEL))
+        #expect(MemoryLayout<vmsa_map_request>.offset(of: \.ns_table) == Int(VMSA_REQ_NS_TABLE))
+        #expect(MemoryLayout<vmsa_walk_result>.offset(of: \.access) == Int(VMSA_WALK_ACCESS))
+        #expect(MemoryLayout<vmsa_mmu_result>.offset(of: \.esr) == Int(VMSA_MMU_ESR))
+        #expect(MemoryLayout<vmsa_mmu_result>.offset(of: \.far) == Int(VMSA_MMU_FAR))
+        #expect(MemoryLayout<vmsa_result_header>.offset(of: \.ttbr1) == Int(VMSA_RES_TTBR1))
+    }
+
+    @Test func magicsSpellTheirNames() {
+        let probe = withUnsafeBytes(of: UInt64(VMSA_PROBE_MAGIC).littleEndian) { Array($0) }
+        let result = withUnsafeBytes(of: UInt64(VMSA_RESULT_MAGIC).littleEndian) { Array($0) }
+        #expect(String(decoding: probe, as: UTF8.self) == "VMSAPRB1")
+        #expect(String(decoding: result, as: UTF8.self) == "VMSARES1")
+    }
+
+    @Test func faultStatusCodesAreTheArmEncodings() {
+        // ESR_ELx.DFSC: 0b0001LL translation, 0b0010LL access flag, 0b0011LL permission.
+        #expect(VMSA_FSC_TRANSLATION + 2 == 0b000110)
+        #expect(VMSA_FSC_ACCESS_FLAG + 3 == 0b001011)
+        #expect(VMSA_FSC_PERMISSION + 1 == 0b001101)
+        #expect(VMSA_FSC_TRANSLATION_LM1 == 0b101011)
+        #expect(VMSA_FSC_ADDRESS_SIZE_LM1 == 0b101001)
+        #expect(VMSA_FSC_EXTERNAL == 0b010000)
+    }
+}
