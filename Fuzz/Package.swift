@@ -17,5 +17,11 @@ let package = Package(
         .executableTarget(name: "FuzzJSON", dependencies: [
             "FuzzDriver", .product(name: "VMSAJSON", package: "vmsa"),
         ]),
+        .executableTarget(name: "FuzzLayout", dependencies: [
+            "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "VMSATables", package: "vmsa"),
+        ]),
+        .executableTarget(name: "FuzzImage", dependencies: [
+            "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "VMSATables", package: "vmsa"),
+        ]),
     ]
 )

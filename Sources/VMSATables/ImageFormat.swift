@@ -113,3 +113,14 @@ extension TableImage {
         #endif
     }
 }
+
+extension TableImage {
+    /// Recomputes the checksum of an image file's bytes in place, for a file
+    /// edited by hand (a patched descriptor, a planted fault). Does nothing to
+    /// a buffer too short to hold the header; `load` still checks the rest.
+    public static func sealChecksum(_ bytes: inout [UInt8]) {
+        guard bytes.count >= ImageFormat.headerSize else { return }
+        let sum = bytes.withUnsafeBytes { ImageFormat.checksum($0) }
+        for i in 0..<8 { bytes[ImageFormat.checksumOffset + i] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(i))) }
+    }
+}

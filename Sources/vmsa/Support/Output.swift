@@ -21,25 +21,9 @@ enum Output {
         FileHandle.standardError.write(Data(("vmsa: warning: " + message + "\n").utf8))
     }
 
-    /// Writes `data` to `path` through a temporary file in the same
-    /// directory and a rename, so a reader never sees a half-written file.
+    /// Writes `data` to `path` atomically (see `AtomicFile`).
     static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: temp)
-            if rename(temp.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temp)
-                throw CLIError(.ioError, "cannot write \(path): \(reason)")
-            }
-        } catch let e as CLIError {
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw CLIError(.ioError, "cannot write \(path): \(error.localizedDescription)")
-        }
+        try AtomicFile.write(to: path) { try $0.write(contentsOf: data) }
     }
 
     /// Reads a whole file, mapping failure to exit status 66.

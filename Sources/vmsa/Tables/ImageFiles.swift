@@ -27,32 +27,16 @@ enum ImageFiles {
     }
 
     /// Writes the image file, or with `tablesOnly` the raw table memory,
-    /// straight from table memory (no copy of a large image) through a
-    /// temporary file and a rename, so no half-written file is ever left.
+    /// straight from table memory (no copy of a large image), atomically.
     static func write(_ image: TableImage, to path: String, tablesOnly: Bool = false) throws {
-        let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        func fail(_ reason: String) -> CLIError {
-            try? FileManager.default.removeItem(at: temp)
-            return CLIError(.ioError, "cannot write \(path): \(reason)")
-        }
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temp) else {
-            throw fail("cannot create a file in \(url.deletingLastPathComponent().path)")
-        }
-        do {
+        try AtomicFile.write(to: path) { handle in
             if !tablesOnly { try handle.write(contentsOf: Data(image.serializedHeader())) }
             try image.withUnsafeTableBytes { bytes in
                 guard let base = bytes.baseAddress, bytes.count > 0 else { return }
                 try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
                                                   deallocator: .none))
             }
-            try handle.close()
-        } catch {
-            try? handle.close()
-            throw fail(error.localizedDescription)
         }
-        if rename(temp.path, url.path) != 0 { throw fail(String(cString: strerror(errno))) }
     }
 
     /// Parses `0` / `1` (or `ttbr0` / `ttbr1`) for `--ttbr`.

@@ -1,0 +1,26 @@
+import FuzzDriver
+import VMSA
+import VMSATables
+
+// The image loader: any bytes (with a valid checksum) load or throw one ImageError; a loaded image
+// can be translated at any address and walked end to end without trapping
+// (the loader has checked every table pointer, so walks cannot loop or leave
+// the image).
+runFuzzer { bytes in
+    // Re-seal the checksum so mutations reach the table checks behind it;
+    // a checksum mismatch itself is covered by the unit tests.
+    var file = Array(bytes)
+    TableImage.sealChecksum(&file)
+    guard let image = try? TableImage.load(file) else { return }
+    var input = FuzzInput(UnsafeRawBufferPointer(rebasing: bytes.suffix(min(bytes.count, 64))))
+    while let va = input.word() {
+        for access in AccessKind.allCases {
+            for el in ExceptionLevel.allCases { _ = image.translate(VirtualAddress(va), access: access, el: el) }
+        }
+    }
+    var leaves = 0
+    for half in TranslationTableBase.allCases {
+        image.walk(half).forEach { _ in leaves += 1 }
+    }
+    _ = leaves
+}

@@ -1,0 +1,23 @@
+import Testing
+import VMSA
+@testable import VMSATables
+
+@Suite("Hand-patched images")
+struct SealTests {
+    @Test("a patched image fails its checksum until it is re-sealed, then loads with the patch")
+    func sealAfterPatch() throws {
+        let config = RegimeConfiguration(tablesBase: 0x4000_0000, mair: MAIR(rawValue: 0xff),
+                                         ttbr0: HalfConfiguration(granule: .k4, vaBits: 39), ttbr1: nil)
+        var builder = try TableBuilder(config)
+        try builder.map(MappingRequest(va: VirtualAddress(0x40_0000), pa: PhysicalAddress(0x8000_0000), size: 0x1000))
+        var file = builder.image.serialized()
+        // Clear AF on the one page: the word at the last table's index 0.
+        let leafOffset = file.count - 4096
+        file[leafOffset + 1] &= ~UInt8(Descriptor.Bits.af.mask >> 8)
+        #expect(throws: ImageError.self) { try TableImage.load(file) }
+        TableImage.sealChecksum(&file)
+        let image = try TableImage.load(file)
+        #expect(image.translate(VirtualAddress(0x40_0000), access: .read, el: .el1)
+                == .failure(TranslationFault(kind: .accessFlag, level: .three)))
+    }
+}
