@@ -38,7 +38,7 @@ extension LinuxPageTable {
         let key = Self.foldKey(first)
         for k in 1..<Self.contPTEs {
             let e = LinuxPTE(w[start &+ k])
-            guard e.isValid, !e.isSpecial, Self.foldKey(e) == key else { return false }
+            guard e.isValid, !e.isSpecial, e.pfn == first.pfn &+ UInt64(k), Self.foldKey(e) == key else { return false }
         }
         return true
     }

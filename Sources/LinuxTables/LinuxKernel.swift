@@ -11,16 +11,24 @@ import VMSA
 public enum LinuxKernel {
     /// The kernel version the bit layout is pinned to.
     public static let version = "v6.12"
+    // Constants the hot paths use are computed and inlinable (a `static let`
+    // would cost a lazy-initialisation check on every access).
     /// Linux page tables stay at the kernel's 4K geometry.
-    public static let granule: Granule = .k4
+    @inlinable public static var granule: Granule { .k4 }
     /// CONFIG_ARM64_PA_BITS: PTE_ADDR_LOW is [47:12], no high address bits.
-    public static let physicalAddressBits = 48
+    @inlinable public static var physicalAddressBits: Int { 48 }
     /// The descriptor format a Linux PTE/PMD/PUD value is laid out in.
     public static let format = try! DescriptorFormat(granule: .k4, ds: false, paBits: physicalAddressBits)
     /// PTRS_PER_PTE (= PTRS_PER_PMD = PTRS_PER_PUD = PTRS_PER_PGD with 4K pages, 48-bit VA).
-    public static let entriesPerTable = granule.entriesPerTable
+    @inlinable public static var entriesPerTable: Int { granule.entriesPerTable }
+    /// The PTE level, 3.
+    @inlinable public static var pteLevel: Level { Level(uncheckedRawValue: 3) }
     /// Virtual address sizes the model supports (CONFIG_ARM64_VA_BITS).
     public static let supportedVABits = [48, 39]
+    /// CONT_PTE_SHIFT - PAGE_SHIFT for 4K pages (pgtable-hwdef.h): a
+    /// contiguous run is 16 PTEs, the Arm ARM's run at 4K level 3 (pinned
+    /// against `Granule.contiguousCount` in the tests).
+    @inlinable public static var contPTEShift: Int { 4 }
     /// CONT_PTES: entries contpte folds into one contiguous run (64K).
-    public static let contPTEs = granule.contiguousCount(at: .three)!
+    @inlinable public static var contPTEs: Int { 1 << contPTEShift }
 }

@@ -23,7 +23,9 @@ public enum LinuxPTEBits {
     /// faults in hardware. v6.10 moved it here from bit 59.
     @inlinable public static var presentInvalid: BitField { Descriptor.Bits.nG }
     /// PTE_ADDR_LOW, [47:12] with 48-bit PA: the output address (PFN << 12).
-    @inlinable public static var address: BitField { LinuxKernel.format.outputAddressField }
+    @inlinable public static var address: BitField {
+        BitField(LinuxKernel.physicalAddressBits - 1, LinuxKernel.granule.pageShift)
+    }
     /// PTE_WRITE, [51] = PTE_DBM: writable (hardware dirty-bit management).
     @inlinable public static var write: BitField { Descriptor.Bits.dbm }
     /// PTE_CONT, [52]: contpte has folded this entry into a 64K run.

@@ -10,8 +10,8 @@ import VMSA
 /// the kernel's live in extensions, and `ProcessTables` pairs them with the
 /// native mirror.
 public final class LinuxPageTable {
-    public static let granule = LinuxKernel.granule
-    public static let entries = LinuxKernel.entriesPerTable
+    @inlinable public static var granule: Granule { LinuxKernel.granule }
+    @inlinable public static var entries: Int { LinuxKernel.entriesPerTable }
     /// Where the model places Linux table pages in physical memory.
     public static let defaultTablesBase: UInt64 = 1 << 46
 

@@ -25,7 +25,7 @@ extension NativeMirror {
     /// address `pa`, of descriptor type `type`, with young and dirty gathered.
     @inlinable @inline(__always)
     func nativeWord(_ linux: UInt64, pa: UInt64, type: UInt64, young: Bool, dirty: Bool) -> UInt64 {
-        var w = format.inserting(address: pa, into: (linux & ~Self.rewrittenBits) | type)
+        var w = (linux & ~Self.rewrittenBits) | type | (pa & outputAddressMask)
         if young { w |= LB.af.mask }
         if dirty { w = LinuxPTE(w).mkdirty().rawValue }
         return w
@@ -58,10 +58,12 @@ extension NativeMirror {
     }
 
     /// Mirrors a batch on Linux PTE table `pteTable` that changed `nr`
-    /// entries from `va`: rewrites every native page the batch touches from
+    /// entries from `va`: rewrites every native page the batch touched from
     /// its Linux entries and returns the first page that cannot be expressed.
+    /// contpte may have rewritten the whole 64K runs at the batch's ends
+    /// (young/dirty gathered), so the pages of those runs are rewritten too.
     /// `uniform` is set_ptes' value when the entries are that value with
-    /// advancing PFNs, which lets whole aligned pages skip re-reading.
+    /// advancing PFNs, which lets whole aligned runs skip re-reading.
     @inlinable
     public func mirrorPTEs(_ linux: LinuxPageTable, pteTable: Int, va: UInt64, nr: Int, uniform: LinuxPTE? = nil)
         -> (reason: FallbackReason, page: UInt64)?
@@ -70,15 +72,14 @@ extension NativeMirror {
         let k = linuxPerPage
         let pageShift = UInt64(granule.pageShift)
         let linuxShift = UInt64(LinuxKernel.granule.pageShift)
-        let pageMask = UInt64(k &- 1)
-        let first = va &>> pageShift
-        let last = (va &+ (UInt64(nr) &<< linuxShift) &- 1) &>> pageShift
         let nativeIndexMask = UInt64(granule.entriesPerTable &- 1)
+        let opStart = va, opEnd = va &+ (UInt64(nr) &<< linuxShift)
+        let unitMask = mirrorUnit &- 1
 
-        if let pte = uniform, pte.isValid, (va &>> linuxShift) & pageMask == 0, UInt64(nr) & pageMask == 0,
-           pte.pfn & pageMask == 0 {
-            // set_ptes of whole native pages: one native entry per page, nothing to re-read.
-            var page = first
+        if let pte = uniform, pte.isValid, opStart & unitMask == 0, opEnd & unitMask == 0, pte.pfn & UInt64(k &- 1) == 0 {
+            // set_ptes of whole runs: one native entry per page, nothing to re-read.
+            var page = opStart &>> pageShift
+            let last = (opEnd &- 1) &>> pageShift
             var pa = pte.physicalAddress
             let step = granule.pageSize
             let base = pte.mknoncont().rawValue
@@ -92,15 +93,15 @@ extension NativeMirror {
         }
 
         let linuxWords = linux.words(of: pteTable)
-        let opStart = va, opEnd = va &+ (UInt64(nr) &<< linuxShift)
         var found: (reason: FallbackReason, page: UInt64)? = nil
-        var page = first
+        var page = (opStart & ~unitMask) &>> pageShift
+        let last = (((opEnd &+ unitMask) & ~unitMask) &- 1) &>> pageShift
         while page <= last {
             let pageVA = page &<< pageShift
             let li = Int((pageVA &>> linuxShift) & UInt64(LinuxPageTable.entries &- 1))
             let (word, defect) = expressPage(linuxWords + li)
             store(t, Int(page & nativeIndexMask), word)
-            if let defect, found == nil {
+            if let defect, found == nil, pageVA < opEnd, pageVA &+ granule.pageSize > opStart {
                 var reason = defect
                 if defect == .mixedPresence {
                     // The operation's shape explains the hole it left.

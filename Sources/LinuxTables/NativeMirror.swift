@@ -27,23 +27,23 @@ public enum MirrorLookup: String, Sendable {
 /// A native page whose Linux entries cannot be expressed as one native entry
 /// holds `inexpressibleMarker` (an invalid descriptor), and is counted.
 public final class NativeMirror {
-    public static let inputBits = 48
+    @inlinable public static var inputBits: Int { 48 }
     /// Where the model places native table pages in physical memory.
     public static let defaultTablesBase: UInt64 = 3 << 45
     /// Invalid descriptor (bit 0 clear) whose ignored software bits mark a
     /// native page that cannot be expressed.
-    public static let inexpressibleMarker: UInt64 = Descriptor.Bits.software.mask
+    @inlinable public static var inexpressibleMarker: UInt64 { Descriptor.Bits.software.mask }
     /// Entries in a Linux table's list.
-    @usableFromInline static let slotsPerLinuxTable = 32
+    @inlinable static var slotsPerLinuxTable: Int { 32 }
 
     public let granule: Granule
     public let format: DescriptorFormat
     public let startLevel: Level
     public let arena: TableArena
-    public private(set) var root: Int
+    @exclusivity(unchecked) public private(set) var root: Int
     /// Linux PTEs per native page: 4 (16K) or 16 (64K).
     public let linuxPerPage: Int
-    public var lookup: MirrorLookup = .direct
+    @exclusivity(unchecked) public var lookup: MirrorLookup = .direct
 
     @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<Int32>
     @usableFromInline var slotCapacity: Int
@@ -59,12 +59,26 @@ public final class NativeMirror {
         arena = TableArena(granule: granule, base: tablesBase, limit: tableLimit)
         root = arena.allocate()!
         linuxPerPage = 1 << (granule.pageShift - LinuxKernel.granule.pageShift)
+        let levels = Level.allLevels.map { Level(uncheckedRawValue: $0) }
+        let start = startLevel
+        levelShifts = .allocate(capacity: levels.count)
+        levelMasks = .allocate(capacity: levels.count)
+        for (i, l) in levels.enumerated() {
+            levelShifts[i] = l < start ? 0 : UInt64(granule.shift(at: l))
+            levelMasks[i] = l < start ? 0 : (1 << UInt64(granule.indexBits(at: l, inputBits: Self.inputBits))) - 1
+        }
+        outputAddressMask = format.outputAddressField.mask
+        mirrorUnit = max(granule.pageSize, LinuxKernel.granule.pageSize * UInt64(LinuxKernel.contPTEs))
         slotCapacity = 64
         slots = .allocate(capacity: slotCapacity * Self.slotsPerLinuxTable)
         slots.initialize(repeating: -1, count: slotCapacity * Self.slotsPerLinuxTable)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        levelShifts.deallocate()
+        levelMasks.deallocate()
+    }
 
     /// TTBR0_EL1 when the native table is the hardware table.
     public var ttbr0: TTBR { TTBR(baseAddress: arena.physicalAddress(of: root)) }
@@ -74,10 +88,20 @@ public final class NativeMirror {
 
     // MARK: geometry
 
+    /// Index shift and mask of each level (by `level + 1`), computed once.
+    @usableFromInline let levelShifts: UnsafeMutablePointer<UInt64>
+    @usableFromInline let levelMasks: UnsafeMutablePointer<UInt64>
+    /// The output-address field of a native leaf: [47:pageShift]. Linux
+    /// physical addresses are 48-bit, so 64K's OA[51:48] field [15:12] stays 0.
+    @usableFromInline let outputAddressMask: UInt64
+    /// 64K runs or native pages, whichever is larger: the unit a batch is
+    /// mirrored in (contpte may rewrite a whole run).
+    @usableFromInline let mirrorUnit: UInt64
+
     @inlinable @inline(__always)
     public func index(of va: UInt64, at level: Level) -> Int {
-        let bits = granule.indexBits(at: level, inputBits: Self.inputBits)
-        return Int((va &>> UInt64(granule.shift(at: level))) & ((1 &<< UInt64(bits)) &- 1))
+        let l = level.rawValue &+ 1
+        return Int((va &>> levelShifts[l]) & levelMasks[l])
     }
 
     /// The native level a Linux table at `linuxLevel` feeds: PTE and PMD
@@ -245,7 +269,7 @@ public final class NativeMirror {
     func pteSection(_ pteTable: Int, _ va: UInt64) -> Int {
         switch lookup {
         case .direct: return Int(slots[pteTable &* Self.slotsPerLinuxTable])
-        case .rootWalk: return walkFromRoot(va, to: .three)!
+        case .rootWalk: return walkFromRoot(va, to: LinuxKernel.pteLevel)!
         }
     }
 }

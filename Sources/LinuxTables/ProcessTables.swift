@@ -203,16 +203,20 @@ public final class ProcessTables {
 
     /// set_ptes on a PTE table already found (the kernel's `ptep`), for
     /// callers that resolved it once: no checks, no walk.
-    @inlinable
     public func setPTEs(inPTETable t: Int, _ va: UInt64, _ pte: LinuxPTE, nr: Int) -> MirrorWarning? {
         precondition(!nativeReclaimed, "call ensureNative() after a reclaim before using a resolved PTE table")
-        linux.setPTEs(t, LinuxPageTable.index(of: va, at: .three), pte, nr)
-        let result = mirror.mirrorPTEs(linux, pteTable: t, va: va, nr: nr, uniform: pte)
+        linux.setPTEs(t, LinuxPageTable.index(of: va, at: LinuxKernel.pteLevel), pte, nr)
+        guard let result = mirror.mirrorPTEs(linux, pteTable: t, va: va, nr: nr, uniform: pte) else {
+            // Translated: the common case, kept inline.
+            operations &+= 1
+            translated &+= 1
+            mode = mirror.inexpressibleCount == 0 ? .native : .fallback
+            return nil
+        }
         return finishBatch("set_ptes", va, nr, result)
     }
 
-    @usableFromInline
-    func finishBatch(_ op: String, _ va: UInt64, _ nr: Int, _ result: (reason: FallbackReason, page: UInt64)?) -> MirrorWarning? {
+    func finishBatch(_ op: String, _ va: UInt64, _ nr: Int, _ result: (reason: FallbackReason, page: UInt64)) -> MirrorWarning? {
         finish(op, va, nr, result)
     }
 

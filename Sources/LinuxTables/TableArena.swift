@@ -21,7 +21,7 @@ public final class TableArena: DescriptorMemory {
     @exclusivity(unchecked) @usableFromInline var refs: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) @usableFromInline var parents: UnsafeMutablePointer<Int>
     @exclusivity(unchecked) @usableFromInline var live: UnsafeMutablePointer<Bool>
-    @usableFromInline var capacity: Int
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
     /// Tables ever handed out (live or on the free list).
     public private(set) var highWater = 0
     private var freeList: [Int] = []

@@ -26,6 +26,16 @@ struct ContPTETests {
         for k in 0..<32 { #expect(!l.entry(t, k).isCont) }
     }
 
+    @Test func nonConsecutivePFNsAreNotFoldedAndKeepTheirPFNs() throws {
+        let (l, t) = try table()
+        l.setPTEs(t, 0, Self.pte, 8)
+        l.setPTEs(t, 8, Self.pte.advancingPFN(by: 0x100), 8)
+        for k in 0..<16 {
+            #expect(!l.entry(t, k).isCont)
+            #expect(l.entry(t, k).pfn == 0x41200 + UInt64(k < 8 ? k : 0x100 + k - 8))
+        }
+    }
+
     @Test func completingARunInHalvesFoldsIt() throws {
         let (l, t) = try table()
         l.setPTEs(t, 0, Self.pte, 8)

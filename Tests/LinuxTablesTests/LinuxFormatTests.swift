@@ -8,6 +8,8 @@ struct LinuxFormatTests {
     @Test func kernelVersionIsNamed() {
         #expect(LinuxKernel.version == "v6.12")
         #expect(LinuxKernel.contPTEs == 16)
+        #expect(LinuxKernel.contPTEs == Granule.k4.contiguousCount(at: .three))
+        #expect(LinuxKernel.granule == .k4 && LinuxKernel.entriesPerTable == 512)
     }
 
     @Test func softwareBitPositions() {

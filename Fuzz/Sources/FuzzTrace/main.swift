@@ -1,0 +1,22 @@
+import FuzzDriver
+import LinuxTables
+import VMSA
+
+/// Linux page-table pages a fuzzed trace may allocate: bounds memory while
+/// leaving room for every operation kind.
+let linuxTablePages = 1 << 10
+
+// The trace reader and the mirror: every line parses or throws one
+// JSONError naming the line; every parsed operation applies or throws one
+// LinuxTableError; nothing traps, whatever the order of operations.
+runFuzzer { bytes in
+    let text = String(decoding: bytes, as: UTF8.self)
+    let tables = ProcessTables(native: bytes.first.map { $0 & 1 == 0 ? Granule.k16 : .k64 } ?? .k64,
+                               linuxTableLimit: linuxTablePages)
+    var number = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        number += 1
+        guard let op = try? TableOperation.parse(line: String(line), number: number) else { continue }
+        _ = try? tables.apply(op)
+    }
+}
