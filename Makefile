@@ -62,6 +62,10 @@ demo: build
 	$(DEBUG_BIN) dump $(DEMO_IMAGE) --format ptdump
 	$(DEBUG_BIN) translate $(DEMO_IMAGE) 0xffff000000001000 0xffff800080001234 0x400010 0x610000 0x20001234 0x800000
 	$(DEBUG_BIN) translate $(DEMO_IMAGE) 0x400010 0x600000 0xffff000000001000 --access w --el 0
+	$(DEBUG_BIN) replay examples/traces/clean-64k.jsonl --native 64k --report
+	$(DEBUG_BIN) replay examples/traces/fallback.jsonl --native 64k --report
+	@# What would 64K give a real process on this machine? (PFNs need root.)
+	@sleep 30 & pid=$$!; $(DEBUG_BIN) trace $$pid | $(DEBUG_BIN) replay - --native 64k --report 2>/dev/null; kill $$pid
 
 bench: release
 	$(RELEASE_BIN) bench
@@ -69,7 +73,7 @@ bench: release
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch copy of its seed corpus
 # (Fuzz/corpus/NAME); a crashing input lands in out/fuzz/ and fails the run.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= Descriptor JSON Layout Image
+FUZZ_TARGETS ?= Descriptor JSON Layout Image Trace
 FUZZ_RUNTIME  = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
 FUZZ_FLAGS    = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
                 -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++

@@ -1,18 +1,8 @@
 import VMSA
 @testable import LinuxTables
 
-/// SplitMix64, so a failing sequence can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+/// Seeded draws: `SplitMix64` from VMSA, so a failure replays from its seed.
+typealias SplitMix = SplitMix64
 
 /// Random Linux-table operations over a small window, biased so that they
 /// hit each other: native- and contpte-aligned batches and PFNs most of the

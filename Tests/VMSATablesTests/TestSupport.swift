@@ -25,19 +25,8 @@ func entry(_ image: TableImage, _ tablePA: UInt64, _ index: Int) -> UInt64 {
     image.word(atPhysicalAddress: tablePA + UInt64(index) * 8)!
 }
 
-/// A small deterministic generator (SplitMix64) so that random layouts are
-/// reproducible from a seed printed on failure.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+/// Seeded draws: `SplitMix64` from VMSA, so a failure replays from its seed.
+typealias SplitMix = SplitMix64
 
 /// An independent model of what a layout should translate to: it knows only
 /// the mapping requests and the rules for leaf choice, not the builder's code.

@@ -12,21 +12,10 @@ let allFormats: [DescriptorFormat] = Granule.allCases.flatMap { g -> [Descriptor
 
 @Suite("Round trips")
 struct RoundTripTests {
-    /// SplitMix64, so a failure reproduces from its seed.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test("raw → fields → raw is exact for every raw word, every format and level", arguments: allFormats)
     func everyRawWord(format: DescriptorFormat) {
-        var rng = Rng(state: UInt64(format.granule.rawValue * 1000 + format.paBits + (format.ds ? 7 : 0)))
+        var rng = SplitMix64(seed: UInt64(format.granule.rawValue * 1000 + format.paBits + (format.ds ? 7 : 0)))
         for level in format.granule.levels(ds: format.ds) {
             let lv = Level(rawValue: level)!
             for _ in 0..<50_000 {
@@ -43,7 +32,7 @@ struct RoundTripTests {
 
     @Test("decoded fields of any word pass validate (nothing is dropped)", arguments: allFormats)
     func decodedFieldsValidate(format: DescriptorFormat) throws {
-        var rng = Rng(state: 42)
+        var rng = SplitMix64(seed: 42)
         for level in format.granule.levels(ds: format.ds) {
             let lv = Level(rawValue: level)!
             for _ in 0..<5_000 {

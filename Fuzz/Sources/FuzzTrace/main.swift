@@ -11,8 +11,10 @@ let linuxTablePages = 1 << 10
 // LinuxTableError; nothing traps, whatever the order of operations.
 runFuzzer { bytes in
     let text = String(decoding: bytes, as: UTF8.self)
-    let tables = ProcessTables(native: bytes.first.map { $0 & 1 == 0 ? Granule.k16 : .k64 } ?? .k64,
-                               linuxTableLimit: linuxTablePages)
+    let granule: Granule = bytes.first.map { $0 & 1 == 0 ? .k16 : .k64 } ?? .k64
+    guard let tables = try? ProcessTables(native: granule, linuxTableLimit: linuxTablePages) else {
+        preconditionFailure("a process with a \(granule) native table cannot be created")
+    }
     var number = 0
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         number += 1

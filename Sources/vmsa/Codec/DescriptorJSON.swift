@@ -51,10 +51,10 @@ enum DescriptorJSON {
     /// lists the problems the caller knows the value has (a decoded value
     /// carries them), so that such a value can round-trip. Every other key
     /// must belong to the kind.
-    static func fields(_ value: JSONValue, context: String, defaults: FormatOptions)
+    static func fields(_ r: inout JSONObjectReader, defaults: FormatOptions)
         throws -> (fields: DescriptorFields, level: Level, format: DescriptorFormat, acknowledged: [String])
     {
-        var r = try JSONObjectReader(value, context: context)
+        let context = r.context
         _ = r.optionalValue("raw")
         var acknowledged: [String] = []
         for item in try r.optionalArray("problems") ?? [] {

@@ -53,12 +53,8 @@ struct EncodeCommand: VMSASubcommand {
 
     func execute() throws {
         if json {
-            var lineNumber = 0
-            for line in InputValues.lines([]) {
-                lineNumber += 1
-                let value = try JSONParser.parse(line)
-                let (fields, level, format, acknowledged) = try DescriptorJSON.fields(
-                    value, context: "line \(lineNumber)", defaults: format)
+            try InputValues.jsonLines { r in
+                let (fields, level, format, acknowledged) = try DescriptorJSON.fields(&r, defaults: format)
                 Output.line(Hex.format(try encode(fields, level: level, format: format, acknowledged: acknowledged)))
             }
         } else {

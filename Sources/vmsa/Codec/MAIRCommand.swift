@@ -47,26 +47,23 @@ struct MAIRCommand: ParsableCommand {
 
         func execute() throws {
             if json {
-                var n = 0
-                for line in InputValues.lines([]) {
-                    n += 1
-                    var r = try JSONObjectReader(try JSONParser.parse(line), context: "line \(n)")
+                try InputValues.jsonLines { r in
                     _ = r.optionalValue("raw")
                     let list = try r.optionalArray("attributes") ?? []
                     try r.finish()
                     guard list.count <= MAIR.attributeCount else {
-                        throw CLIError(.dataError, "line \(n): \(list.count) attributes; MAIR_EL1 holds \(MAIR.attributeCount)")
+                        throw CLIError(.dataError, "\(r.context): \(list.count) attributes; MAIR_EL1 holds \(MAIR.attributeCount)")
                     }
                     var mair = MAIR(rawValue: 0)
                     for (i, item) in list.enumerated() {
-                        var a = try JSONObjectReader(item, context: "line \(n) attribute \(i)")
+                        var a = try JSONObjectReader(item, context: "\(r.context) attribute \(i)")
                         let index = try a.optionalInt("index", in: 0...7) ?? i
                         let value = try a.hex("value")
                         _ = a.optionalValue("name")
                         _ = a.optionalValue("meaning")
                         try a.finish()
                         guard value <= UInt64(UInt8.max) else {
-                            throw CLIError(.dataError, "line \(n) attribute \(i): value \(Hex.short(value)) is not a byte")
+                            throw CLIError(.dataError, "\(a.context): value \(Hex.short(value)) is not a byte")
                         }
                         mair[index] = MemoryAttribute(rawValue: UInt8(value))
                     }

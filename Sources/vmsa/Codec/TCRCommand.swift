@@ -87,22 +87,17 @@ struct TCRCommand: ParsableCommand {
 
         func execute() throws {
             if json {
-                var n = 0
-                for line in InputValues.lines([]) {
-                    n += 1
-                    var r = try JSONObjectReader(try JSONParser.parse(line), context: "line \(n)")
+                try InputValues.jsonLines { r in
                     _ = r.optionalValue("raw")
                     _ = r.optionalValue("problems")
-                    var tcr: TCR = try RegisterCodec.read(&r, as: TCR.self)
+                    let tcr: TCR = try RegisterCodec.read(&r, as: TCR.self)
                     // Derived keys must agree with the fields they come from.
-                    let given = TCRCommand.derived(tcr)
-                    for (key, value) in given {
+                    for (key, value) in TCRCommand.derived(tcr) {
                         if let claimed = r.optionalValue(key), claimed != value {
-                            throw CLIError(.dataError, "line \(n): \"\(key)\" \(claimed.jsonText) disagrees with the fields, which give \(value.jsonText)")
+                            throw CLIError(.dataError, "\(r.context): \"\(key)\" \(claimed.jsonText) disagrees with the fields, which give \(value.jsonText)")
                         }
                     }
                     try r.finish()
-                    tcr = TCR(rawValue: tcr.rawValue)
                     Output.line(Hex.format(tcr.rawValue))
                 }
                 return

@@ -47,17 +47,14 @@ struct TTBRCommand: ParsableCommand {
 
         func execute() throws {
             if json {
-                var n = 0
-                for line in InputValues.lines([]) {
-                    n += 1
-                    var r = try JSONObjectReader(try JSONParser.parse(line), context: "line \(n)")
+                try InputValues.jsonLines { r in
                     _ = r.optionalValue("raw")
                     let base = try r.hex("baddr")
                     let asid = try r.optionalInt("asid", in: 0...Int(UInt16.max)) ?? 0
                     let cnp = try r.optionalBool("cnp") ?? false
                     let pa52 = try r.optionalBool("pa52") ?? false
                     try r.finish()
-                    Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "line \(n): ").rawValue))
+                    Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "\(r.context): ").rawValue))
                 }
                 return
             }

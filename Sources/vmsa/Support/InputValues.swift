@@ -1,5 +1,6 @@
 import Foundation
 import VMSA
+import VMSAJSON
 
 /// Values come as arguments or, when none are given, one per line on
 /// standard input (blank lines and `#` comments skipped).
@@ -21,5 +22,19 @@ enum InputValues {
             throw CLIError(.dataError, "\(what) \"\(text)\" is not a 64-bit hex (0x…) or decimal value")
         }
         return v
+    }
+}
+
+extension InputValues {
+    /// Standard input as JSON Lines: each non-blank line parsed strictly and
+    /// handed to `body` as an object reader whose errors name the line.
+    static func jsonLines(_ body: (inout JSONObjectReader) throws -> Void) throws {
+        var number = 0
+        while let line = readLine() {
+            number += 1
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            var reader = try JSONObjectReader(try JSONParser.parse(line), context: "line \(number)")
+            try body(&reader)
+        }
     }
 }

@@ -1,5 +1,6 @@
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, so that a
-/// `--seed` reproduces the same matrix on every machine.
+/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, so that
+/// random layouts, conformance probes, benchmark inputs and property tests
+/// reproduce from their seed on every machine.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -15,7 +16,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A generator for one configuration (named by `key`), independent of
     /// the others' draws.
-    func derived(_ key: UInt64) -> SplitMix64 {
+    public func derived(_ key: UInt64) -> SplitMix64 {
         var g = SplitMix64(seed: state ^ (key &* 0xd1b5_4a32_d192_ed03))
         _ = g.next()
         return g
