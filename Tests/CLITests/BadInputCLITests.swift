@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Bad layouts, images and traces: one sentence on standard error, the
+/// contract's exit status, and no output file left behind.
+@Suite("Bad files and traces")
+struct BadInputCLITests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vmsa-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        return name
+    }
+
+    @Test("bad layouts exit 65 and write nothing", arguments: [
+        (#"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k"},"mappings":[{"va":"0x0","pa":"0x0","size":"0x20000"},{"va":"0x10000","pa":"0x80000000","size":"0x10000"}]}"#,
+         "overlaps mappings[0]"),
+        (#"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"64k"},"mappings":[{"va":"0x0","pa":"0x1000","size":"0x10000"}]}"#,
+         "0x1000"),
+        (#"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k","vaBits":39},"mappings":[{"va":"0x7fff000000","pa":"0x0","size":"0x2000000"}]}"#,
+         "0x7fff000000"),
+        (#"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k"},"mappings":[{"va":"0x0","pa":"0x0","size":"0x0"}]}"#,
+         "size"),
+        (#"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k"},"mappings":[{"va":"0x0","pa":"0x10000000000000","size":"0x1000"}]}"#,
+         "0x10000000000000"),
+        (#"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k"},"colour":"red","mappings":[]}"#,
+         "unknown key \"colour\""),
+    ])
+    func badLayout(layout: String, mentions: String) throws {
+        let name = try file("bad.json", layout)
+        let r = try VMSATool.run(["build", name, "-o", "out.img"], cwd: dir)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("vmsa: bad.json: ") && r.stderr.contains(mentions), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(left == ["bad.json"], "left behind: \(left)")
+    }
+
+    @Test("a missing file exits 66")
+    func missing() throws {
+        let r = try VMSATool.run(["dump", "no-such.img"], cwd: dir)
+        #expect(r.status == 66)
+        #expect(r.stderr.hasPrefix("vmsa: cannot read no-such.img"))
+    }
+
+    @Test("a truncated or corrupted image exits 65")
+    func badImage() throws {
+        let layout = try file("ok.json", #"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k","vaBits":39},"mappings":[{"va":"0x400000","pa":"0x80000000","size":"0x1000"}]}"#)
+        #expect(try VMSATool.run(["build", layout, "-o", "ok.img"], cwd: dir).status == 0)
+        let good = try Data(contentsOf: dir.appendingPathComponent("ok.img"))
+        try good.prefix(200).write(to: dir.appendingPathComponent("short.img"))
+        var flipped = good
+        flipped[flipped.count - 8] ^= 0x40
+        try flipped.write(to: dir.appendingPathComponent("flipped.img"))
+        for name in ["short.img", "flipped.img"] {
+            let r = try VMSATool.run(["translate", name, "0x400000"], cwd: dir)
+            #expect(r.status == 65, "\(name): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("vmsa: \(name): "), "\(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+    }
+
+    @Test("bad trace lines exit 65 naming the line and the value", arguments: [
+        (#"{"op":"set_ptez","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"#, #""op" is "set_ptez""#),
+        (#"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":0}"#, #""nr" is 0; expected an integer from 1 to 512"#),
+        (#"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":600}"#, #""nr" is 600; expected an integer from 1 to 512"#),
+        (#"{"op":"set_ptes","addr":"0x7f0000000000","pte":"zz","nr":1}"#, #""pte" is "zz"; expected a hex string"#),
+        ("not json", "invalid JSON"),
+    ])
+    func badTrace(line: String, mentions: String) throws {
+        let good = #"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"#
+        let r = try VMSATool.run(["replay", "-", "--native", "64k"], stdin: good + "\n" + line + "\n")
+        #expect(r.status == 65)
+        #expect(r.stderr.hasPrefix("vmsa: line 2: ") && r.stderr.contains(mentions), "\(r.stderr)")
+    }
+
+    @Test("replay usage errors exit 64")
+    func replayUsage() throws {
+        let r = try VMSATool.run(["replay", "-", "--native", "8k"], stdin: "")
+        #expect(r.status == 64)
+    }
+}
