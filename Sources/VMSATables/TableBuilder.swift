@@ -38,6 +38,10 @@ public struct TableBuilder: Sendable {
     var memory: TableMemory
     let half0: RegimeHalf?
     let half1: RegimeHalf?
+    /// Each half's VA range, kept apart so that resolving a request's half
+    /// does not copy a whole `RegimeHalf` out of its optional.
+    let range0: ClosedRange<UInt64>?
+    let range1: ClosedRange<UInt64>?
 
     /// Starts an empty regime: validates `configuration`, derives TCR_EL1 and
     /// allocates the root tables (TTBR1's first). `reservingBytes` sizes the
@@ -61,6 +65,8 @@ public struct TableBuilder: Sendable {
         ttbr0 = try root(.ttbr0)
         half0 = RegimeHalf(tcr: tcr, ttbr: ttbr0, half: .ttbr0)
         half1 = RegimeHalf(tcr: tcr, ttbr: ttbr1, half: .ttbr1)
+        range0 = half0?.vaRange
+        range1 = half1?.vaRange
     }
 
     /// The regime as built so far. Shares table memory until the builder
@@ -166,9 +172,9 @@ public struct TableBuilder: Sendable {
         let last = va &+ (size &- 1)
         guard last >= va else { throw .vaRangeWraps(va: va, size: size) }
         let t: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
-        let range = t == .ttbr0 ? half0?.vaRange : half1?.vaRange
+        let range = t == .ttbr0 ? range0 : range1
         guard let range, range.contains(va), range.contains(last) else {
-            throw .outsideVARanges(va: va, size: size, ttbr0: half0?.vaRange, ttbr1: half1?.vaRange)
+            throw .outsideVARanges(va: va, size: size, ttbr0: range0, ttbr1: range1)
         }
         return t
     }
