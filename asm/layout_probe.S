@@ -62,18 +62,8 @@
 _start:
     adr x19, header
     mov x0, x19
-    mov x1, #VMSA_HDR_SIZE
-    bl read_exact
-    ldr x0, [x19, #VMSA_HDR_MAGIC]
-    ldr x1, =VMSA_PROBE_MAGIC
-    cmp x0, x1
-    b.ne bad_input
-    ldr w0, [x19, #VMSA_HDR_VERSION]
-    cmp w0, #VMSA_PROBE_VERSION
-    b.ne bad_input
-    ldr w0, [x19, #VMSA_HDR_LEG]
-    cmp w0, #VMSA_LEG_LAYOUT
-    b.ne bad_input
+    mov x1, #VMSA_LEG_LAYOUT
+    bl read_header
 
     // The requests.
     ldr x25, [x19, #VMSA_HDR_RECORD_COUNT]
@@ -146,20 +136,12 @@ _start:
     mov x0, #VMSA_RUN_OK
     b exit
 
-bad_input:
-    mov x0, #VMSA_RUN_BAD_INPUT
-    b exit
 bad_request:
     mov x0, #VMSA_RUN_BAD_REQUEST
     b exit
 pool_exhausted:
     mov x0, #VMSA_RUN_POOL_EXHAUSTED
     b exit
-io_error:
-    mov x0, #VMSA_RUN_IO
-exit:
-    mov x8, #NR_EXIT
-    svc #0
 
 // ---------------------------------------------------------------------------
 // half_params(x0 = half) -> x9 = its parameter block.
@@ -654,56 +636,6 @@ table_attributes:
     str x3, [x7]
     mov x30, x12
     ret
-
-// ---------------------------------------------------------------------------
-read_exact:
-    mov x3, x0
-    mov x4, x1
-1:  cbz x4, 2f
-    mov x0, #FD_STDIN
-    mov x1, x3
-    mov x2, x4
-    mov x8, #NR_READ
-    svc #0
-    cmp x0, #0
-    b.le io_error
-    add x3, x3, x0
-    sub x4, x4, x0
-    b 1b
-2:  ret
-
-write_all:
-    mov x3, x0
-    mov x4, x1
-1:  cbz x4, 2f
-    mov x0, #FD_STDOUT
-    mov x1, x3
-    mov x2, x4
-    mov x8, #NR_WRITE
-    svc #0
-    cmp x0, #0
-    b.le io_error
-    add x3, x3, x0
-    sub x4, x4, x0
-    b 1b
-2:  ret
-
-map_anonymous:
-    mov x1, x0
-    mov x0, #0
-    mov x2, #PROT_READ_WRITE
-    mov x3, #MAP_PRIVATE_ANONYMOUS
-    mov x4, #-1
-    mov x5, #0
-    mov x8, #NR_MMAP
-    svc #0
-    cmn x0, #4095
-    b.hs io_error
-    ret
-
-    .section .rodata
-ips_bits:
-    .byte 32, 36, 40, 42, 44, 48, 52, 52
 
     .bss
     .balign 8

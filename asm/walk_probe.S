@@ -27,19 +27,8 @@
 _start:
     adr x19, header
     mov x0, x19
-    mov x1, #VMSA_HDR_SIZE
-    bl read_exact
-
-    ldr x0, [x19, #VMSA_HDR_MAGIC]
-    ldr x1, =VMSA_PROBE_MAGIC
-    cmp x0, x1
-    b.ne bad_input
-    ldr w0, [x19, #VMSA_HDR_VERSION]
-    cmp w0, #VMSA_PROBE_VERSION
-    b.ne bad_input
-    ldr w0, [x19, #VMSA_HDR_LEG]
-    cmp w0, #VMSA_LEG_WALK
-    b.ne bad_input
+    mov x1, #VMSA_LEG_WALK
+    bl read_header
 
     // Table memory, copied whole into our own buffer.
     ldr x21, [x19, #VMSA_HDR_TABLES_BASE]
@@ -89,64 +78,6 @@ _start:
     bl write_all
     mov x0, #VMSA_RUN_OK
     b exit
-
-bad_input:
-    mov x0, #VMSA_RUN_BAD_INPUT
-    b exit
-io_error:
-    mov x0, #VMSA_RUN_IO
-exit:
-    mov x8, #NR_EXIT
-    svc #0
-
-// read_exact(x0 = buffer, x1 = length): reads exactly `length` bytes of
-// standard input (a pipe may deliver them in pieces).
-read_exact:
-    mov x3, x0
-    mov x4, x1
-1:  cbz x4, 2f
-    mov x0, #FD_STDIN
-    mov x1, x3
-    mov x2, x4
-    mov x8, #NR_READ
-    svc #0
-    cmp x0, #0
-    b.le io_error
-    add x3, x3, x0
-    sub x4, x4, x0
-    b 1b
-2:  ret
-
-// write_all(x0 = buffer, x1 = length) to standard output.
-write_all:
-    mov x3, x0
-    mov x4, x1
-1:  cbz x4, 2f
-    mov x0, #FD_STDOUT
-    mov x1, x3
-    mov x2, x4
-    mov x8, #NR_WRITE
-    svc #0
-    cmp x0, #0
-    b.le io_error
-    add x3, x3, x0
-    sub x4, x4, x0
-    b 1b
-2:  ret
-
-// map_anonymous(x0 = length) -> x0 = zeroed memory.
-map_anonymous:
-    mov x1, x0
-    mov x0, #0
-    mov x2, #PROT_READ_WRITE
-    mov x3, #MAP_PRIVATE_ANONYMOUS
-    mov x4, #-1
-    mov x5, #0
-    mov x8, #NR_MMAP
-    svc #0
-    cmn x0, #4095               // -4095..-1 are errno values
-    b.hs io_error
-    ret
 
 // oa_of: x3 = the output (or next-table) address held in descriptor x12,
 // for page shift x5 and format x8. Uses x17.
@@ -486,11 +417,6 @@ el0_disabled:
     strb w2, [x1, #(VMSA_WALK_ACCESS + VMSA_ACCESS_EL0_EXECUTE)]
 1:  mov x30, x28
     ret
-
-    .section .rodata
-// TCR_EL1.IPS to bits; 0b111 is reserved and read as the largest size.
-ips_bits:
-    .byte 32, 36, 40, 42, 44, 48, 52, 52
 
     .bss
     .balign 8
