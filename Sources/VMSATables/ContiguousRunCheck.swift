@@ -1,5 +1,4 @@
 import VMSA
-import VMSATables
 
 /// A contiguous run that breaks the Arm ARM's rules for the Contiguous bit.
 public struct ContiguousRunProblem: Hashable, Sendable, CustomStringConvertible {
