@@ -12,45 +12,35 @@ public struct Translation: Hashable, Sendable, CustomStringConvertible {
     /// `Granule.contiguousCount` times this).
     public var size: UInt64
     public var descriptor: Descriptor
-    public var attrIndx: Int
-    public var mairAttr: MemoryAttribute
-    /// Effective shareability (see `LeafAttributes.sh`).
-    public var sh: Shareability
-    /// Effective AP[2:1], after APTable unless HPDx=1.
-    public var ap: AccessPermissions
-    /// Effective PXN: the leaf's PXN, PXNTable, and the "EL0-writable is never
-    /// privileged-executable" rule.
-    public var pxn: Bool
-    /// Effective UXN: the leaf's UXN and UXNTable.
-    public var uxn: Bool
-    public var ng: Bool
-    public var contiguous: Bool
+    /// The effective attributes of the leaf, after the table bits.
+    public var attributes: LeafAttributes
 
     @inlinable
     public init(va: VirtualAddress, ttbr: TranslationTableBase, pa: PhysicalAddress, level: Level, size: UInt64,
-                descriptor: Descriptor, attributes a: LeafAttributes) {
+                descriptor: Descriptor, attributes: LeafAttributes) {
         self.va = va
         self.ttbr = ttbr
         self.pa = pa
         self.level = level
         self.size = size
         self.descriptor = descriptor
-        attrIndx = a.attrIndx
-        mairAttr = a.mairAttr
-        sh = a.sh
-        ap = a.ap
-        pxn = a.pxn
-        uxn = a.uxn
-        ng = a.ng
-        contiguous = a.contiguous
+        self.attributes = attributes
     }
 
-    /// The effective attributes as one value (AF is always set on a success
-    /// unless TCR_EL1.HA=1, so it is read from the descriptor).
-    public var attributes: LeafAttributes {
-        LeafAttributes(attrIndx: attrIndx, mairAttr: mairAttr, sh: sh, ap: ap, pxn: pxn, uxn: uxn, ng: ng,
-                       af: descriptor[flag: Descriptor.Bits.af], contiguous: contiguous)
-    }
+    // The contract's flat names (DESIGN.md's `translate --json` keys).
+    @inlinable public var attrIndx: Int { attributes.attrIndx }
+    @inlinable public var mairAttr: MemoryAttribute { attributes.mairAttr }
+    /// Effective shareability (see `LeafAttributes.sh`).
+    @inlinable public var sh: Shareability { attributes.sh }
+    /// Effective AP[2:1], after APTable unless HPDx=1.
+    @inlinable public var ap: AccessPermissions { attributes.ap }
+    /// Effective PXN: the leaf's PXN, PXNTable, and the "EL0-writable is never
+    /// privileged-executable" rule.
+    @inlinable public var pxn: Bool { attributes.pxn }
+    /// Effective UXN: the leaf's UXN and UXNTable.
+    @inlinable public var uxn: Bool { attributes.uxn }
+    @inlinable public var ng: Bool { attributes.ng }
+    @inlinable public var contiguous: Bool { attributes.contiguous }
 
     public var description: String {
         "\(va) -> \(pa) (\(ttbr), \(level), \(Hex.size(size))\(contiguous ? " contiguous" : ""))"
