@@ -12,7 +12,7 @@ struct DeviationClassifier {
     /// the shareability of a successful translation, which it reported as
     /// `observedSH`.
     func classify(va: UInt64, expected: Result<Translation, TranslationFault>, shareabilityOnly: Bool, observedSH: UInt64?) -> QEMUDeviation? {
-        let ttbr: TranslationTableBase = va & (1 << 55) != 0 ? .ttbr1 : .ttbr0
+        let ttbr: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
         guard let h = image.half(ttbr) else { return nil }
         switch expected {
         case .success(let t):
@@ -38,7 +38,8 @@ struct DeviationClassifier {
                       high.extract(stop.descriptor.rawValue) != 0,
                       problems.contains(where: { if case .addressBeyondPASize = $0 { true } else { false } }) else { return nil }
                 return .highAddressBitsDropped
-            case .accessFlag, .permission:
+            // A table the image does not hold is never a QEMU deviation.
+            case .accessFlag, .permission, .notCaptured:
                 return nil
             }
         }

@@ -219,7 +219,7 @@ public enum MMULeg {
         // A branch to a tagged address (TBIx=1) sign-extends VA[55] into the
         // top byte of the PC (Arm ARM AArch64.BranchAddr), so FAR has no tag.
         var target = va & ~((isFetch ? instructionAlignment : ProbeAddresses.wordAlignment) - 1)
-        let ttbr: TranslationTableBase = va & (1 << 55) != 0 ? .ttbr1 : .ttbr0
+        let ttbr: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
         if isFetch, tbi[ttbr.rawValue] {
             target = ttbr == .ttbr1 ? target | topByte.mask : target & ~topByte.mask
         }

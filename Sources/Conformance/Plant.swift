@@ -51,7 +51,7 @@ public struct Plant: Hashable, Sendable, CustomStringConvertible {
     /// nil when the walk has no descriptor of the needed kind there or the
     /// fault cannot be expressed in this half's format.
     static func apply(_ kind: Kind, level: Level, va: UInt64, addressBit: Int? = nil, to image: inout TableImage) -> Plant? {
-        let ttbr: TranslationTableBase = va & (1 << 55) != 0 ? .ttbr1 : .ttbr0
+        let ttbr: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
         guard let h = image.half(ttbr), let step = image.walkTrace(va).first(where: { $0.level == level }) else { return nil }
         let raw = step.descriptor.rawValue
         let format = h.format

@@ -17,27 +17,21 @@ public struct WalkStep: Hashable, Sendable, CustomStringConvertible {
 
 extension TableImage {
     /// The descriptors the walk of `va` reads, from the start level to the
-    /// one where it stops (a leaf, an invalid entry, an illegal block, or a
-    /// table descriptor pointing beyond the output size).
+    /// one where it stops (a leaf, an invalid entry, an illegal block, a
+    /// table descriptor pointing beyond the output size, or a table the image
+    /// does not hold), read through the walk core.
     /// Empty when `va` is outside both halves' ranges or its half is disabled.
     public func walkTrace(_ va: UInt64) -> [WalkStep] {
-        let ttbr: TranslationTableBase = va & (1 << 55) != 0 ? .ttbr1 : .ttbr0
-        guard let h = half(ttbr), h.contains(va) else { return [] }
+        let ttbr: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
+        guard let h = half(ttbr), h.contains(va), case .success(var table)? = regime.root(ttbr, in: self) else { return [] }
         var steps: [WalkStep] = []
-        var table = h.rootAddress
-        var level = h.startLevel
         while true {
-            let index = (va >> UInt64(h.shift(at: level))) & UInt64(h.entries(at: level) - 1)
-            let entry = table &+ index &* 8
-            let raw = word(atPhysicalAddress: entry) ?? 0
+            let index = table.index(of: va)
+            let raw = table[index]
             let d = Descriptor(rawValue: raw)
-            let kind = d.kind(at: level)
-            steps.append(WalkStep(level: level, entryAddress: entry, descriptor: d, kind: kind))
-            guard kind == .table else { return steps }
-            table = h.address(of: raw)
-            // A next table beyond the output size is not read (address size fault).
-            if table >> UInt64(h.outputBits) != 0 { return steps }
-            level = level.next
+            steps.append(WalkStep(level: table.level, entryAddress: table.entryAddress(index), descriptor: d, kind: d.kind(at: table.level)))
+            guard case .success(let next)? = regime.child(of: table, at: index, in: self) else { return steps }
+            table = next
         }
     }
 }

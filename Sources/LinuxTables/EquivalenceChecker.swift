@@ -1,4 +1,5 @@
 import VMSA
+import VMSATables
 
 /// One VA whose translation through the active hardware table differs
 /// from its translation through the Linux table.
@@ -15,13 +16,16 @@ public struct Divergence: Hashable, Sendable, CustomStringConvertible {
 /// (fault or not; PA, permissions and attributes) through the active
 /// hardware table as through the Linux table.
 ///
-/// Both tables are walked from their registers and descriptor words by
-/// `HardwareWalk`, never from the mirror's bookkeeping. The Linux table is
-/// read entry by entry (the kernel's view; PTE_CONT is a hint to it); the
-/// hardware table is read as the MMU may, with contiguous runs checked. A
-/// translation is the same everywhere between two consecutive leaf or hole
-/// boundaries of either table (both are then one affine mapping), so the
-/// union of the boundaries covers every VA.
+/// Both tables are walked by VMSATables' walk core (the walker QEMU's MMU
+/// checks in conformance), from their registers and descriptor words under
+/// the TCR_EL1 Linux programs (`ProcessTables.tcr`: HA and HD set), never
+/// from the mirror's bookkeeping. The Linux table is read entry by entry
+/// (the kernel's view; PTE_CONT is a hint to it); on the hardware table a
+/// contiguous run must also obey the Arm ARM's rules
+/// (`contiguousRunProblems`), because the TLB may use any entry of the run
+/// for every address in it. A translation is the same everywhere between
+/// two consecutive items of either table's range walk (each is one affine
+/// mapping), so the union of their starts covers every VA.
 public enum EquivalenceChecker {
     public struct Result: Sendable {
         public var equivalent: Bool { divergences.isEmpty }
@@ -33,19 +37,64 @@ public enum EquivalenceChecker {
 
     public static func check(_ process: ProcessTables, limit: Int = 8) throws(LinuxTableError) -> Result {
         try process.ensureNative()
-        let linuxWalk = HardwareWalk(tcr: process.linux.tcr, ttbr0: process.linux.ttbr0, memory: process.linux.arena)!
-        let hardwareWalk = HardwareWalk(tcr: process.activeTCR, ttbr0: process.activeTTBR0, memory: process.activeMemory)!
-        let points = merge(linuxWalk.boundaries(), hardwareWalk.boundaries())
+        let linux = process.linux.regime
+        let hardware = process.activeRegime
+        let linuxMemory = process.linux.arena, hardwareMemory = process.activeMemory
+        let runs = hardware.contiguousRunProblems(in: hardwareMemory)
+        let points = merge(boundaries(linux, linuxMemory), boundaries(hardware, hardwareMemory))
         var divergences: [Divergence] = []
         for va in points {
-            let a = linuxWalk.translate(va, checkContiguous: false)
-            let b = hardwareWalk.translate(va, checkContiguous: true)
+            let a = result(linux, linuxMemory, va, runs: [])
+            let b = result(hardware, hardwareMemory, va, runs: runs)
             if !same(a, b) {
                 divergences.append(Divergence(va: va, linux: a, hardware: b))
                 if divergences.count >= limit { break }
             }
         }
         return Result(probes: points.count, divergences: divergences)
+    }
+
+    /// How `va` translates under `regime`: the walk core's answer for every
+    /// access kind from EL0 and EL1, folded into one mapping.
+    public static func result<Memory: PhysicalMemory>(_ regime: TranslationRegime, _ memory: Memory, _ va: UInt64,
+                                                      runs: [ContiguousRunProblem]) -> WalkResult {
+        let v = VirtualAddress(va)
+        // EL1 reads are always permitted, so this is the walk itself.
+        let walk = regime.translate(v, access: .read, el: .el1, in: memory)
+        let t: Translation
+        switch walk {
+        case .failure(let f) where f.kind == .notCaptured: return .misprogrammed(f.description)
+        case .failure(let f): return .fault(f)
+        case .success(let s): t = s
+        }
+        guard let h = regime.half(t.ttbr) else { return .fault(TranslationFault(kind: .translation, level: .zero)) }
+        if h.address(of: t.descriptor.rawValue) & (t.size &- 1) != 0 {
+            return .misprogrammed("the \(t.level) block for \(Hex.short(va)) sets RES0 output address bits below its \(Hex.size(t.size))")
+        }
+        // Any VA of a misprogrammed run, whether or not its own entry has the
+        // bit: the TLB may hold another entry of the run for it.
+        if let run = runs.first(where: { $0.covers(va, ttbr: t.ttbr) }) {
+            return .misprogrammed(run.description)
+        }
+        var rights: AccessRights = []
+        for kind in AccessKind.allCases {
+            for el in ExceptionLevel.allCases {
+                if case .success = regime.translate(v, access: kind, el: el, in: memory) { rights.insert(.needed(kind, el)) }
+            }
+        }
+        typealias B = Descriptor.Bits
+        let raw = t.descriptor.rawValue
+        return .mapped(EffectiveMapping(pa: t.pa.rawValue, rights: rights, attrIndx: UInt64(t.attrIndx), sh: UInt64(t.sh.rawValue),
+                                        ns: B.ns.isSet(raw), nG: B.nG.isSet(raw), gp: B.gp.isSet(raw)),
+                       level: t.level.rawValue)
+    }
+
+    /// The first VA of every item of TTBR0's range walk: the points where
+    /// the translation can change.
+    public static func boundaries<Memory: PhysicalMemory>(_ regime: TranslationRegime, _ memory: Memory) -> [UInt64] {
+        var out: [UInt64] = []
+        regime.walk(.ttbr0, in: memory).forEach { out.append($0.va.rawValue) }
+        return out
     }
 
     /// Faults match faults at any level; mappings must match exactly.

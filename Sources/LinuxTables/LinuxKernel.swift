@@ -29,6 +29,11 @@ public enum LinuxKernel {
     /// contiguous run is 16 PTEs, the Arm ARM's run at 4K level 3 (pinned
     /// against `Granule.contiguousCount` in the tests).
     @inlinable public static var contPTEShift: Int { 4 }
+    /// MAIR_EL1 as arch/arm64/mm/proc.S programs it (MAIR_EL1_SET): Attr0
+    /// MT_NORMAL 0xff, Attr1 MT_NORMAL_TAGGED 0xff (0xf0 only once MTE is
+    /// enabled), Attr2 MT_NORMAL_NC 0x44, Attr3 MT_DEVICE_nGnRnE 0x00,
+    /// Attr4 MT_DEVICE_nGnRE 0x04.
+    public static let mair = MAIR(rawValue: 0x0000_0004_0044_ffff)
     /// CONT_PTES: entries contpte folds into one contiguous run (64K).
     @inlinable public static var contPTEs: Int { 1 << contPTEShift }
 }

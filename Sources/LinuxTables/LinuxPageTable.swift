@@ -1,4 +1,5 @@
 import VMSA
+import VMSATables
 
 /// The Linux page table of one process: 4K granule, 48-bit VA (PGD, PUD,
 /// PMD, PTE at levels 0-3) or 39-bit VA (PGD at level 1, PMD, PTE), every
@@ -36,6 +37,8 @@ public final class LinuxPageTable {
     /// 48-bit IPS, hardware Access flag and dirty state (HA, HD) as arm64 Linux
     /// enables them, TTBR1 walks disabled (the kernel half is not modelled).
     public var tcr: TCR { ProcessTables.tcr(granule: Self.granule, inputBits: vaBits) }
+    /// The regime the MMU walks this table under (TTBR1 walks disabled).
+    public var regime: TranslationRegime { TranslationRegime(tcr: tcr, mair: LinuxKernel.mair, ttbr0: ttbr0, ttbr1: TTBR(rawValue: 0)) }
 
     // MARK: geometry
 

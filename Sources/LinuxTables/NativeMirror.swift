@@ -1,4 +1,5 @@
 import VMSA
+import VMSATables
 
 /// How the mirror finds the native table an operation writes.
 public enum MirrorLookup: String, Sendable {
@@ -84,6 +85,8 @@ public final class NativeMirror {
     public var ttbr0: TTBR { TTBR(baseAddress: arena.physicalAddress(of: root)) }
     /// TCR_EL1 when the native table is the hardware table (TG0 = 16K or 64K).
     public var tcr: TCR { ProcessTables.tcr(granule: granule, inputBits: Self.inputBits) }
+    /// The regime the MMU walks this table under (TTBR1 walks disabled).
+    public var regime: TranslationRegime { TranslationRegime(tcr: tcr, mair: LinuxKernel.mair, ttbr0: ttbr0, ttbr1: TTBR(rawValue: 0)) }
     public var tableBytes: UInt64 { arena.liveBytes }
 
     // MARK: geometry

@@ -1,4 +1,5 @@
 import VMSA
+import VMSATables
 
 /// One process under per-process page size: its 4K Linux table (the state)
 /// and the native 16K/64K mirror every operation is copied into.
@@ -48,6 +49,8 @@ public final class ProcessTables {
     /// The active hardware registers: the native table's, or the Linux table's in fallback.
     public var activeTCR: TCR { mode == .native ? mirror.tcr : linux.tcr }
     public var activeTTBR0: TTBR { mode == .native ? mirror.ttbr0 : linux.ttbr0 }
+    /// The active regime: the native table's, or the Linux table's in fallback.
+    public var activeRegime: TranslationRegime { mode == .native ? mirror.regime : linux.regime }
     /// The memory the active table lives in.
     public var activeMemory: TableArena { mode == .native ? mirror.arena : linux.arena }
 

@@ -1,4 +1,5 @@
 import VMSA
+import VMSATables
 
 /// Translation-table memory of one granule: one flat, growable buffer of
 /// 64-bit words in which table `n` sits at physical address
@@ -7,7 +8,7 @@ import VMSA
 /// that points at it, for the owner to use.
 ///
 /// Pointers into the buffer stay valid only until the next `allocate()`.
-public final class TableArena: DescriptorMemory {
+public final class TableArena: PhysicalMemory {
     public let granule: Granule
     /// Physical address of table 0.
     public let base: UInt64
@@ -123,16 +124,15 @@ public final class TableArena: DescriptorMemory {
         set { words[t &* wordsPerTable &+ i] = newValue }
     }
 
-    /// The word at `pa` inside a live table, or nil (DescriptorMemory).
-    public func word(atPhysicalAddress pa: UInt64) -> UInt64? {
-        guard pa >= base, pa & 7 == 0 else { return nil }
+    /// The `count` words from `pa` when they lie inside one live table
+    /// (`PhysicalMemory`): what the walk core reads the model's tables through.
+    @inlinable
+    public func words(at pa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
+        guard pa >= base, pa & (DescriptorLayout.bytes &- 1) == 0 else { return nil }
         let t = (pa &- base) >> UInt64(granule.pageShift)
         guard t < UInt64(capacity), live[Int(t)] else { return nil }
-        return words[Int((pa &- base) >> 3)]
+        let word = Int((pa &- base) >> DescriptorLayout.shift)
+        guard count <= (Int(t) &+ 1) &* wordsPerTable &- word else { return nil }
+        return UnsafePointer(words + word)
     }
-}
-
-/// Memory a hardware walk reads descriptors from, by physical address.
-public protocol DescriptorMemory {
-    func word(atPhysicalAddress pa: UInt64) -> UInt64?
 }

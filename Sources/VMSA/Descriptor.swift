@@ -13,6 +13,9 @@ public struct Descriptor: RawRepresentable, Hashable, Sendable, CustomStringConv
         @inlinable public static var type: BitField { BitField(1, 0) }
         /// Bit 0: the descriptor is valid.
         @inlinable public static var valid: BitField { BitField(bit: 0) }
+        /// Bit 1 of a valid descriptor: table (or page at level 3) when set,
+        /// block when clear (Linux PTE_TABLE_BIT / PTE_TYPE_PAGE).
+        @inlinable public static var tableOrPage: BitField { BitField(bit: 1) }
 
         // Lower attributes of blocks and pages.
         /// AttrIndx[2:0], [4:2]: index into MAIR_EL1 (Linux PTE_ATTRINDX).

@@ -8,7 +8,12 @@ public struct ContiguousRunProblem: Hashable, Sendable, CustomStringConvertible 
     public var firstEntry: UInt64
     /// Entries in the run.
     public var count: Int
+    /// The VAs the run maps.
+    public var vaRange: ClosedRange<UInt64>
     public var reason: String
+
+    /// Whether the run maps `va` (of half `ttbr`).
+    public func covers(_ va: UInt64, ttbr: TranslationTableBase) -> Bool { self.ttbr == ttbr && vaRange.contains(va) }
 
     /// PAs of every entry of the run.
     public var entries: [UInt64] { (0..<count).map { firstEntry &+ UInt64($0) &* 8 } }
@@ -27,51 +32,55 @@ extension TableImage {
     /// differ: hardware updates them per entry), and consecutive output
     /// addresses starting at one aligned to the run.
     public func contiguousRunProblems() -> [ContiguousRunProblem] {
+        regime.contiguousRunProblems(in: self)
+    }
+}
+
+extension TranslationRegime {
+    /// The same check over the tables in `memory`.
+    public func contiguousRunProblems<Memory: PhysicalMemory>(in memory: Memory) -> [ContiguousRunProblem] {
         typealias B = Descriptor.Bits
+        let regime = self
         var problems: [ContiguousRunProblem] = []
         for ttbr in TranslationTableBase.allCases {
-            guard let h = half(ttbr) else { continue }
-            let addressMask = h.format.outputAddressField.mask | (h.format.outputAddressHighField?.mask ?? 0)
-            var stack: [(UInt64, Level)] = [(h.rootAddress, h.startLevel)]
+            guard case .success(let root)? = regime.root(ttbr, in: memory) else { continue }
+            var stack = [root]
             var visited = Set<UInt64>()
-            while let (table, level) = stack.popLast() {
-                guard visited.insert(table).inserted else { continue }
-                let entries = h.entries(at: level)
-                func raw(_ i: Int) -> UInt64 { word(atPhysicalAddress: table &+ UInt64(i) &* 8) ?? 0 }
-                if !level.isLast {
-                    for i in 0..<entries where Descriptor(rawValue: raw(i)).kind(at: level) == .table {
-                        let next = h.address(of: raw(i))
-                        if next >> UInt64(h.outputBits) == 0 { stack.append((next, level.next)) }
-                    }
+            while let table = stack.popLast() {
+                guard visited.insert(table.address).inserted else { continue }
+                for i in 0..<table.count {
+                    if case .success(let next)? = regime.child(of: table, at: i, in: memory) { stack.append(next) }
                 }
-                guard let n = h.granule.contiguousCount(at: level) else { continue }
-                let size = h.granule.entrySize(at: level)
+                guard let n = table.contiguousCount else { continue }
+                let size = table.entrySize
+                func isLeaf(_ i: Int) -> Bool { if case .leaf = table.role(i) { return true } else { return false } }
                 var first = 0
-                while first < entries {
+                while first < table.count {
                     defer { first += n }
-                    let group = (first..<min(first + n, entries)).map(raw)
-                    guard group.contains(where: { Descriptor(rawValue: $0).kind(at: level).isLeaf && $0 & B.contiguous.mask != 0 }) else { continue }
+                    let group = Array(first..<min(first + n, table.count))
+                    let marked = group.filter { isLeaf($0) && table[$0] & B.contiguous.mask != 0 }
+                    guard !marked.isEmpty else { continue }
                     func problem(_ reason: String) {
-                        problems.append(ContiguousRunProblem(ttbr: ttbr, level: level, firstEntry: table &+ UInt64(first) &* 8,
-                                                             count: group.count, reason: reason))
+                        let va = table.va(of: first)
+                        problems.append(ContiguousRunProblem(ttbr: ttbr, level: table.level, firstEntry: table.entryAddress(first),
+                                                             count: group.count,
+                                                             vaRange: va...(va &+ (UInt64(group.count) &* size &- 1)), reason: reason))
                     }
                     guard group.count == n else { problem("the run needs \(n) entries, the table has \(group.count) from here"); continue }
-                    guard group.allSatisfy({ Descriptor(rawValue: $0).kind(at: level).isLeaf && $0 & B.contiguous.mask != 0 }) else {
-                        problem("not every entry is a valid leaf with the Contiguous bit"); continue
-                    }
-                    let base = h.address(of: group[0])
+                    guard marked.count == n else { problem("not every entry is a valid leaf with the Contiguous bit"); continue }
+                    let base = table.outputAddress(of: table[first])
                     guard base & (size &* UInt64(n) &- 1) == 0 else {
                         problem("output address \(Hex.short(base)) is not aligned to the run's \(Hex.size(size &* UInt64(n)))"); continue
                     }
                     func attributes(_ r: UInt64) -> UInt64 {
-                        var ignored = addressMask | B.af.mask
+                        var ignored = table.addressMask | B.af.mask
                         if r & B.dbm.mask != 0 { ignored |= BitField(bit: B.ap.msb).mask }
                         return r & ~ignored
                     }
-                    if let k = group.indices.first(where: { h.address(of: group[$0]) != base &+ UInt64($0) &* size }) {
-                        problem("entry \(k) maps \(Hex.short(h.address(of: group[k]))), expected \(Hex.short(base &+ UInt64(k) &* size))")
-                    } else if let k = group.indices.first(where: { attributes(group[$0]) != attributes(group[0]) }) {
-                        problem("entry \(k) has attributes \(Hex.short(attributes(group[k]))), entry 0 \(Hex.short(attributes(group[0])))")
+                    if let k = (0..<n).first(where: { table.outputAddress(of: table[first + $0]) != base &+ UInt64($0) &* size }) {
+                        problem("entry \(k) maps \(Hex.short(table.outputAddress(of: table[first + k]))), expected \(Hex.short(base &+ UInt64(k) &* size))")
+                    } else if let k = (0..<n).first(where: { attributes(table[first + $0]) != attributes(table[first]) }) {
+                        problem("entry \(k) has attributes \(Hex.short(attributes(table[first + k]))), entry 0 \(Hex.short(attributes(table[first])))")
                     }
                 }
             }

@@ -13,25 +13,24 @@ public enum DotDump {
             let root = "ttbr\(t.rawValue)"
             out.append("  \(root) [label=\"\(t)\\n\(register)\\n\(h.granule), \(h.inputBits)-bit VA\", shape=ellipse];")
             out.append("  \(root) -> \(node(h.rootAddress));")
-            var stack: [(UInt64, Level, UInt64)] = [(h.rootAddress, h.startLevel, h.vaRange.lowerBound)]
-            while let (address, level, baseVA) = stack.popLast() {
+            guard case .success(let root)? = image.regime.root(t, in: image) else { continue }
+            var stack = [root]
+            while let table = stack.popLast() {
+                let address = table.address, level = table.level
                 guard seen.insert(address).inserted else { continue }
-                let shift = UInt64(h.shift(at: level))
                 var tables = 0, leaves: [String: Int] = [:], faults = 0
-                for i in 0..<h.entries(at: level) {
-                    let raw = image.word(atPhysicalAddress: address &+ UInt64(i) &* 8) ?? 0
-                    switch Descriptor(rawValue: raw).kind(at: level) {
+                for i in 0..<table.count {
+                    let raw = table[i]
+                    switch table.role(i) {
                     case .invalid: continue
-                    case .table:
+                    case .table(let next):
                         tables += 1
-                        let next = h.address(of: raw)
-                        let va = baseVA &+ UInt64(i) &<< shift
-                        out.append("  \(node(address)) -> \(node(next)) [label=\"[\(i)] \(Hex.short(va))\"];")
-                        if image.word(atPhysicalAddress: next) != nil, !level.isLast { stack.append((next, level.next, va)) }
-                    case .block where h.isBlockLegal(at: level), .page:
-                        let name = "\(Descriptor(rawValue: raw).kind(at: level).rawValue) \(Hex.size(1 &<< shift))"
+                        out.append("  \(node(address)) -> \(node(next)) [label=\"[\(i)] \(Hex.short(table.va(of: i)))\"];")
+                        if case .success(let child)? = image.regime.child(of: table, at: i, in: image) { stack.append(child) }
+                    case .leaf:
+                        let name = "\(Descriptor(rawValue: raw).kind(at: level).rawValue) \(Hex.size(table.entrySize))"
                         leaves[name, default: 0] += 1
-                    default:
+                    case .fault:
                         faults += 1
                     }
                 }

@@ -29,6 +29,14 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A table reached at two levels (a loop) or from both halves.
     case tableReused(address: UInt64, first: String, second: String)
     case tablesOverlap(UInt64, UInt64)
+    /// A memory segment whose base or size is not a whole number of words, or is empty.
+    case segmentMisaligned(base: UInt64, bytes: UInt64)
+    case segmentsOverlap(UInt64, UInt64)
+    /// The image holds no memory at all, so no table can be read.
+    case noMemory
+    /// A v2 segment table entry that points outside the file or at a misaligned offset.
+    case segmentOutsideFile(index: Int, offset: UInt64, bytes: UInt64, fileSize: UInt64)
+    case segmentCount(UInt64, fileSize: UInt64)
 
     public var description: String {
         func span(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
@@ -83,6 +91,16 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
             return "table at \(Hex.short(address)) is used as \(first) and as \(second); tables must not loop or be shared between levels or halves"
         case .tablesOverlap(let a, let b):
             return "table at \(Hex.short(a)) overlaps the table at \(Hex.short(b))"
+        case .segmentMisaligned(let base, let bytes):
+            return "memory segment at \(Hex.short(base)) of \(Hex.short(bytes)) bytes is not a non-empty whole number of 8-byte words at an 8-byte-aligned address"
+        case .segmentsOverlap(let a, let b):
+            return "memory segment at \(Hex.short(b)) overlaps the segment at \(Hex.short(a)); expected disjoint segments"
+        case .noMemory:
+            return "image holds no memory (tablesSize 0); expected at least the start-level tables"
+        case .segmentOutsideFile(let i, let offset, let bytes, let size):
+            return "memory segment \(i) claims \(Hex.short(bytes)) bytes at file offset \(Hex.short(offset)), outside the \(Hex.short(size))-byte file or not 8-byte aligned"
+        case .segmentCount(let n, let size):
+            return "image claims \(n) memory segments, more than its \(Hex.short(size))-byte file can describe"
         }
     }
 }

@@ -18,59 +18,110 @@ extension TableImage {
     /// The same, reading from raw bytes (for example a file's contents) with
     /// one copy into table memory.
     public static func load(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> TableImage {
+        try load(bytes, mapping: nil)
+    }
+
+    /// Loads a mapped image file. A version 2 image's segments stay in the
+    /// mapping (pages are read when a walk touches them, and nothing but
+    /// the header and segment table is hashed); a version 1 image is copied.
+    public static func load(_ file: MappedFile) throws(ImageError) -> TableImage {
+        try load(UnsafeRawBufferPointer(file.bytes), mapping: file)
+    }
+
+    static func load(_ bytes: UnsafeRawBufferPointer, mapping: MappedFile?) throws(ImageError) -> TableImage {
         let header = ImageFormat.headerSize
         guard bytes.count >= header else { throw .truncatedHeader(size: bytes.count) }
         guard bytes[0..<ImageFormat.magic.count].elementsEqual(ImageFormat.magic) else { throw .notAnImage }
-        func read64(_ offset: Int) -> UInt64 {
-            var v: UInt64 = 0
-            for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-            return v
-        }
-        func read32(_ offset: Int) -> UInt32 { UInt32(truncatingIfNeeded: read64(offset)) }
+        func read64(_ offset: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        func read32(_ offset: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
         let version = read32(ImageFormat.versionOffset)
-        guard version == ImageFormat.version else { throw .unsupportedVersion(version) }
+        guard ImageFormat.versions.contains(version) else { throw .unsupportedVersion(version) }
         let headerSize = read32(ImageFormat.headerSizeOffset)
         guard headerSize == UInt32(header) else { throw .badHeaderSize(headerSize) }
-        let tablesSize = read64(ImageFormat.tablesSizeOffset)
-        guard tablesSize % 8 == 0 else { throw .tablesSizeNotWords(tablesSize) }
-        let actual = UInt64(bytes.count - header)
-        if actual < tablesSize { throw .truncatedTables(expected: tablesSize, actual: actual) }
-        if actual > tablesSize { throw .trailingBytes(expected: tablesSize, actual: actual) }
+        let v1 = version == 1
+        // The size of what follows the header, checked before the checksum
+        // so that the checksum never reads past the file.
+        var segmentCount: UInt64 = 0
+        var v1Size: UInt64 = 0
+        if v1 {
+            v1Size = read64(ImageFormat.v1TablesSizeOffset)
+            guard v1Size % DescriptorLayout.bytes == 0 else { throw .tablesSizeNotWords(v1Size) }
+            let actual = UInt64(bytes.count - header)
+            if actual < v1Size { throw .truncatedTables(expected: v1Size, actual: actual) }
+            if actual > v1Size { throw .trailingBytes(expected: v1Size, actual: actual) }
+        } else {
+            segmentCount = read64(ImageFormat.segmentCountOffset)
+            guard segmentCount <= UInt64(bytes.count - header) / UInt64(ImageFormat.segmentEntrySize) else {
+                throw .segmentCount(segmentCount, fileSize: UInt64(bytes.count))
+            }
+        }
         for range in ImageFormat.reservedRanges {
             if let i = range.first(where: { bytes[$0] != 0 }) { throw .reservedBytesSet(offset: i) }
         }
         let flags = bytes[ImageFormat.flagsOffset]
-        guard flags & ~ImageFormat.dsFlag == 0 else { throw .unknownFlags(flags) }
+        let known = v1 ? ImageFormat.dsFlag : ImageFormat.dsFlag | ImageFormat.panFlag
+        guard flags & ~known == 0 else { throw .unknownFlags(flags) }
         let stored = read64(ImageFormat.checksumOffset)
-        let computed = ImageFormat.checksum(bytes)
+        let checked = ImageFormat.checkedBytes(version: version, segments: segmentCount, fileSize: bytes.count)
+        let computed = ImageFormat.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<checked]))
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
 
-        let tcr = TCR(rawValue: read64(ImageFormat.tcrOffset))
+        let tcr = TCR(rawValue: read64(v1 ? ImageFormat.v1TCROffset : ImageFormat.tcrOffset))
         guard let ips = tcr.physicalAddressSize else { throw .reservedIPS(tcr[TCR.Field.ips]) }
         let paBits = Int(bytes[ImageFormat.paBitsOffset])
         guard paBits == ips.bits else { throw .paBitsMismatch(header: paBits, tcr: ips.bits) }
         let dsFlag = flags & ImageFormat.dsFlag != 0
         guard dsFlag == tcr.ds else { throw .dsMismatch(header: dsFlag, tcr: tcr.ds) }
-        let base = read64(ImageFormat.tablesBaseOffset)
-        guard base & (Granule.k4.pageSize - 1) == 0 else { throw .tablesBaseMisaligned(base) }
-        let paLimit: UInt64 = 1 << 52
-        guard base < paLimit, tablesSize <= paLimit - base else { throw .tablesBeyondAddressSpace(base: base, size: tablesSize) }
+        let regime = TranslationRegime(
+            tcr: tcr, mair: MAIR(rawValue: read64(v1 ? ImageFormat.v1MAIROffset : ImageFormat.mairOffset)),
+            ttbr0: TTBR(rawValue: read64(v1 ? ImageFormat.v1TTBR0Offset : ImageFormat.ttbr0Offset)),
+            ttbr1: TTBR(rawValue: read64(v1 ? ImageFormat.v1TTBR1Offset : ImageFormat.ttbr1Offset)))
 
-        let memory = TableMemory(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[header...]))
-        let image = TableImage(tablesBase: base, tcr: tcr, mair: MAIR(rawValue: read64(ImageFormat.mairOffset)),
-                               ttbr0: TTBR(rawValue: read64(ImageFormat.ttbr0Offset)),
-                               ttbr1: TTBR(rawValue: read64(ImageFormat.ttbr1Offset)), memory: memory)
+        var segments: [ImageSegment] = []
+        var state = CPUState()
+        if v1 {
+            let base = read64(ImageFormat.v1TablesBaseOffset)
+            guard base & (Granule.k4.pageSize - 1) == 0 else { throw .tablesBaseMisaligned(base) }
+            guard base < ImageSegment.physicalAddressLimit, v1Size <= ImageSegment.physicalAddressLimit - base else {
+                throw .tablesBeyondAddressSpace(base: base, size: v1Size)
+            }
+            if v1Size > 0 {
+                segments = [ImageSegment(base: base, memory: TableMemory(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[header...])))]
+            }
+        } else {
+            state = CPUState(sctlr: read64(ImageFormat.sctlrOffset), pan: flags & ImageFormat.panFlag != 0)
+            var dataStart = UInt64(header) + segmentCount * UInt64(ImageFormat.segmentEntrySize)
+            let fileSize = UInt64(bytes.count)
+            for i in 0..<Int(segmentCount) {
+                let entry = header + i * ImageFormat.segmentEntrySize
+                let pa = read64(entry), size = read64(entry + 8), offset = read64(entry + 16)
+                try ImageSegment.check(base: pa, bytes: size, after: segments.last)
+                guard offset % DescriptorLayout.bytes == 0, offset >= dataStart, offset <= fileSize, size <= fileSize - offset else {
+                    throw .segmentOutsideFile(index: i, offset: offset, bytes: size, fileSize: fileSize)
+                }
+                let count = Int(size / DescriptorLayout.bytes)
+                let memory: TableMemory
+                #if _endian(little)
+                if let mapping { memory = TableMemory(viewing: mapping, byteOffset: Int(offset), count: count) } else {
+                    memory = TableMemory(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<Int(offset + size)]))
+                }
+                #else
+                memory = TableMemory(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<Int(offset + size)]))
+                #endif
+                segments.append(ImageSegment(base: pa, memory: memory))
+                dataStart = offset + size
+            }
+        }
+        let image = TableImage(regime: regime, state: state, segments: segments)
         try image.validateTables()
         return image
     }
 
     /// Checks the registers of each enabled half and every table reachable
-    /// from it (see `load`).
+    /// from it (see `load`), descending through the walk core.
     public func validateTables() throws(ImageError) {
-        let tables = tablesBase...(tablesBase &+ tablesSize &- 1)
-        func inside(_ address: UInt64, _ bytes: UInt64) -> Bool {
-            tablesSize > 0 && address >= tablesBase && bytes <= tablesSize && address &- tablesBase <= tablesSize &- bytes
-        }
+        guard !segments.isEmpty else { throw .noMemory }
+        let held = tablesBase...(tablesBase &+ (tablesSize &- 1))
         // Table address → (half, level, bytes).
         var seen: [UInt64: (TranslationTableBase, Level, UInt64)] = [:]
         for t in TranslationTableBase.allCases where !tcr.walksDisabled(t) {
@@ -83,41 +134,35 @@ extension TableImage {
                 throw .inputSizeOutOfRange(t, bits: tcr.inputBits(t), granule: granule, range: range)
             }
             guard let h = half(t) else { continue }
-            let register = t == .ttbr0 ? ttbr0 : ttbr1
+            let register = regime.register(t)
             let rawBase = register.baseAddress(fiftyTwoBit: h.fiftyTwoBitBase) & ~TTBR.Field.cnp.bits.mask
-            let rootBytes = UInt64(h.rootEntries) * 8
+            let rootBytes = UInt64(h.rootEntries) * DescriptorLayout.bytes
             let alignment = max(rootBytes, h.fiftyTwoBitBase ? TTBR.alignment52 : 1)
             guard rawBase & (alignment - 1) == 0 else { throw .rootMisaligned(t, base: rawBase, alignment: alignment) }
             guard !h.baseAddressFault else { throw .rootBeyondOutputSize(t, base: rawBase, bits: h.outputBits) }
-            guard inside(h.rootAddress, rootBytes) else { throw .rootOutside(t, base: h.rootAddress, tables: tables) }
+            guard case .success(let root)? = regime.root(t, in: self) else { throw .rootOutside(t, base: h.rootAddress, tables: held) }
 
-            // Depth-first over the tables of this half.
-            var stack: [(UInt64, Level)] = [(h.rootAddress, h.startLevel)]
-            while let (table, level) = stack.popLast() {
-                let bytes = level == h.startLevel ? rootBytes : h.granule.pageSize
-                if let (otherHalf, otherLevel, _) = seen[table] {
-                    if otherHalf == t && otherLevel == level { continue }
-                    throw .tableReused(address: table, first: "a \(otherHalf) \(otherLevel) table",
-                                       second: "a \(t) \(level) table")
+            var stack = [root]
+            while let table = stack.popLast() {
+                let bytes = UInt64(table.count) * DescriptorLayout.bytes
+                if let (otherHalf, otherLevel, _) = seen[table.address] {
+                    if otherHalf == t && otherLevel == table.level { continue }
+                    throw .tableReused(address: table.address, first: "a \(otherHalf) \(otherLevel) table",
+                                       second: "a \(t) \(table.level) table")
                 }
-                seen[table] = (t, level, bytes)
-                guard !level.isLast else { continue }
-                let entries = h.entries(at: level)
-                let first = Int((table - tablesBase) / 8)
-                for i in 0..<entries {
-                    let raw = memory.words[first + i]
-                    guard raw & 0b11 == 0b11 else { continue }
-                    let entry = table + UInt64(i) * 8
+                seen[table.address] = (t, table.level, bytes)
+                for i in 0..<table.count where !table.level.isLast {
+                    let raw = table[i]
+                    guard raw & Descriptor.Bits.type.mask == Descriptor.Bits.type.mask else { continue }
+                    let entry = table.entryAddress(i)
                     let res0 = raw & h.format.tableRes0Mask
-                    guard res0 == 0 else { throw .tableRes0(t, level: level, entry: entry, bits: res0) }
-                    let next = h.address(of: raw)
-                    guard next >> UInt64(h.outputBits) == 0 else {
-                        throw .tablePointerBeyondOutputSize(t, level: level, entry: entry, target: next, bits: h.outputBits)
+                    guard res0 == 0 else { throw .tableRes0(t, level: table.level, entry: entry, bits: res0) }
+                    let target = table.outputAddress(of: raw)
+                    switch regime.child(of: table, at: i, in: self) {
+                    case .success(let next)?: stack.append(next)
+                    case .failure?: throw .tablePointerOutside(t, level: table.level, entry: entry, target: target, tables: held)
+                    case nil: throw .tablePointerBeyondOutputSize(t, level: table.level, entry: entry, target: target, bits: h.outputBits)
                     }
-                    guard inside(next, h.granule.pageSize) else {
-                        throw .tablePointerOutside(t, level: level, entry: entry, target: next, tables: tables)
-                    }
-                    stack.append((next, level.next))
                 }
             }
         }

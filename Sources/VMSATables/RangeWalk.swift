@@ -9,40 +9,53 @@ import VMSA
 /// level that continue each other (same fault, or same attributes and
 /// descriptor bits with consecutive PAs) are joined.
 ///
-/// The walk classifies entries as `translate` does (invalid, reserved and
-/// illegal-level blocks fault as translation faults; addresses beyond the
-/// output size as address size faults). A disabled half yields one hole.
-public struct RangeWalk: Sequence, Sendable {
-    public let image: TableImage
+/// The walk classifies entries with the same rule as `translate`
+/// (`WalkParameters.classify`: invalid, reserved and illegal-level blocks
+/// fault as translation faults; addresses beyond the output size as address
+/// size faults). A table the memory does not hold is one `notCaptured` hole
+/// over what it would map. A disabled half yields one hole.
+///
+/// Generic over the memory it reads, so that an image, a capture and the
+/// Linux model's arenas are walked by this one core.
+public struct TableWalk<Memory: PhysicalMemory>: Sequence {
+    public let memory: Memory
+    public let regime: TranslationRegime
     public let ttbr: TranslationTableBase
     public let first: UInt64
     public let last: UInt64
     public let mergingNeighbours: Bool
 
+    public init(memory: Memory, regime: TranslationRegime, ttbr: TranslationTableBase, first: UInt64, last: UInt64,
+                mergingNeighbours: Bool) {
+        self.memory = memory
+        self.regime = regime
+        self.ttbr = ttbr
+        self.first = first
+        self.last = last
+        self.mergingNeighbours = mergingNeighbours
+    }
+
     public func makeIterator() -> Iterator {
-        Iterator(image: image, ttbr: ttbr, first: first, last: last, merging: mergingNeighbours)
+        Iterator(memory: memory, regime: regime, ttbr: ttbr, first: first, last: last, merging: mergingNeighbours)
     }
 
     public struct Iterator: IteratorProtocol {
-        @usableFromInline let image: TableImage
+        @usableFromInline let memory: Memory
         @usableFromInline let ttbr: TranslationTableBase
         @usableFromInline let w: WalkParameters
         @usableFromInline let first: UInt64
         @usableFromInline let last: UInt64
         @usableFromInline let merging: Bool
-        @usableFromInline let words: UnsafePointer<UInt64>
-        @usableFromInline let wordCount: Int
-        @usableFromInline let tablesBase: UInt64
         @usableFromInline let addressMask: UInt64
         @usableFromInline let mair: UInt64
         @usableFromInline let outerShareable: UInt8
         @usableFromInline var pending: WalkEntry?
         @usableFromInline var done = false
 
-        // The table being read, in scalars: its word offset (-1: outside the
-        // image, reads as zero), next and last index in range, level, index
-        // shift, VA of entry 0, and the table descriptor bits above it.
-        @usableFromInline var table = 0
+        // The table being read, in scalars: its words, next and last index in
+        // range, level, index shift, VA of entry 0, and the table descriptor
+        // bits above it.
+        @usableFromInline var table: UnsafePointer<UInt64>? = nil
         @usableFromInline var index = 0
         @usableFromInline var endIndex = -1
         @usableFromInline var level = 0
@@ -51,40 +64,37 @@ public struct RangeWalk: Sequence, Sendable {
         @usableFromInline var tableBits: UInt64 = 0
         // The tables above it, saved on descent (depth 0: the start level).
         @usableFromInline var depth = 0
-        @usableFromInline var savedTable: InlineArray<5, Int> = .init(repeating: 0)
+        @usableFromInline var savedTable: InlineArray<5, UnsafePointer<UInt64>?> = .init(repeating: nil)
         @usableFromInline var savedIndex: InlineArray<5, Int> = .init(repeating: 0)
         @usableFromInline var savedEnd: InlineArray<5, Int> = .init(repeating: 0)
         @usableFromInline var savedBaseVA: InlineArray<5, UInt64> = .init(repeating: 0)
         @usableFromInline var savedBits: InlineArray<5, UInt64> = .init(repeating: 0)
 
-        init(image: TableImage, ttbr: TranslationTableBase, first: UInt64, last: UInt64, merging: Bool) {
-            self.image = image
+        /// The root table the memory does not hold: yielded as one hole.
+        @usableFromInline var rootMissing = false
+
+        @usableFromInline
+        init(memory: Memory, regime: TranslationRegime, ttbr: TranslationTableBase, first: UInt64, last: UInt64,
+             merging: Bool) {
+            self.memory = memory
             self.ttbr = ttbr
             self.first = first
             self.last = last
             self.merging = merging
-            let w = ttbr == .ttbr0 ? image.walk0 : image.walk1
+            let w = regime.walkParameters(ttbr)
             self.w = w
-            words = UnsafePointer(image.wordPointer)
-            wordCount = image.wordCount
-            tablesBase = image.tablesBase
             addressMask = w.addressMask
-            mair = image.mair.rawValue
-            outerShareable = image.outerShareableAttributes
+            mair = regime.mair.rawValue
+            outerShareable = regime.outerShareableAttributes
             if first > last { done = true; return }
             guard w.enabled else { return }
             let span: UInt64 = 1 &<< UInt64(w.startShift &+ Int((w.rootIndexMask &+ 1).trailingZeroBitCount))
             level = w.startLevel
             shift = w.startShift
             baseVA = first & ~(span &- 1)
-            table = wordOffset(w.rootAddress, bytes: (w.rootIndexMask &+ 1) &* 8)
+            table = memory.words(at: w.rootAddress, count: w.rootEntries)
+            rootMissing = table == nil
             setRange(entries: w.rootIndexMask &+ 1)
-        }
-
-        @inlinable @inline(__always)
-        func wordOffset(_ pa: UInt64, bytes: UInt64) -> Int {
-            guard pa >= tablesBase, pa &- tablesBase <= UInt64(wordCount) &* 8 &- bytes else { return -1 }
-            return Int(truncatingIfNeeded: (pa &- tablesBase) &>> 3)
         }
 
         /// Sets `index`/`endIndex` to the entries of the current table inside [first, last].
@@ -97,7 +107,7 @@ public struct RangeWalk: Sequence, Sendable {
         }
 
         @inlinable @inline(__always)
-        func read(_ i: Int) -> UInt64 { table < 0 ? 0 : words[table &+ i] }
+        func read(_ i: Int) -> UInt64 { table.unsafelyUnwrapped[i] }
 
         @inlinable @inline(__always)
         public mutating func next() -> WalkEntry? {
@@ -132,12 +142,14 @@ public struct RangeWalk: Sequence, Sendable {
 
         /// The next unmerged item.
         @inlinable @inline(__always)
-        mutating func step() -> WalkEntry? {
+        public mutating func step() -> WalkEntry? {
             guard !done else { return nil }
-            guard w.enabled else {
+            guard w.enabled, !rootMissing else {
                 done = true
-                return WalkEntry(ttbr: ttbr, va: VirtualAddress(first), size: last &- first &+ 1, level: .zero, entries: 1,
-                                 descriptor: Descriptor(rawValue: 0), fault: TranslationFault(kind: .translation, level: .zero),
+                let fault = w.enabled ? TranslationFault.notCaptured(w.rootAddress, level: Level(uncheckedRawValue: w.startLevel))
+                                      : TranslationFault(kind: .translation, level: .zero)
+                return WalkEntry(ttbr: ttbr, va: VirtualAddress(first), size: last &- first &+ 1, level: fault.level, entries: 1,
+                                 descriptor: Descriptor(rawValue: 0), fault: fault,
                                  pa: PhysicalAddress(0), attributes: nil, order: 0)
             }
             while true {
@@ -157,20 +169,24 @@ public struct RangeWalk: Sequence, Sendable {
                 let raw = read(i)
                 let entrySize: UInt64 = 1 &<< UInt64(shift)
                 let entryVA = baseVA &+ UInt64(i) &<< UInt64(shift)
-                let lastLevel = Level(uncheckedRawValue: level).isLast
-
-                if raw & 1 == 0 {
+                let oa: UInt64
+                switch w.classify(raw, level: level, entrySize: entrySize) {
+                case .invalid:
                     var j = i
-                    while j < endIndex, read(j &+ 1) & 1 == 0 { j &+= 1 }
+                    while j < endIndex, read(j &+ 1) & Descriptor.Bits.valid.mask == 0 { j &+= 1 }
                     index = j &+ 1
-                    return hole(entryVA, count: j &- i &+ 1, entrySize: entrySize, raw: raw, kind: .translation)
-                }
-                let tableOrPage = raw & 0b10 != 0
-                if !lastLevel && tableOrPage {
-                    let next = w.address(of: raw)
-                    if next >= w.outputLimit {
+                    return hole(entryVA, count: j &- i &+ 1, entrySize: entrySize, raw: raw,
+                                fault: TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
+                case .fault(let kind):
+                    index = i &+ 1
+                    return hole(entryVA, count: 1, entrySize: entrySize, raw: raw,
+                                fault: TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
+                case .table(let next):
+                    // One bounds check per table, none per entry.
+                    guard let child = memory.words(at: next, count: w.tableEntries) else {
                         index = i &+ 1
-                        return hole(entryVA, count: 1, entrySize: entrySize, raw: raw, kind: .addressSize)
+                        return hole(entryVA, count: 1, entrySize: entrySize, raw: raw,
+                                    fault: .notCaptured(next, level: Level(uncheckedRawValue: level &+ 1)))
                     }
                     savedTable[depth] = table
                     savedIndex[depth] = i
@@ -178,22 +194,15 @@ public struct RangeWalk: Sequence, Sendable {
                     savedBaseVA[depth] = baseVA
                     savedBits[depth] = tableBits
                     depth &+= 1
-                    table = wordOffset(next, bytes: (w.indexMask &+ 1) &* 8)
+                    table = child
                     baseVA = entryVA
                     tableBits |= raw
                     level &+= 1
                     shift &-= w.bitsPerLevel
-                    setRange(entries: w.indexMask &+ 1)
+                    setRange(entries: UInt64(w.tableEntries))
                     continue
-                }
-                if lastLevel ? !tableOrPage : !w.isBlockLegal(level: level) {
-                    index = i &+ 1
-                    return hole(entryVA, count: 1, entrySize: entrySize, raw: raw, kind: .translation)
-                }
-                let oa = w.address(of: raw) & ~(entrySize &- 1)
-                if oa >= w.outputLimit {
-                    index = i &+ 1
-                    return hole(entryVA, count: 1, entrySize: entrySize, raw: raw, kind: .addressSize)
+                case .leaf(let address):
+                    oa = address
                 }
                 var count = 1
                 if Descriptor.Bits.contiguous.isSet(raw) {
@@ -222,27 +231,39 @@ public struct RangeWalk: Sequence, Sendable {
         }
 
         @inlinable @inline(__always)
-        func hole(_ entryVA: UInt64, count: Int, entrySize: UInt64, raw: UInt64, kind: FaultKind) -> WalkEntry {
+        func hole(_ entryVA: UInt64, count: Int, entrySize: UInt64, raw: UInt64, fault: TranslationFault) -> WalkEntry {
             let start = Swift.max(entryVA, first)
             let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
-            let lvl = Level(uncheckedRawValue: level)
-            return WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: lvl, entries: count,
-                             descriptor: Descriptor(rawValue: raw), fault: TranslationFault(kind: kind, level: lvl),
+            return WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: level),
+                             entries: count, descriptor: Descriptor(rawValue: raw), fault: fault,
                              pa: PhysicalAddress(0), attributes: nil, order: shift &- w.pageShift)
         }
     }
 }
 
-extension TableImage {
+/// The range walk of an image.
+public typealias RangeWalk = TableWalk<TableImage>
+
+extension TranslationRegime {
     /// Walks `range` of one half (default: the whole canonical range of the
-    /// half as TCR_EL1 sets it); see `RangeWalk`.
-    public func walk(_ ttbr: TranslationTableBase, range: ClosedRange<UInt64>? = nil,
-                     mergingNeighbours: Bool = false) -> RangeWalk {
+    /// half as TCR_EL1 sets it) through the tables in `memory`; see `TableWalk`.
+    public func walk<Memory: PhysicalMemory>(_ ttbr: TranslationTableBase, in memory: Memory, range: ClosedRange<UInt64>? = nil,
+                                             mergingNeighbours: Bool = false) -> TableWalk<Memory> {
         let whole = half(ttbr)?.vaRange ?? tcr.vaRange(ttbr)
         let r = range.map { $0.clamped(to: whole) } ?? whole
         // A range outside the half clamps to one end; walk nothing then.
         let empty = range.map { !$0.overlaps(whole) } ?? false
-        return RangeWalk(image: self, ttbr: ttbr, first: empty ? 1 : r.lowerBound, last: empty ? 0 : r.upperBound,
+        return TableWalk(memory: memory, regime: self, ttbr: ttbr, first: empty ? 1 : r.lowerBound, last: empty ? 0 : r.upperBound,
                          mergingNeighbours: mergingNeighbours)
     }
 }
+
+extension TableImage {
+    /// Walks `range` of one half of this image; see `TableWalk`.
+    public func walk(_ ttbr: TranslationTableBase, range: ClosedRange<UInt64>? = nil,
+                     mergingNeighbours: Bool = false) -> RangeWalk {
+        regime.walk(ttbr, in: self, range: range, mergingNeighbours: mergingNeighbours)
+    }
+}
+
+extension TableWalk: Sendable where Memory: Sendable {}

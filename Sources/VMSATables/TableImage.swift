@@ -1,36 +1,44 @@
 import VMSA
 
-/// A whole EL1&0 regime: the registers that describe it plus the table
-/// memory they point at, which sits at physical address `tablesBase`.
+/// A whole EL1&0 regime: its registers (a `TranslationRegime`), the CPU
+/// state translation depends on, and the physical memory holding its tables
+/// as sorted, disjoint segments. An image the builder made has one segment
+/// (the contiguous arena at `tablesBase`); a capture or a converted image
+/// holds only the pages its tables sit in.
 ///
-/// Table memory is one flat buffer of little-endian words, shared
-/// copy-on-write between copies of the image.
-/// `@unchecked Sendable`: the cached word pointer belongs to `memory`, which is
-/// never written while shared (copy-on-write).
-public struct TableImage: @unchecked Sendable {
-    /// Physical address of the first byte of table memory.
-    public var tablesBase: UInt64 { didSet { refresh() } }
-    public var tcr: TCR { didSet { refresh() } }
-    public var mair: MAIR { didSet { refresh() } }
-    public var ttbr0: TTBR { didSet { refresh() } }
-    public var ttbr1: TTBR { didSet { refresh() } }
-
-    @usableFromInline var memory: TableMemory {
-        didSet { cacheMemory() }
+/// Memory is shared copy-on-write between copies of the image.
+/// `@unchecked Sendable`: the cached segment pointers belong to `segments`,
+/// whose storage is never written while shared.
+public struct TableImage: PhysicalMemory, @unchecked Sendable {
+    /// The registers and each half's geometry, computed once.
+    public private(set) var regime: TranslationRegime
+    public var tcr: TCR {
+        get { regime.tcr }
+        set { regime = TranslationRegime(tcr: newValue, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1) }
     }
-    /// `memory`'s buffer and size, cached so that reads need no access to
-    /// the class (whose `var`s would be checked for exclusivity each time).
-    @usableFromInline private(set) var wordPointer: UnsafeMutablePointer<UInt64>
-    @usableFromInline private(set) var wordCount: Int
-    /// Walk parameters of TTBR0 and TTBR1; nil where walks are disabled.
-    @usableFromInline private(set) var half0: RegimeHalf?
-    @usableFromInline private(set) var half1: RegimeHalf?
-    /// Bit n set when MAIR Attr<n> is Device or Normal Non-cacheable memory,
-    /// which is always Outer Shareable.
-    @usableFromInline private(set) var outerShareableAttributes: UInt8 = 0
-    /// Per-half scalars for translation and walks.
-    @usableFromInline private(set) var walk0 = WalkParameters()
-    @usableFromInline private(set) var walk1 = WalkParameters()
+    public var mair: MAIR {
+        get { regime.mair }
+        set { regime = TranslationRegime(tcr: tcr, mair: newValue, ttbr0: ttbr0, ttbr1: ttbr1) }
+    }
+    public var ttbr0: TTBR {
+        get { regime.ttbr0 }
+        set { regime = TranslationRegime(tcr: tcr, mair: mair, ttbr0: newValue, ttbr1: ttbr1) }
+    }
+    public var ttbr1: TTBR {
+        get { regime.ttbr1 }
+        set { regime = TranslationRegime(tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: newValue) }
+    }
+    /// The CPU state the image was taken in (SCTLR_EL1, PSTATE.PAN);
+    /// zero and false for built images.
+    public var state: CPUState
+
+    /// Sorted by base, disjoint.
+    @usableFromInline var segments: [ImageSegment] { didSet { cacheSegments() } }
+    /// The first segment's base, words and size, cached so that the common
+    /// one-segment image reads tables with no access to the array or class.
+    @usableFromInline private(set) var firstBase: UInt64 = 0
+    @usableFromInline private(set) var firstWords: UnsafeMutablePointer<UInt64>?
+    @usableFromInline private(set) var firstCount: UInt64 = 0
 
     /// An image over a copy of `words` (table memory from `tablesBase`).
     public init(tablesBase: UInt64, tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR, words: [UInt64]) {
@@ -39,86 +47,185 @@ public struct TableImage: @unchecked Sendable {
     }
 
     init(tablesBase: UInt64, tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR, memory: TableMemory) {
-        self.tablesBase = tablesBase
-        self.tcr = tcr
-        self.mair = mair
-        self.ttbr0 = ttbr0
-        self.ttbr1 = ttbr1
-        self.memory = memory
-        wordPointer = memory.words
-        wordCount = memory.count
-        refresh()
+        self.init(regime: TranslationRegime(tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1), state: CPUState(),
+                  segments: memory.count == 0 ? [] : [ImageSegment(base: tablesBase, memory: memory)])
     }
 
-    private mutating func cacheMemory() {
-        wordPointer = memory.words
-        wordCount = memory.count
+    /// An image over sparse memory: each segment's words at its physical
+    /// address. Refuses segments that are misaligned, empty, overlapping or
+    /// beyond the 52-bit physical address space.
+    public init(regime: TranslationRegime, state: CPUState = CPUState(),
+                segments: [(base: UInt64, words: [UInt64])]) throws(ImageError) {
+        let sorted = segments.sorted { $0.base < $1.base }
+        var built: [ImageSegment] = []
+        for s in sorted {
+            try ImageSegment.check(base: s.base, bytes: UInt64(s.words.count) &* DescriptorLayout.bytes, after: built.last)
+            built.append(ImageSegment(base: s.base, memory: s.words.withUnsafeBufferPointer { TableMemory(copying: $0) }))
+        }
+        self.init(regime: regime, state: state, segments: built)
     }
 
-    private mutating func refresh() {
-        half0 = RegimeHalf(tcr: tcr, ttbr: ttbr0, half: .ttbr0)
-        half1 = RegimeHalf(tcr: tcr, ttbr: ttbr1, half: .ttbr1)
-        walk0 = half0.map(WalkParameters.init) ?? WalkParameters()
-        walk1 = half1.map(WalkParameters.init) ?? WalkParameters()
-        outerShareableAttributes = 0
-        for i in 0..<MAIR.attributeCount where mair[i].isDevice || mair[i].isNonCacheable {
-            outerShareableAttributes |= 1 << i
+    init(regime: TranslationRegime, state: CPUState, segments: [ImageSegment]) {
+        self.regime = regime
+        self.state = state
+        self.segments = segments
+        cacheSegments()
+    }
+
+    private mutating func cacheSegments() {
+        if let s = segments.first {
+            firstBase = s.base
+            firstWords = s.memory.words
+            firstCount = UInt64(s.memory.count)
+        } else {
+            firstBase = 0
+            firstWords = nil
+            firstCount = 0
         }
     }
 
-    /// Bytes of table memory.
-    public var tablesSize: UInt64 { UInt64(wordCount) &* 8 }
-
-    /// The walk parameters of one half, or nil when its walks are disabled
-    /// (EPDx=1) or its TCR_EL1 fields are reserved.
+    /// Each half's geometry, or nil when its walks are disabled (EPDx=1) or
+    /// its TCR_EL1 fields are reserved.
     @inlinable
-    public func half(_ ttbr: TranslationTableBase) -> RegimeHalf? { ttbr == .ttbr0 ? half0 : half1 }
+    public func half(_ ttbr: TranslationTableBase) -> RegimeHalf? { regime.half(ttbr) }
 
-    /// Table memory exactly as it sits from `tablesBase`, little-endian.
-    public func tableBytes() -> [UInt8] {
-        let n = wordCount
-        let words = wordPointer
-        return [UInt8](unsafeUninitializedCapacity: n * 8) { out, initialized in
-            let raw = UnsafeMutableRawBufferPointer(out)
-            for i in 0..<n {
-                raw.storeBytes(of: words[i].littleEndian, toByteOffset: i * 8, as: UInt64.self)
-            }
-            initialized = n * 8
-        }
+    // MARK: Memory
+
+    /// The segments of physical memory the image holds, in PA order.
+    public var memorySegments: [(base: PhysicalAddress, bytes: UInt64)] {
+        segments.map { (PhysicalAddress($0.base), $0.bytes) }
     }
 
-    /// Table memory as words.
-    public var words: [UInt64] { Array(UnsafeBufferPointer(start: wordPointer, count: wordCount)) }
+    /// Bytes of memory the image holds.
+    public var capturedBytes: UInt64 { segments.reduce(0) { $0 &+ $1.bytes } }
 
-    /// Calls `body` with table memory as words, without copying.
-    @inlinable
-    public func withWords<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: wordPointer, count: wordCount))
+    /// Physical address of the lowest byte held (0 for an empty image).
+    public var tablesBase: UInt64 { segments.first?.base ?? 0 }
+
+    /// Bytes from `tablesBase` to the end of the highest segment: the size of
+    /// the contiguous memory `tableBytes()` writes.
+    public var tablesSize: UInt64 {
+        guard let first = segments.first, let last = segments.last else { return 0 }
+        return last.base &+ last.bytes &- first.base
     }
 
-    /// The word at physical address `pa` (8-byte aligned), or nil outside the image.
     @inlinable @inline(__always)
-    public func word(atPhysicalAddress pa: UInt64) -> UInt64? {
-        let offset = pa &- tablesBase
-        guard pa >= tablesBase, pa & 7 == 0, offset >> 3 < UInt64(wordCount) else { return nil }
-        return wordPointer[Int(truncatingIfNeeded: offset >> 3)]
+    public func words(at pa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
+        let offset = pa &- firstBase
+        let n = UInt64(truncatingIfNeeded: count)
+        // One segment (the builder's arena) needs one comparison; `offset`
+        // wraps for an address below the segment, which then fails too.
+        if pa & (DescriptorLayout.bytes &- 1) == 0, let w = firstWords, offset >> DescriptorLayout.shift < firstCount,
+           n <= firstCount &- (offset >> DescriptorLayout.shift) {
+            return UnsafePointer(w + Int(truncatingIfNeeded: offset >> DescriptorLayout.shift))
+        }
+        return segments.count > 1 ? sparseWords(at: pa, count: n) : nil
     }
 
-    /// Replaces the word at `pa`; returns false (and changes nothing) outside the image.
+    /// The segment search for images with more than one segment.
+    @usableFromInline
+    func sparseWords(at pa: UInt64, count: UInt64) -> UnsafePointer<UInt64>? {
+        guard pa & (DescriptorLayout.bytes &- 1) == 0 else { return nil }
+        // The last segment whose base is at or below `pa`.
+        var lo = 0, hi = segments.count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if segments[mid].base <= pa { lo = mid &+ 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let s = segments[lo &- 1]
+        let index = (pa &- s.base) >> DescriptorLayout.shift
+        let held = UInt64(s.memory.count)
+        guard index < held, count <= held &- index else { return nil }
+        return UnsafePointer(s.memory.words + Int(index))
+    }
+
+    /// Memory exactly as it sits from `tablesBase` for `tablesSize` bytes,
+    /// little-endian, with zeros where no segment is held.
+    public func tableBytes() -> [UInt8] {
+        withUnsafeTableBytes { Array($0) }
+    }
+
+    /// Memory from `tablesBase` as words (zeros between segments).
+    public var words: [UInt64] { withWords { Array($0) } }
+
+    /// Calls `body` with memory from `tablesBase` as words; without a copy
+    /// for an image of one segment.
+    public func withWords<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        if segments.count <= 1 {
+            return try body(UnsafeBufferPointer(start: firstWords, count: Int(firstCount)))
+        }
+        var flat = [UInt64](repeating: 0, count: Int(tablesSize >> DescriptorLayout.shift))
+        for s in segments {
+            let at = Int((s.base &- tablesBase) >> DescriptorLayout.shift)
+            for i in 0..<s.memory.count { flat[at + i] = s.memory.words[i] }
+        }
+        return try flat.withUnsafeBufferPointer(body)
+    }
+
+    /// Calls `body` with each segment's base and words, in PA order.
+    public func forEachSegment(_ body: (UInt64, UnsafeBufferPointer<UInt64>) throws -> Void) rethrows {
+        for s in segments { try body(s.base, UnsafeBufferPointer(start: s.memory.words, count: s.memory.count)) }
+    }
+
+    /// Replaces the word at `pa`; returns false (and changes nothing) where
+    /// the image holds no memory.
     @discardableResult
     public mutating func setWord(_ value: UInt64, atPhysicalAddress pa: UInt64) -> Bool {
-        let offset = pa &- tablesBase
-        guard pa >= tablesBase, pa & 7 == 0, offset >> 3 < UInt64(wordCount) else { return false }
-        if !isKnownUniquelyReferenced(&memory) { memory = memory.copy() }
-        wordPointer[Int(offset >> 3)] = value
+        guard pa & (DescriptorLayout.bytes &- 1) == 0,
+              let i = segments.lastIndex(where: { $0.base <= pa }),
+              (pa &- segments[i].base) >> DescriptorLayout.shift < UInt64(segments[i].memory.count) else { return false }
+        if !isKnownUniquelyReferenced(&segments[i].memory) { segments[i].memory = segments[i].memory.copy() }
+        segments[i].memory.words[Int((pa &- segments[i].base) >> DescriptorLayout.shift)] = value
+        cacheSegments()
         return true
     }
 }
 
 extension TableImage: Equatable {
-    /// Same registers and byte-identical table memory.
+    /// Same registers, state and segments with byte-identical memory.
     public static func == (a: TableImage, b: TableImage) -> Bool {
-        a.tablesBase == b.tablesBase && a.tcr == b.tcr && a.mair == b.mair && a.ttbr0 == b.ttbr0
-            && a.ttbr1 == b.ttbr1 && (a.memory === b.memory || a.memory.equals(b.memory))
+        a.regime == b.regime && a.state == b.state && a.segments.count == b.segments.count
+            && zip(a.segments, b.segments).allSatisfy { x, y in
+                x.base == y.base && (x.memory === y.memory || x.memory.equals(y.memory))
+            }
+    }
+}
+
+/// The PE state, beside the translation registers, that changes how a
+/// captured CPU translates.
+public struct CPUState: Hashable, Sendable {
+    /// SCTLR_EL1 as captured (M, WXN, SPAN, EPAN…); 0 when unknown.
+    public var sctlr: UInt64
+    /// PSTATE.PAN: privileged access to EL0-accessible data faults.
+    public var pan: Bool
+
+    public init(sctlr: UInt64 = 0, pan: Bool = false) {
+        self.sctlr = sctlr
+        self.pan = pan
+    }
+}
+
+/// One run of held physical memory.
+@usableFromInline
+struct ImageSegment {
+    @usableFromInline let base: UInt64
+    @usableFromInline var memory: TableMemory
+
+    var bytes: UInt64 { UInt64(memory.count) &* DescriptorLayout.bytes }
+
+    /// The largest physical address space any regime can reach (FEAT_LPA/LPA2).
+    static let physicalAddressLimit: UInt64 = 1 << Granule.implementedPABits
+
+    /// Refuses a segment that is misaligned, empty, beyond the PA space, or
+    /// that overlaps `previous` (segments come in PA order).
+    static func check(base: UInt64, bytes: UInt64, after previous: ImageSegment?) throws(ImageError) {
+        guard base & (DescriptorLayout.bytes - 1) == 0, bytes > 0, bytes & (DescriptorLayout.bytes - 1) == 0 else {
+            throw .segmentMisaligned(base: base, bytes: bytes)
+        }
+        guard base < physicalAddressLimit, bytes <= physicalAddressLimit - base else {
+            throw .tablesBeyondAddressSpace(base: base, size: bytes)
+        }
+        if let p = previous, p.base &+ p.bytes > base { throw .segmentsOverlap(p.base, base) }
     }
 }

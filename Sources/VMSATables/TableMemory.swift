@@ -11,6 +11,8 @@ import Darwin
 /// copying (glibc uses mremap for big blocks), which keeps a builder's peak
 /// memory close to the table bytes themselves. Shared copy-on-write by
 /// `TableImage` and `TableBuilder`; only ever mutated while uniquely held.
+/// It may instead be a view of a segment of a `MappedFile`, which it then
+/// keeps alive; growing such a view first copies it into its own buffer.
 @usableFromInline
 final class TableMemory: @unchecked Sendable {
     // Unchecked exclusivity: these are read on every table access, and the
@@ -19,6 +21,8 @@ final class TableMemory: @unchecked Sendable {
     /// Words in use.
     @exclusivity(unchecked) @usableFromInline private(set) var count: Int
     private var capacity: Int
+    /// The mapped file `words` points into, or nil when `words` is malloc'ed.
+    private var mapping: MappedFile?
 
     /// An empty arena with room for `capacity` words.
     init(capacity: Int = 0) {
@@ -44,7 +48,16 @@ final class TableMemory: @unchecked Sendable {
         count = n
     }
 
-    deinit { free(words) }
+    /// A view of `count` words at `byteOffset` (8-byte aligned) of `file`.
+    init(viewing file: MappedFile, byteOffset: Int, count: Int) {
+        precondition(byteOffset % MemoryLayout<UInt64>.alignment == 0 && byteOffset + count * 8 <= file.bytes.count)
+        words = (file.bytes.baseAddress! + byteOffset).bindMemory(to: UInt64.self, capacity: count)
+        self.count = count
+        capacity = count
+        mapping = file
+    }
+
+    deinit { if mapping == nil { free(words) } }
 
     func copy() -> TableMemory {
         TableMemory(copying: UnsafeBufferPointer(start: words, count: count))
@@ -53,6 +66,7 @@ final class TableMemory: @unchecked Sendable {
     /// Extends the arena to `newCount` words; the new words are zero.
     func grow(to newCount: Int) {
         precondition(newCount >= count, "table memory never shrinks")
+        if mapping != nil { ownWords() }
         if newCount > capacity {
             // Grow by half again so appends stay amortised O(1) without
             // doubling the footprint.
@@ -67,9 +81,18 @@ final class TableMemory: @unchecked Sendable {
         count = newCount
     }
 
+    /// Replaces a view of a mapped file by a malloc'ed copy of its words.
+    private func ownWords() {
+        guard let raw = malloc(max(capacity, 1) * MemoryLayout<UInt64>.stride) else { fatalError("out of memory for table memory") }
+        let owned = raw.assumingMemoryBound(to: UInt64.self)
+        owned.update(from: words, count: count)
+        words = owned
+        mapping = nil
+    }
+
     /// Makes the capacity match the words in use.
     func shrinkToFit() {
-        guard capacity > count, count > 0, let raw = realloc(words, count * MemoryLayout<UInt64>.stride) else { return }
+        guard mapping == nil, capacity > count, count > 0, let raw = realloc(words, count * MemoryLayout<UInt64>.stride) else { return }
         words = raw.assumingMemoryBound(to: UInt64.self)
         capacity = count
     }

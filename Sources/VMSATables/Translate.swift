@@ -17,9 +17,20 @@ extension TableImage {
     /// 5. Permissions (AP after APTable, PXN/UXN after the table bits, and
     ///    EL0-writable never privileged-executable): permission fault at the
     ///    leaf's level. PSTATE.PAN=0 and SCTLR_EL1.WXN=0 are assumed.
-    /// Table reads outside the image read as zero (an invalid entry).
+    /// A table the memory does not hold ends the walk as `notCaptured` at
+    /// the level that needed it.
     @inlinable
     public func translate(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel) -> Result<Translation, TranslationFault> {
+        regime.translate(va, access: access, el: el, in: self)
+    }
+}
+
+extension TranslationRegime {
+    /// Translates `va` through the tables in `memory` (see
+    /// `TableImage.translate`): the one walk core for a single address.
+    @inlinable
+    public func translate<Memory: PhysicalMemory>(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
+                                                  in memory: Memory) -> Result<Translation, TranslationFault> {
         let v = va.rawValue
         let upper = RegimeHalf.rangeSelectBit.isSet(v)
         let ttbr: TranslationTableBase = upper ? .ttbr1 : .ttbr0
@@ -30,49 +41,47 @@ extension TableImage {
             if el == .el0, w.e0pd { return .failure(TranslationFault(kind: .translation, level: .zero)) }
             if w.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
 
-            let words = wordPointer
-            let wordCount = UInt64(self.wordCount)
-            let base = tablesBase
             var level = w.startLevel
             var shift = w.startShift
             var indexMask = w.rootIndexMask
+            var entries = w.rootEntries
             var table = w.rootAddress
             // Hierarchical attributes gathered from table descriptors, in their
             // descriptor positions: PXNTable [59], UXNTable [60], APTable [62:61].
             var tableBits: UInt64 = 0
             var raw: UInt64
+            var oa: UInt64
             while true {
-                let entryAddress = table &+ ((v &>> UInt64(shift)) & indexMask) &* 8
-                let offset = (entryAddress &- base) &>> 3
-                raw = entryAddress >= base && offset < wordCount ? words[Int(truncatingIfNeeded: offset)] : 0
-                if raw & 1 == 0 { return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level))) }
-                let isTableOrPage = raw & 0b10 != 0
-                if Level(uncheckedRawValue: level).isLast {
-                    if !isTableOrPage { return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level))) }
-                    break
+                // One bounds check per table, none per entry.
+                guard let words = memory.words(at: table, count: entries) else {
+                    return .failure(.notCaptured(table, level: Level(uncheckedRawValue: level)))
                 }
-                if !isTableOrPage {
-                    guard w.isBlockLegal(level: level) else {
-                        return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
-                    }
-                    break
+                raw = words[Int(truncatingIfNeeded: (v &>> UInt64(shift)) & indexMask)]
+                let entrySize: UInt64 = 1 &<< UInt64(shift)
+                switch w.classify(raw, level: level, entrySize: entrySize) {
+                case .invalid:
+                    return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
+                case .fault(let kind):
+                    return .failure(TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
+                case .table(let next):
+                    tableBits |= raw
+                    table = next
+                    level &+= 1
+                    shift &-= w.bitsPerLevel
+                    indexMask = w.indexMask
+                    entries = w.tableEntries
+                    continue
+                case .leaf(let address):
+                    oa = address
                 }
-                let next = w.address(of: raw)
-                if next >= w.outputLimit { return .failure(TranslationFault(kind: .addressSize, level: Level(uncheckedRawValue: level))) }
-                tableBits |= raw
-                table = next
-                level &+= 1
-                shift &-= w.bitsPerLevel
-                indexMask = w.indexMask
+                break
             }
 
             let leafLevel = Level(uncheckedRawValue: level)
             let size: UInt64 = 1 &<< UInt64(shift)
-            let oa = w.address(of: raw) & ~(size &- 1)
-            if oa >= w.outputLimit { return .failure(TranslationFault(kind: .addressSize, level: leafLevel)) }
             let attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
             if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
-            if !attributes.permits(access, from: el), !dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) {
+            if !attributes.permits(access, from: el), !Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) {
                 return .failure(TranslationFault(kind: .permission, level: leafLevel))
             }
             let pa = oa | (v & (size &- 1))
@@ -90,7 +99,7 @@ extension TableImage {
     /// With HA and HD, a write to a DBM=1 page succeeds: the MMU clears
     /// AP[2] instead of faulting (APTable still applies).
     @inlinable
-    func dirtyWritePermitted(_ raw: UInt64, tableBits: UInt64, _ attributes: LeafAttributes, _ access: AccessKind,
+    static func dirtyWritePermitted(_ raw: UInt64, tableBits: UInt64, _ attributes: LeafAttributes, _ access: AccessKind,
                              _ el: ExceptionLevel, _ w: borrowing WalkParameters) -> Bool {
         guard access == .write, w.hardwareDirty, Descriptor.Bits.dbm.isSet(raw) else { return false }
         let tableAP = w.hpd ? 0 : Descriptor.Bits.apTable.extract(tableBits)
@@ -104,10 +113,15 @@ extension TableImage {
     /// bits were OR-ed into `tableBits`.
     @inlinable @inline(__always)
     func leafAttributes(_ raw: UInt64, tableBits: UInt64, walk w: borrowing WalkParameters) -> LeafAttributes {
-        Self.leafAttributes(raw, tableBits: tableBits, walk: w, mair: mair.rawValue, outerShareable: outerShareableAttributes)
+        TableImage.leafAttributes(raw, tableBits: tableBits, walk: w, mair: mair.rawValue, outerShareable: outerShareableAttributes)
     }
 
-    /// The same, given MAIR_EL1 and the mask of its Outer Shareable attributes.
+}
+
+extension TableImage {
+    /// The effective attributes of a leaf given MAIR_EL1 and the mask of its
+    /// Outer Shareable attributes: the one home of the hierarchical
+    /// permission and shareability rules.
     @inlinable @inline(__always)
     static func leafAttributes(_ raw: UInt64, tableBits: UInt64, walk w: borrowing WalkParameters, mair: UInt64,
                                outerShareable: UInt8) -> LeafAttributes {

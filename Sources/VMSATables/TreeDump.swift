@@ -13,60 +13,70 @@ public enum TreeDump {
             }
             let register = t == .ttbr0 ? image.ttbr0 : image.ttbr1
             out.append("\(t) \(register): \(h.granule) granule, \(h.inputBits)-bit VA, \(h.startLevel) table at \(Hex.short(h.rootAddress))")
-            let base = h.vaRange.lowerBound
-            table(image, h, address: h.rootAddress, level: h.startLevel, baseVA: base, tableBits: 0, depth: 1, into: &out)
+            switch image.regime.root(t, in: image) {
+            case .success(let root)?: table(image, root, depth: 1, into: &out)
+            case .failure(let fault)?: out.append("  \(fault)")
+            case nil: out.append("  every walk faults: \(t) base is beyond the \(h.outputBits)-bit output size")
+            }
         }
         return out
     }
 
-    static func table(_ image: TableImage, _ h: RegimeHalf, address: UInt64, level: Level, baseVA: UInt64,
-                      tableBits: UInt64, depth: Int, into out: inout [String]) {
+    static func table(_ image: TableImage, _ t: WalkTable, depth: Int, into out: inout [String]) {
         typealias B = Descriptor.Bits
         let indent = String(repeating: "  ", count: depth)
-        let shift = UInt64(h.shift(at: level))
-        let entrySize: UInt64 = 1 &<< shift
-        let entries = h.entries(at: level)
-        let addressMask = h.format.outputAddressField.mask | (h.format.outputAddressHighField?.mask ?? 0)
-        func word(_ i: Int) -> UInt64 { image.word(atPhysicalAddress: address &+ UInt64(i) &* 8) ?? 0 }
+        let entrySize = t.entrySize
+        let level = t.level
         var i = 0
-        while i < entries {
-            let raw = word(i)
-            let va = baseVA &+ UInt64(i) &<< shift
+        while i < t.count {
+            let raw = t[i]
+            let va = t.va(of: i)
             let kind = Descriptor(rawValue: raw).kind(at: level)
+            let role = t.role(i)
             switch kind {
             case .invalid:
                 i += 1
             case .table:
-                let next = h.address(of: raw)
+                let next = t.outputAddress(of: raw)
                 var line = "\(indent)[\(i)] \(Hex.format(va)) L\(level.rawValue) table -> \(Hex.short(next))"
                 let apTable = B.apTable.extract(raw)
                 if apTable != 0 { line += " APTable=\(apTable)" }
                 if B.pxnTable.isSet(raw) { line += " PXNTable" }
                 if B.uxnTable.isSet(raw) { line += " UXNTable" }
                 if B.nsTable.isSet(raw) { line += " NSTable" }
+                if case .fault(let f) = role { line += " (\(TranslationFault(kind: f, level: level)))" }
+                switch image.regime.child(of: t, at: i, in: image) {
+                case .failure(let fault)?: line += " (\(fault))"
+                default: break
+                }
                 out.append(line)
-                if depth < 8, image.word(atPhysicalAddress: next) != nil {
-                    table(image, h, address: next, level: level.next, baseVA: va, tableBits: tableBits | raw,
-                          depth: depth + 1, into: &out)
+                if case .success(let child)? = image.regime.child(of: t, at: i, in: image) {
+                    table(image, child, depth: depth + 1, into: &out)
                 }
                 i += 1
             case .block, .page, .reserved:
-                let legal = kind == .page || (kind == .block && h.isBlockLegal(at: level))
+                var legal = false
+                if case .leaf = role { legal = true }
                 var j = i
-                let oa = h.address(of: raw) & ~(entrySize &- 1)
-                while legal, j + 1 < entries {
-                    let r = word(j + 1)
-                    guard (r ^ raw) & ~addressMask == 0,
-                          h.address(of: r) & ~(entrySize &- 1) == oa &+ UInt64(j + 1 - i) &* entrySize else { break }
+                let oa = t.outputAddress(of: raw) & ~(entrySize &- 1)
+                while legal, j + 1 < t.count {
+                    let r = t[j + 1]
+                    guard (r ^ raw) & ~t.addressMask == 0,
+                          t.outputAddress(of: r) & ~(entrySize &- 1) == oa &+ UInt64(j + 1 - i) &* entrySize else { break }
                     j += 1
                 }
                 let count = j - i + 1
                 let last = va &+ (UInt64(count) &* entrySize &- 1)
-                let what = legal ? "\(kind.rawValue) \(Hex.size(entrySize))" : (kind == .reserved ? "reserved" : "illegal block")
+                let what: String
+                switch role {
+                case .leaf: what = "\(kind.rawValue) \(Hex.size(entrySize))"
+                case .fault(.addressSize): what = "\(kind.rawValue) beyond the output size"
+                default: what = kind == .reserved ? "reserved" : "illegal block"
+                }
                 var line = "\(indent)[\(count == 1 ? "\(i)" : "\(i)..\(j)")] \(Hex.format(va))-\(Hex.format(last)) L\(level.rawValue) \(what)"
                 if count > 1 { line += " x\(count)" }
                 line += " -> \(Hex.short(oa))"
-                if legal { line += " " + image.leafAttributes(raw, tableBits: tableBits, walk: WalkParameters(h)).summary }
+                if legal { line += " " + t.leafAttributes(i).summary }
                 out.append(line)
                 i = j + 1
             }

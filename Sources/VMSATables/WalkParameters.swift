@@ -1,19 +1,24 @@
 import VMSA
 
 /// The scalars a walk of one half reads per address, copied out of
-/// `RegimeHalf` into one small plain struct so that translation and the
-/// range walk touch no optionals, classes or nested structs per step.
+/// `RegimeHalf` into one small plain struct so that the walk core touches no
+/// optionals, classes or nested structs per step. Every value here is taken
+/// from `RegimeHalf` (and so from `Granule` and `DescriptorFormat`), never
+/// recomputed; `classify` is the one place where a descriptor's role in a
+/// walk is decided.
 @usableFromInline
 struct WalkParameters: Sendable {
     @usableFromInline var enabled = false
     @usableFromInline var selectMask: UInt64 = 0
     @usableFromInline var selectValue: UInt64 = 0
     @usableFromInline var rootAddress: UInt64 = 0
+    @usableFromInline var rootEntries = 0
     @usableFromInline var rootIndexMask: UInt64 = 0
     @usableFromInline var startLevel = 0
     @usableFromInline var startShift = 0
     @usableFromInline var bitsPerLevel = 0
     @usableFromInline var pageShift = 0
+    @usableFromInline var tableEntries = 0
     @usableFromInline var indexMask: UInt64 = 0
     @usableFromInline var outputLimit: UInt64 = 0
     @usableFromInline var lowAddressMask: UInt64 = 0
@@ -40,11 +45,13 @@ struct WalkParameters: Sendable {
         selectMask = h.selectMask
         selectValue = h.selectValue
         rootAddress = h.rootAddress
+        rootEntries = h.rootEntries
         rootIndexMask = UInt64(h.rootEntries &- 1)
         startLevel = h.startLevel.rawValue
         startShift = h.shift(at: h.startLevel)
         bitsPerLevel = h.granule.bitsPerLevel
         pageShift = h.granule.pageShift
+        tableEntries = h.granule.entriesPerTable
         indexMask = UInt64(h.granule.entriesPerTable &- 1)
         outputLimit = 1 &<< UInt64(h.outputBits)
         lowAddressMask = h.lowAddressMask
@@ -63,6 +70,9 @@ struct WalkParameters: Sendable {
         walkShareability = h.walkShareability.rawValue
     }
 
+    /// The last level, where 0b11 is a page (`Level.isLast`), as a plain constant.
+    @usableFromInline static var lastLevel: Int { 3 }
+
     @inlinable @inline(__always)
     func address(of raw: UInt64) -> UInt64 {
         (raw & lowAddressMask) | (((raw &>> highAddressLSB) & highAddressMax) &<< highAddressShift)
@@ -72,11 +82,48 @@ struct WalkParameters: Sendable {
     func isBlockLegal(level: Int) -> Bool { blockLevels & (1 &<< UInt8(truncatingIfNeeded: level &+ 1)) != 0 }
 
     @inlinable @inline(__always)
-    func contiguousCount(level: Int) -> Int { level == 3 ? contiguousL3 : (level == 2 ? contiguousL2 : 0) }
+    func contiguousCount(level: Int) -> Int { level == Self.lastLevel ? contiguousL3 : (level == Self.lastLevel &- 1 ? contiguousL2 : 0) }
 
+    /// Entries of the table at `level` (the start level may have fewer).
     @inlinable @inline(__always)
-    func shift(level: Int) -> Int { pageShift &+ (3 &- level) &* bitsPerLevel }
+    func entries(level: Int) -> Int { level == startLevel ? rootEntries : tableEntries }
 
-    /// All addresses of the two addresses' mask bits: the output address field.
+    /// All bits of the output address field (both parts with LPA/LPA2).
     @inlinable var addressMask: UInt64 { lowAddressMask | (highAddressMax &<< highAddressLSB) }
+
+    /// What descriptor `raw` is to the walk at `level`, whose entries map
+    /// `entrySize` bytes (Arm ARM `AArch64.S1Walk` and
+    /// `AArch64.DecodeDescriptorType`): bit 0 clear is invalid; 0b01 is a
+    /// block where the granule has blocks at this level, reserved at level 3
+    /// and illegal elsewhere (translation faults); 0b11 is a table above
+    /// level 3 and a page at it. A next-table or output address at or beyond
+    /// the output size is an address size fault at this level.
+    @inlinable @inline(__always)
+    func classify(_ raw: UInt64, level: Int, entrySize: UInt64) -> EntryRole {
+        if raw & Descriptor.Bits.valid.mask == 0 { return .invalid }
+        let tableOrPage = raw & Descriptor.Bits.tableOrPage.mask != 0
+        if level != Self.lastLevel {
+            if tableOrPage {
+                let next = address(of: raw)
+                return next >= outputLimit ? .fault(.addressSize) : .table(next)
+            }
+            if !isBlockLegal(level: level) { return .fault(.translation) }
+        } else if !tableOrPage {
+            return .fault(.translation)
+        }
+        let oa = address(of: raw) & ~(entrySize &- 1)
+        return oa >= outputLimit ? .fault(.addressSize) : .leaf(oa)
+    }
+}
+
+/// A descriptor's role in a walk (see `WalkParameters.classify`).
+public enum EntryRole: Hashable, Sendable {
+    case invalid
+    /// A table descriptor and the next table's address.
+    case table(UInt64)
+    /// A leaf and its output address (aligned to the entry size).
+    case leaf(UInt64)
+    /// An entry that faults where a walk reads it: a reserved or illegal
+    /// block (translation) or an address beyond the output size.
+    case fault(FaultKind)
 }

@@ -1,5 +1,6 @@
 import Testing
 import VMSA
+import VMSATables
 @testable import LinuxTables
 
 /// The native mirror, parameterised over both native granules.
@@ -95,7 +96,7 @@ struct MirrorTests {
             let b = Result { () throws(LinuxTableError) in try walked.apply(op) }
             #expect(a == b)
         }
-        let points = HardwareWalk(tcr: direct.mirror.tcr, ttbr0: direct.mirror.ttbr0, memory: direct.mirror.arena)!.boundaries()
+        let points = EquivalenceChecker.boundaries(direct.mirror.regime, direct.mirror.arena)
         for va in points { #expect(nativeWord(direct, va) == nativeWord(walked, va)) }
         #expect(direct.mirror.tableBytes == walked.mirror.tableBytes)
     }
@@ -105,8 +106,7 @@ struct MirrorTests {
         var gen = RandomOperations(seed: 11)
         let p = try ProcessTables(native: granule)
         for _ in 0..<2000 { _ = Result { () throws(LinuxTableError) in try p.apply(gen.next()) } }
-        let walk = HardwareWalk(tcr: p.mirror.tcr, ttbr0: p.mirror.ttbr0, memory: p.mirror.arena)!
-        let points = walk.boundaries()
+        let points = EquivalenceChecker.boundaries(p.mirror.regime, p.mirror.arena)
         let before = points.map { nativeWord(p, $0) }
         let mode = p.mode
         p.reclaimNative()

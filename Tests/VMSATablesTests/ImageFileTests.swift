@@ -23,9 +23,10 @@ import VMSA
         (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
     }
 
-    @Test func headerLayout() throws {
+    /// Version 1, still read: contiguous memory after the header.
+    @Test func headerLayoutV1() throws {
         let image = try Self.sample()
-        let file = image.serialized()
+        let file = image.serialized(version: 1)
         #expect(Array(file[0..<8]) == Array("VMSAIMG\0".utf8))
         #expect(Self.word(file, 8) & 0xffff_ffff == 1)
         #expect(Self.word(file, 8) >> 32 == 128)
@@ -44,8 +45,8 @@ import VMSA
         #expect(loaded == image)
     }
 
-    @Test func truncatedAndCorrupted() throws {
-        let file = try Self.sample().serialized()
+    @Test func truncatedAndCorruptedV1() throws {
+        let file = try Self.sample().serialized(version: 1)
         #expect(throws: ImageError.truncatedHeader(size: 100)) { try TableImage.load(Array(file[0..<100])) }
         #expect(throws: ImageError.truncatedTables(expected: UInt64(file.count - 128), actual: UInt64(file.count - 128 - 8))) {
             try TableImage.load(Array(file.dropLast(8)))
@@ -62,8 +63,8 @@ import VMSA
         magic[0] = UInt8(ascii: "X")
         #expect(throws: ImageError.notAnImage) { try TableImage.load(magic) }
         var version = file
-        version[8] = 2
-        #expect(throws: ImageError.unsupportedVersion(2)) { try TableImage.load(version) }
+        version[8] = 3
+        #expect(throws: ImageError.unsupportedVersion(3)) { try TableImage.load(version) }
         var reserved = file
         reserved[100] = 1
         #expect(throws: ImageError.reservedBytesSet(offset: 100)) { try TableImage.load(Self.resealed(reserved)) }
@@ -73,6 +74,110 @@ import VMSA
         var flags = file
         flags[65] = 1
         #expect(throws: ImageError.dsMismatch(header: true, tcr: false)) { try TableImage.load(Self.resealed(flags)) }
+    }
+
+    /// Version 2, what vmsa writes: header, segment table, segment bytes.
+    @Test func headerLayoutV2() throws {
+        var image = try Self.sample()
+        image.state = CPUState(sctlr: 0x30d0_1805, pan: true)
+        let file = image.serialized()
+        #expect(Array(file[0..<8]) == Array("VMSAIMG\0".utf8))
+        #expect(Self.word(file, 8) & 0xffff_ffff == 2)
+        #expect(Self.word(file, 8) >> 32 == 128)
+        #expect(Self.word(file, 16) == 1)   // one segment: the builder's arena
+        #expect(Self.word(file, 24) == image.tcr.rawValue)
+        #expect(Self.word(file, 32) == testMAIR.rawValue)
+        #expect(Self.word(file, 40) == 0x4011_0000)
+        #expect(Self.word(file, 48) == 0x4010_0000)
+        #expect(Self.word(file, 56) == 0x30d0_1805)
+        #expect(file[64] == 48 && file[65] == 0b10)
+        // Segment table: PA, bytes, file offset; the bytes follow at once.
+        #expect(Self.word(file, 128) == 0x4010_0000)
+        #expect(Self.word(file, 136) == image.tablesSize)
+        #expect(Self.word(file, 144) == 152)
+        #expect(file.count == 152 + Int(image.tablesSize))
+        #expect(Array(file[152...]) == image.tableBytes())
+        let loaded = try TableImage.load(file)
+        #expect(loaded == image)
+        #expect(loaded.state.pan && loaded.state.sctlr == 0x30d0_1805)
+    }
+
+    @Test func v2HeaderAndSegmentTableAreChecked() throws {
+        let file = try Self.sample().serialized()
+        var ttbr = file
+        ttbr[40] ^= 0x10
+        #expect(throws: ImageError.checksumMismatch(stored: Self.word(file, 72), computed: ttbr.withUnsafeBytes { ImageFormat.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<152])) })) {
+            try TableImage.load(ttbr)
+        }
+        var count = file
+        count[16] = 0xff
+        count[17] = 0xff
+        #expect(throws: ImageError.segmentCount(0xffff, fileSize: UInt64(file.count))) { try TableImage.load(count) }
+        var beyond = file
+        beyond[136 + 2] ^= 0x10   // segment size grows past the file
+        TableImage.sealChecksum(&beyond)
+        #expect(throws: ImageError.segmentOutsideFile(index: 0, offset: 152, bytes: Self.word(beyond, 136), fileSize: UInt64(file.count))) {
+            try TableImage.load(beyond)
+        }
+        var odd = file
+        odd[128] |= 4   // a PA that is not a whole word
+        TableImage.sealChecksum(&odd)
+        #expect(throws: ImageError.segmentMisaligned(base: 0x4010_0004, bytes: Self.word(file, 136))) { try TableImage.load(odd) }
+        var short = file
+        short.removeLast(8)
+        TableImage.sealChecksum(&short)
+        #expect(throws: ImageError.segmentOutsideFile(index: 0, offset: 152, bytes: Self.word(file, 136), fileSize: UInt64(short.count))) {
+            try TableImage.load(short)
+        }
+    }
+
+    @Test func emptyMemoryIsRefused() throws {
+        let empty = TableImage(tablesBase: 0x4000_0000, tcr: try Self.sample().tcr, mair: testMAIR, ttbr0: TTBR(rawValue: 0x4000_0000),
+                               ttbr1: TTBR(rawValue: 0x4000_0000), words: [])
+        #expect(throws: ImageError.noMemory) { try TableImage.load(empty.serialized()) }
+        #expect(throws: ImageError.noMemory) { try TableImage.load(empty.serialized(version: 1)) }
+        // Walks of an image with no memory read nothing: the root is not captured.
+        #expect(empty.translate(VirtualAddress(0x1000), access: .read, el: .el1) == .failure(.notCaptured(0x4000_0000, level: .one)))
+    }
+
+    /// Sparse images: two segments, a table in each; convert keeps only the
+    /// reachable pages and the walk is unchanged.
+    @Test func sparseSegmentsAndConvert() throws {
+        let image = try Self.sample()
+        let reached = image.reachable()
+        #expect(reached.capturedBytes < image.capturedBytes)
+        #expect(reached.memorySegments.map(\.base.rawValue) == reached.reachablePages().map(\.base))
+        for va: UInt64 in [0xffff_0000_0000_1000, 0x1_0000, 0x1_2345, 0x2_0000] {
+            #expect(reached.translate(VirtualAddress(va), access: .read, el: .el1) == image.translate(VirtualAddress(va), access: .read, el: .el1))
+        }
+        #expect(Array(reached.walk(.ttbr0)) == Array(image.walk(.ttbr0)))
+        #expect(Array(reached.walk(.ttbr1)) == Array(image.walk(.ttbr1)))
+        let reloaded = try TableImage.load(reached.serialized())
+        #expect(reloaded == reached)
+        // Overlapping or misaligned segments are refused.
+        #expect(throws: ImageError.segmentsOverlap(0x1000, 0x1008)) {
+            try TableImage(regime: image.regime, segments: [(0x1000, [1, 2]), (0x1008, [3])])
+        }
+        #expect(throws: ImageError.segmentMisaligned(base: 0x1004, bytes: 8)) {
+            try TableImage(regime: image.regime, segments: [(0x1004, [1])])
+        }
+    }
+
+    /// A table the memory does not hold is its own outcome, in translate
+    /// and in the range walk, never an invalid descriptor.
+    @Test func uncapturedTableIsItsOwnOutcome() throws {
+        let image = try Self.sample()
+        // Keep TTBR1's root and nothing under it.
+        let root = image.half(.ttbr1)!.rootAddress
+        let rootWords = (0..<512).map { image.word(atPhysicalAddress: root + UInt64($0) * 8)! }
+        let sparse = try TableImage(regime: image.regime, segments: [(root, rootWords)])
+        let next = image.half(.ttbr1)!.address(of: rootWords[0])
+        #expect(sparse.translate(VirtualAddress(0xffff_0000_0000_1000), access: .read, el: .el1) == .failure(.notCaptured(next, level: .one)))
+        let items = Array(sparse.walk(.ttbr1, range: 0xffff_0000_0000_0000...0xffff_0000_3fff_ffff))
+        #expect(items.count == 1)
+        #expect(items.first?.fault == .notCaptured(next, level: .one))
+        #expect(items.first?.size == 1 << 39 || items.first?.size == 0x4000_0000)
+        #expect(throws: ImageError.self) { try TableImage.load(sparse.serialized()) }
     }
 
     @Test func badTablesAreRejected() throws {

@@ -136,6 +136,7 @@ enum TableBench {
                 case .accessFlag: kind = 1
                 case .permission: kind = 2
                 case .addressSize: kind = 3
+                case .notCaptured: kind = 4
                 }
                 sum &+= kind &* 8 &+ UInt64(f.level.rawValue &+ 1)
             }

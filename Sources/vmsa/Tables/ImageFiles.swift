@@ -15,27 +15,31 @@ enum ImageFiles {
         }
     }
 
+    /// Maps and loads an image file (see `ImageFormat`): a version 2 image
+    /// costs the pages its walks touch, not the size of the file.
     static func image(_ path: String) throws -> TableImage {
-        let data = try Output.read(path)
-        let loaded = data.withUnsafeBytes { raw -> Result<TableImage, ImageError> in
-            do throws(ImageError) { return .success(try TableImage.load(raw)) } catch { return .failure(error) }
+        guard let file = MappedFile(path: path) else {
+            let reason = errno == EISDIR ? "not a regular file" : String(cString: strerror(errno))
+            throw CLIError(.noInput, "cannot read \(path): \(reason)")
         }
-        switch loaded {
-        case .success(let image): return image
-        case .failure(let error): throw CLIError(.dataError, "\(path): \(error.description)")
+        do {
+            return try TableImage.load(file)
+        } catch {
+            throw CLIError(.dataError, "\(path): \(error.description)")
         }
     }
 
-    /// Writes the image file, or with `tablesOnly` the raw table memory,
-    /// straight from table memory (no copy of a large image), atomically.
+    /// Writes the image file (version 2), or with `tablesOnly` the raw
+    /// memory from tablesBase, straight from table memory (no copy of a
+    /// large image), atomically.
     static func write(_ image: TableImage, to path: String, tablesOnly: Bool = false) throws {
         try AtomicFile.write(to: path) { handle in
-            if !tablesOnly { try handle.write(contentsOf: Data(image.serializedHeader())) }
-            try image.withUnsafeTableBytes { bytes in
+            func put(_ bytes: UnsafeRawBufferPointer) throws {
                 guard let base = bytes.baseAddress, bytes.count > 0 else { return }
                 try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
                                                   deallocator: .none))
             }
+            if tablesOnly { try image.forEachRawChunk(put) } else { try image.writeFile(put) }
         }
     }
 

@@ -1,0 +1,75 @@
+import VMSA
+
+extension TableImage {
+    /// The pages of memory this image's tables occupy: every table reachable
+    /// from an enabled half through the walk core, rounded out to whole
+    /// pages of the smallest granule (4K, the page a capture reads), merged
+    /// into sorted, disjoint (PA, bytes) runs. A table the image does not
+    /// hold is not included.
+    public func reachablePages() -> [(base: UInt64, bytes: UInt64)] {
+        let page = Granule.k4.pageSize
+        var spans: [(UInt64, UInt64)] = []
+        var seen = Set<UInt64>()
+        for ttbr in TranslationTableBase.allCases {
+            guard case .success(let root)? = regime.root(ttbr, in: self) else { continue }
+            var stack = [root]
+            while let table = stack.popLast() {
+                guard seen.insert(table.address).inserted else { continue }
+                let end = table.address &+ UInt64(table.count) &* DescriptorLayout.bytes
+                spans.append((table.address & ~(page &- 1), (end &+ page &- 1) & ~(page &- 1)))
+                for i in 0..<table.count {
+                    if case .success(let child)? = regime.child(of: table, at: i, in: self) { stack.append(child) }
+                }
+            }
+        }
+        spans.sort { $0.0 < $1.0 }
+        var out: [(base: UInt64, bytes: UInt64)] = []
+        for (start, end) in spans {
+            if let last = out.last, last.base &+ last.bytes >= start {
+                out[out.count - 1].bytes = max(last.bytes, end &- last.base)
+            } else {
+                out.append((start, end &- start))
+            }
+        }
+        return out
+    }
+
+    /// The same regime and state over only `reachablePages()`: what
+    /// `vmsa convert` writes. Parts of a page the image does not hold (a
+    /// sub-page root at the edge of a segment) are left out, never invented.
+    public func reachable() -> TableImage {
+        let page = Granule.k4.pageSize
+        let pageWords = Int(page >> DescriptorLayout.shift)
+        var segments: [ImageSegment] = []
+        var runBase: UInt64 = 0
+        var run: [UInt64] = []
+        func flush() {
+            if !run.isEmpty { segments.append(ImageSegment(base: runBase, memory: run.withUnsafeBufferPointer { TableMemory(copying: $0) })) }
+            run.removeAll(keepingCapacity: true)
+        }
+        func append(_ pa: UInt64, _ words: UnsafePointer<UInt64>, _ count: Int) {
+            if run.isEmpty || runBase &+ UInt64(run.count) &* DescriptorLayout.bytes != pa {
+                flush()
+                runBase = pa
+            }
+            run.append(contentsOf: UnsafeBufferPointer(start: words, count: count))
+        }
+        for (base, bytes) in reachablePages() {
+            var pa = base
+            while pa < base &+ bytes {
+                if let p = words(at: pa, count: pageWords) {
+                    append(pa, p, pageWords)
+                } else {
+                    // A page held only in part: keep the words that are held.
+                    for k in 0..<pageWords {
+                        let at = pa &+ UInt64(k) &* DescriptorLayout.bytes
+                        if let w = words(at: at, count: 1) { append(at, w, 1) } else { flush() }
+                    }
+                }
+                pa &+= page
+            }
+        }
+        flush()
+        return TableImage(regime: regime, state: state, segments: segments)
+    }
+}
