@@ -16,4 +16,18 @@ struct VMSACommand: ParsableCommand {
             ConformCommand.self, BenchCommand.self,
             ReplayCommand.self, TraceCommand.self,
         ])
+
+    /// ParsableCommand.main, with standard output flushed on every path:
+    /// results are buffered (see `StandardStreams`) and must be out before
+    /// the process exits, and before any error message.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Output.flush()
+        } catch {
+            Output.flush()
+            exit(withError: error)
+        }
+    }
 }

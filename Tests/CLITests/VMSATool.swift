@@ -14,22 +14,76 @@ enum VMSATool {
         return exe.deletingLastPathComponent().appendingPathComponent("vmsa")
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil) throws -> Result {
+    /// Where the child's standard output goes.
+    enum StandardOutput {
+        /// A pipe this process reads to the end.
+        case captured
+        /// A file or device opened for writing (e.g. /dev/full).
+        case file(String)
+        /// A pipe whose read end is closed before the child starts, so its
+        /// first write fails (EPIPE with SIGPIPE ignored).
+        case closedPipe
+    }
+
+    /// Runs `vmsa arguments`. Standard input is written, and standard error
+    /// read, on their own threads while this one reads standard output: a
+    /// child that answers line by line would otherwise fill one pipe while
+    /// the test is still blocked writing or reading another.
+    /// With `ignoringSIGPIPE` the child starts with SIGPIPE ignored, as under
+    /// Python's subprocess or some CI runners.
+    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil,
+                    stdout: StandardOutput = .captured, ignoringSIGPIPE: Bool = false) throws -> Result {
         let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
+        if ignoringSIGPIPE {
+            // An ignored signal stays ignored across exec.
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "trap '' PIPE; exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            p.executableURL = binary
+            p.arguments = arguments
+        }
         if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
+        let err = Pipe(), inp = Pipe()
+        var out: Pipe?
+        switch stdout {
+        case .captured:
+            out = Pipe()
+            p.standardOutput = out
+        case .file(let path):
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
+            p.standardOutput = handle
+        case .closedPipe:
+            var fds: [Int32] = [0, 0]
+            guard pipe(&fds) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            close(fds[0])
+            p.standardOutput = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
+        }
         p.standardError = err
         p.standardInput = inp
         try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+
+        let group = DispatchGroup()
+        let errData = Collected()
+        let input = inp.fileHandleForWriting
+        DispatchQueue.global().async(group: group) {
+            // The child may exit without reading; a failed write is its business.
+            if let stdin { try? input.write(contentsOf: Data(stdin.utf8)) }
+            try? input.close()
+        }
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async(group: group) { errData.set(errHandle.readDataToEndOfFile()) }
+        let o = out?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        group.wait()
         p.waitUntilExit()
         return Result(status: p.terminationStatus,
-                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+
+    /// Data handed from a reader thread back to the test.
+    private final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func set(_ d: Data) { lock.withLock { data = d } }
+        func get() -> Data { lock.withLock { data } }
     }
 }

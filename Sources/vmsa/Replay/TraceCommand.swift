@@ -82,7 +82,7 @@ struct TraceCommand: VMSASubcommand {
         if let output {
             try Output.writeAtomically(Data(text.utf8), to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Output.text(text)
         }
     }
 

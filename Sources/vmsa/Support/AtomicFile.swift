@@ -43,6 +43,13 @@ enum AtomicFile {
         unregister()
     }
 
+    /// Removes the temporary file being written, if any: the process is about
+    /// to exit without finishing it.
+    static func abandon() {
+        if let p = pendingTemp { unlink(p) }
+        unregister()
+    }
+
     private static func register(_ path: String) {
         unregister()
         pendingTemp = strdup(path)

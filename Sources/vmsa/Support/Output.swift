@@ -3,23 +3,23 @@ import VMSAJSON
 
 /// Everything the CLI writes goes through here: results to standard output,
 /// warnings and errors to standard error, files atomically.
+/// Standard output is buffered (see `StandardStreams`); `flush()` before exit.
 enum Output {
-    static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
+    static func line(_ text: String) { StandardStreams.shared.write(text + "\n") }
+
+    /// Text written as it is, without a newline added.
+    static func text(_ text: String) { StandardStreams.shared.write(text) }
+
+    static func flush() { StandardStreams.shared.flush() }
 
     /// One JSON Lines record.
     static func json(_ value: JSONValue) { line(value.jsonText) }
 
     static func json(_ entries: [(String, JSONValue)]) { json(.object(JSONObject(entries))) }
 
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("vmsa: " + message + "\n").utf8))
-    }
+    static func error(_ message: String) { StandardStreams.shared.writeError("vmsa: " + message + "\n") }
 
-    static func warning(_ message: String) {
-        FileHandle.standardError.write(Data(("vmsa: warning: " + message + "\n").utf8))
-    }
+    static func warning(_ message: String) { StandardStreams.shared.writeError("vmsa: warning: " + message + "\n") }
 
     /// Writes `data` to `path` atomically (see `AtomicFile`).
     static func writeAtomically(_ data: Data, to path: String) throws {
