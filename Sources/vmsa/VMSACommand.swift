@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct VMSACommand: ParsableCommand {
@@ -17,17 +18,31 @@ struct VMSACommand: ParsableCommand {
             ReplayCommand.self, TraceCommand.self,
         ])
 
-    /// ParsableCommand.main, with standard output flushed on every path:
-    /// results are buffered (see `StandardStreams`) and must be out before
+    /// ParsableCommand.main, with the contract's error style and standard
+    /// output flushed on every path.
+    ///
+    /// argument-parser would print its own errors as "Error: …" plus the
+    /// usage; here every usage error (unknown option, missing argument, bad
+    /// value, a `validate()` that fails) is one line `vmsa: …` and exit 64.
+    /// Help and `--version` still go to standard output with status 0.
+    /// Results are buffered (see `StandardStreams`) and must be out before
     /// the process exits, and before any error message.
     static func main() {
+        var status = ExitStatus.success.rawValue
         do {
             var command = try parseAsRoot()
             try command.run()
-            Output.flush()
         } catch {
-            Output.flush()
-            exit(withError: error)
+            let code = exitCode(for: error)
+            let text = message(for: error)
+            if code == .success {
+                if !text.isEmpty { Output.line(text) }
+            } else if !text.isEmpty {
+                Output.error(ParserMessage.oneLine(text))
+            }
+            status = code.rawValue
         }
+        Output.flush()
+        Foundation.exit(status)
     }
 }

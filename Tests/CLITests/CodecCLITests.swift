@@ -76,11 +76,11 @@ struct CodecCLITests {
     @Test("bad input: one clear sentence and the contract's exit status",
           arguments: [
             (["decode", "zz"], Int32(65), "vmsa: descriptor \"zz\" is not a 64-bit hex (0x…) or decimal value\n"),
-            (["decode", "--level", "5", "0x3"], 65, "vmsa: level 5 does not exist for the 4K granule; expected 0 to 3\n"),
-            (["decode", "--granule", "64k", "--level", "0", "0x3"], 65, "vmsa: level 0 does not exist for the 64K granule; expected 1 to 3\n"),
-            (["decode", "--granule", "8k", "0x3"], 65, "vmsa: granule \"8k\" is not one of 4k, 16k, 64k\n"),
-            (["decode", "--granule", "64k", "--ds", "0x3"], 65, "vmsa: TCR_EL1.DS=1 applies only to the 4K and 16K granules, not 64K\n"),
-            (["decode", "--pa-bits", "47", "0x3"], 65, "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
+            (["decode", "--level", "5", "0x3"], 64, "vmsa: level 5 does not exist for the 4K granule; expected 0 to 3\n"),
+            (["decode", "--granule", "64k", "--level", "0", "0x3"], 64, "vmsa: level 0 does not exist for the 64K granule; expected 1 to 3\n"),
+            (["decode", "--granule", "8k", "0x3"], 64, "vmsa: the value '8k' is invalid for '--granule <granule>'. Please provide one of '4k', '16k' or '64k'.\n"),
+            (["decode", "--granule", "64k", "--ds", "0x3"], 64, "vmsa: TCR_EL1.DS=1 applies only to the 4K and 16K granules, not 64K\n"),
+            (["decode", "--pa-bits", "47", "0x3"], 64, "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
             (["decode", "0x10000000000000000"], 65, "vmsa: descriptor \"0x10000000000000000\" is not a 64-bit hex (0x…) or decimal value\n"),
             (["encode", "--attr-indx", "9", "--oa", "0x1000"], 64, "vmsa: --attr-indx 9 is out of range; expected 0 to 7\n"),
             (["encode", "--kind", "page"], 64, "vmsa: a page descriptor needs --oa\n"),
@@ -113,6 +113,14 @@ struct CodecCLITests {
     func usage() throws {
         let r = try VMSATool.run(["decode", "--colour", "0x3"])
         #expect(r.status == 64)
+        #expect(r.stderr == "vmsa: unknown option '--colour'\n")
+    }
+
+    @Test("a granule in a JSON line that is not one is bad data (65), not a usage error")
+    func badGranuleInJSON() throws {
+        let r = try VMSATool.run(["encode", "--json"], stdin: #"{"kind":"page","outputAddress":"0x1000","granule":"8k"}"# + "\n")
+        #expect(r.status == 65)
+        #expect(r.stderr == "vmsa: granule \"8k\" is not one of 4k, 16k, 64k\n")
     }
 
     @Test("tcr decode --json of a Linux TCR_EL1, and encode --json back")

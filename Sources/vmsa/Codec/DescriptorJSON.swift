@@ -63,7 +63,7 @@ enum DescriptorJSON {
             }
             acknowledged.append(s)
         }
-        let granuleName = try r.optionalString("granule") ?? defaults.granule
+        let granuleName = try r.optionalString("granule") ?? defaults.granule.name
         let ds = try r.optionalBool("ds") ?? defaults.ds
         let paBits = try r.optionalInt("paBits", in: 0...64) ?? defaults.paBits ?? (ds ? 52 : 48)
         let levelNumber = try r.optionalInt("level", in: Int.min...Int.max) ?? defaults.level

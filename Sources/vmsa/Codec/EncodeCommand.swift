@@ -23,8 +23,8 @@ struct EncodeCommand: VMSASubcommand {
     @Flag(help: "Print the value even when it has architectural problems.")
     var force = false
 
-    @Option(help: "invalid, table, block, page or reserved.")
-    var kind: String = "page"
+    @Option(help: "The descriptor kind.")
+    var kind: DescriptorKind = .page
 
     @Option(name: [.customLong("oa"), .customLong("output-address")], help: "Output address of a block or page.")
     var outputAddress: String?
@@ -80,9 +80,6 @@ struct EncodeCommand: VMSASubcommand {
     }
 
     private func fieldsFromOptions(format: DescriptorFormat) throws -> DescriptorFields {
-        guard let kind = DescriptorKind(rawValue: kind) else {
-            throw CLIError(.usage, "kind \"\(kind)\" is not one of invalid, table, block, page, reserved")
-        }
         func ranged(_ name: String, _ v: Int, _ max: Int) throws -> Int {
             guard (0...max).contains(v) else { throw CLIError(.usage, "--\(name) \(v) is out of range; expected 0 to \(max)") }
             return v

@@ -3,8 +3,9 @@ import VMSA
 
 /// `--granule`, `--level`, `--ds` and `--pa-bits`, shared by decode and encode.
 struct FormatOptions: ParsableArguments {
-    @Option(help: "Translation granule: 4k, 16k or 64k.")
-    var granule: String = "4k"
+    @Option(name: .customLong("granule"), help: "Translation granule.")
+    var granuleArgument: GranuleArgument = .k4
+    var granule: Granule { granuleArgument.granule }
 
     @Option(parsing: .unconditional, help: "Translation table level, -1 to 3 (which exist depends on the granule).")
     var level: Int = 3
@@ -18,11 +19,18 @@ struct FormatOptions: ParsableArguments {
     /// 52 bits with DS, 48 otherwise, unless given.
     var effectivePABits: Int { paBits ?? (ds ? 52 : 48) }
 
+    /// A level the granule lacks, DS with 64K or an unsupported PA size given
+    /// as options is a usage error; the same in a JSON line is bad data.
+    func validate() throws {
+        do { _ = try resolved() } catch let e as VMSAError { throw ValidationError(e.description) }
+    }
+
     func resolved() throws -> (format: DescriptorFormat, level: Level) {
-        let format = try Self.format(granule: granule, ds: ds, paBits: effectivePABits)
+        let format = try DescriptorFormat(granule: granule, ds: ds, paBits: effectivePABits)
         return (format, try Self.level(level, format: format))
     }
 
+    /// The format a JSON line names (bad data, exit 65, when it is wrong).
     static func format(granule name: String, ds: Bool, paBits: Int) throws -> DescriptorFormat {
         guard let granule = Granule(name: name) else {
             throw CLIError(.dataError, "granule \"\(name)\" is not one of 4k, 16k, 64k")

@@ -7,23 +7,35 @@ struct GeometryCommand: VMSASubcommand {
         commandName: "geometry",
         abstract: "Show the levels, index bits, entry sizes, legal blocks and contiguous runs of a granule and VA size.")
 
-    @Option(help: "Translation granule: 4k, 16k or 64k.") var granule: String = "4k"
+    @Option(name: .customLong("granule"), help: "Translation granule.") var granuleArgument: GranuleArgument = .k4
+    var granule: Granule { granuleArgument.granule }
     @Option(name: .customLong("va-bits"), help: "Input address size in bits (64 - TxSZ).") var vaBits: Int = 48
     @Flag(help: "TCR_EL1.DS=1 (FEAT_LPA2).") var ds = false
     @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS).") var paBits: Int?
     @Flag(help: "Print one JSON object per level (JSON Lines).") var json = false
 
-    func execute() throws {
+    func validate() throws { _ = try resolved() }
+
+    /// The format the options give; every mistake in them is a usage error.
+    private func resolved() throws -> DescriptorFormat {
         let pa = paBits ?? (ds || vaBits > 48 ? 52 : 48)
-        let format = try FormatOptions.format(granule: granule, ds: ds, paBits: pa)
-        let g = format.granule
-        let maxBits = g.maxInputBits(ds: ds, lva: true)
+        let format: DescriptorFormat
+        do { format = try DescriptorFormat(granule: granule, ds: ds, paBits: pa) } catch {
+            throw ValidationError(error.description)
+        }
+        let maxBits = granule.maxInputBits(ds: ds, lva: true)
         guard (Granule.minInputBits...maxBits).contains(vaBits) else {
-            throw VMSAError.inputBitsOutOfRange(vaBits, g, Granule.minInputBits...maxBits)
+            throw ValidationError(VMSAError.inputBitsOutOfRange(vaBits, granule, Granule.minInputBits...maxBits).description)
         }
-        if vaBits > 48, g != .k64, !ds {
-            throw CLIError(.dataError, "a \(vaBits)-bit VA with the \(g) granule needs --ds (FEAT_LPA2)")
+        if vaBits > 48, granule != .k64, !ds {
+            throw ValidationError("a \(vaBits)-bit VA with the \(granule) granule needs --ds (FEAT_LPA2)")
         }
+        return format
+    }
+
+    func execute() throws {
+        let format = try resolved()
+        let g = format.granule
         let start = g.startLevel(inputBits: vaBits)
         if !json {
             Output.line("\(g) granule, \(vaBits)-bit VA (T0SZ/T1SZ = \(64 - vaBits)), \(format.paBits)-bit PA\(ds ? ", DS=1" : ""): start at \(start)")

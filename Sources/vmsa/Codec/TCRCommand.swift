@@ -78,8 +78,8 @@ struct TCRCommand: ParsableCommand {
             abstract: "Encode TCR_EL1 from fields.",
             discussion: "Fields not given are 0. TG0 and TG1 take granule names and are encoded differently (TG0 00=4K 01=64K 10=16K; TG1 01=16K 10=4K 11=64K).")
         @Flag(help: "Read JSON Lines (the keys `tcr decode --json` prints) from standard input.") var json = false
-        @Option(help: "TTBR0 granule: 4k, 16k, 64k.") var tg0: String?
-        @Option(help: "TTBR1 granule: 4k, 16k, 64k.") var tg1: String?
+        @Option(help: "TTBR0 granule.") var tg0: GranuleArgument?
+        @Option(help: "TTBR1 granule.") var tg1: GranuleArgument?
         @Option(name: .customLong("va-bits0"), help: "TTBR0 VA size in bits (sets T0SZ = 64 - bits).") var vaBits0: Int?
         @Option(name: .customLong("va-bits1"), help: "TTBR1 VA size in bits (sets T1SZ = 64 - bits).") var vaBits1: Int?
         @Option(name: .customLong("pa-bits"), help: "Physical address size (sets IPS): 32, 36, 40, 42, 44, 48, 52.") var paBits: Int?
@@ -103,12 +103,12 @@ struct TCRCommand: ParsableCommand {
                 return
             }
             var tcr = TCR(rawValue: 0)
-            if let tg0 { tcr[TCR.Field.tg0] = try granule(tg0, "--tg0").tg0 }
-            if let tg1 { tcr[TCR.Field.tg1] = try granule(tg1, "--tg1").tg1 }
+            if let tg0 { tcr[TCR.Field.tg0] = tg0.granule.tg0 }
+            if let tg1 { tcr[TCR.Field.tg1] = tg1.granule.tg1 }
             if let vaBits0 { tcr[TCR.Field.t0sz] = try txsz(vaBits0, "--va-bits0") }
             if let vaBits1 { tcr[TCR.Field.t1sz] = try txsz(vaBits1, "--va-bits1") }
             if let paBits {
-                guard let ips = PhysicalAddressSize(bits: paBits) else { throw VMSAError.unsupportedPASize(paBits) }
+                guard let ips = PhysicalAddressSize(bits: paBits) else { throw CLIError(.usage, VMSAError.unsupportedPASize(paBits).description) }
                 tcr[TCR.Field.ips] = ips.rawValue
             }
             for assignment in fields {
@@ -124,11 +124,6 @@ struct TCRCommand: ParsableCommand {
             }
             for p in TCRCommand.problems(tcr) { Output.warning(p) }
             Output.line(Hex.format(tcr.rawValue))
-        }
-
-        private func granule(_ name: String, _ option: String) throws -> Granule {
-            guard let g = Granule(name: name) else { throw CLIError(.usage, "\(option) \"\(name)\" is not one of 4k, 16k, 64k") }
-            return g
         }
 
         private func txsz(_ bits: Int, _ option: String) throws -> UInt64 {

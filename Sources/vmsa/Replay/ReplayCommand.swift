@@ -18,18 +18,17 @@ struct ReplayCommand: VMSASubcommand {
             """)
 
     @Argument(help: "The trace file (JSON Lines), or - for standard input.") var trace: String
-    @Option(help: "The native granule: 16k or 64k.") var native: String = "64k"
+    @Option(help: "The native granule.") var native: NativeGranule = .k64
     @Option(name: .customLong("va-bits"), help: "The Linux table's VA size: 48 or 39.") var vaBits: Int = 48
     @Flag(help: "Print the report: counts, table bytes, TLB entries, equivalence.") var report = false
     @Flag(help: "JSON Lines: warnings as {op, addr, nr, reason}, the report as one object.") var json = false
 
     func validate() throws {
-        guard let g = Granule(name: native), g != .k4 else { throw ValidationError("--native must be 16k or 64k, not \(native)") }
         guard LinuxKernel.supportedVABits.contains(vaBits) else { throw ValidationError("--va-bits must be 48 or 39, not \(vaBits)") }
     }
 
     func execute() throws {
-        let granule = Granule(name: native)!
+        let granule = native.granule
         let process = try ProcessTables(native: granule, vaBits: vaBits)
         var warnings = 0
         try LineReader.forEachLine(path: trace) { line, number in

@@ -21,7 +21,7 @@ struct DumpCommand: VMSASubcommand {
 
     @Argument(help: "The image file.") var image: String
     @Option(help: "tree, ptdump, json, dot, raw or registers.") var format: Format = .tree
-    @Option(help: "Only this half: 0 or 1.") var ttbr: String?
+    @Option(help: "Only this half.") var ttbr: TranslationTableBase?
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
     @Flag(help: "JSON Lines output (for tree/ptdump this is --format json).") var json = false
     @Flag(help: "With json: merge neighbours of equal level and attributes.") var merge = false
@@ -33,7 +33,7 @@ struct DumpCommand: VMSASubcommand {
 
     func execute() throws {
         let loaded = try ImageFiles.image(image)
-        let halves = try ImageFiles.halves(ttbr)
+        let halves: [TranslationTableBase] = ttbr.map { [$0] } ?? [.ttbr1, .ttbr0]
         var lines: [String] = []
         let effective: Format = json && (format == .tree || format == .ptdump) ? .json : format
         switch effective {

@@ -42,16 +42,6 @@ enum ImageFiles {
             if tablesOnly { try image.forEachRawChunk(put) } else { try image.writeFile(put) }
         }
     }
-
-    /// Parses `0` / `1` (or `ttbr0` / `ttbr1`) for `--ttbr`.
-    static func halves(_ option: String?) throws -> [TranslationTableBase] {
-        switch option?.lowercased() {
-        case nil: return [.ttbr1, .ttbr0]
-        case "0", "ttbr0": return [.ttbr0]
-        case "1", "ttbr1": return [.ttbr1]
-        case let other?: throw CLIError(.usage, "--ttbr \"\(other)\" is not a half; expected 0 or 1")
-        }
-    }
 }
 
 /// JSON objects for translations, walk items and registers (JSON Lines,

@@ -15,22 +15,15 @@ struct TranslateCommand: VMSASubcommand {
 
     @Argument(help: "The image file.") var image: String
     @Argument(help: "Virtual addresses, hex (0x…) or decimal.") var addresses: [String] = []
-    @Option(help: "Access kind: r, w or x.") var access: String = "r"
-    @Option(help: "Exception level: 0 or 1.") var el: Int = 1
+    @Option(help: "Access kind: read, write or execute.") var access: AccessKind = .read
+    @Option(help: "Exception level the access is made from.") var el: ExceptionLevel = .el1
     @Flag(help: "One JSON object per address (JSON Lines).") var json = false
-
-    func validate() throws {
-        guard AccessKind(rawValue: access) != nil else { throw ValidationError("--access \"\(access)\" is not r, w or x") }
-        guard ExceptionLevel(rawValue: el) != nil else { throw ValidationError("--el \(el) is not 0 or 1") }
-    }
 
     func execute() throws {
         let loaded = try ImageFiles.image(image)
-        let kind = AccessKind(rawValue: access)!
-        let level = ExceptionLevel(rawValue: el)!
         for text in InputValues.lines(addresses) {
             let va = try InputValues.uint64(text, what: "virtual address")
-            let result = loaded.translate(VirtualAddress(va), access: kind, el: level)
+            let result = loaded.translate(VirtualAddress(va), access: access, el: el)
             let half = loaded.tcr.select(VirtualAddress(va))
             if json {
                 Output.json(TableJSON.translation(va, result, ttbr: half))
