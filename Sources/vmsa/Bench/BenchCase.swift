@@ -13,6 +13,10 @@ struct BenchCase {
 /// Every group of bench cases, in the order `vmsa bench` runs them.
 /// Each part of vmsa adds its group here.
 enum BenchSuite {
+    /// The largest useful `--scale`: the largest workload's full size. Past
+    /// it every workload is already at its smallest.
+    static let largestScale = max(CodecBench.fullCount, MirrorBench.fullCount)
+
     static func all(scale: Int) -> [BenchCase] {
         CodecBench.cases(scale: scale) + TableBench.cases(scale: scale) + MirrorBench.cases(scale: scale)
     }

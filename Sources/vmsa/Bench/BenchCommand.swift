@@ -13,12 +13,14 @@ struct BenchCommand: VMSASubcommand {
 
     @Flag(help: "One JSON object per operation: name, unit, swift, c, ratio (ns/op).") var json = false
     @Option(name: .customLong("repeat"), help: "Runs per implementation; the fastest counts.") var runs: Int = 5
-    @Option(help: "Shrink every workload by this factor (1 = full size).") var scale: Int = 1
+    @Option(help: "Shrink every workload by this factor (1 = full size, at most \(BenchSuite.largestScale)).") var scale: Int = 1
     @Option(help: "Run only operations whose name contains this text.") var filter: String?
 
     func validate() throws {
-        guard runs >= 1 else { throw ValidationError("--repeat must be at least 1") }
-        guard scale >= 1 else { throw ValidationError("--scale must be at least 1") }
+        guard runs >= 1 else { throw ValidationError("--repeat \(runs) is not a positive count") }
+        guard (1...BenchSuite.largestScale).contains(scale) else {
+            throw ValidationError("--scale \(scale) is out of range; expected 1 to \(BenchSuite.largestScale), where every workload is at its smallest")
+        }
     }
 
     func execute() throws {

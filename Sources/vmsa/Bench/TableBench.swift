@@ -38,9 +38,20 @@ enum TableBench {
         return sum
     }
 
+    /// The 2M block, map-2m's leaf.
+    static let blockSize = UInt64(Granule.k4.entrySize(at: .two))
+
+    /// Bytes each workload maps at `scale`: 1 GiB shrunk by `scale`, rounded
+    /// down to whole 2M blocks and at least one. Whole blocks because map-4k
+    /// needs a 4K multiple and map-2m (the C reference maps blocks only) a 2M
+    /// one: 1 GiB / 3 is neither, and the map used to trap on it.
+    static func mappedBytes(scale: Int) -> UInt64 {
+        max(blockSize, gib / UInt64(scale) / blockSize * blockSize)
+    }
+
     static func cases(scale: Int) -> [BenchCase] {
         let repeats = max(1, 4 / scale)
-        let mapped = max(UInt64(Granule.k4.entrySize(at: .two)), gib / UInt64(scale))
+        let mapped = mappedBytes(scale: scale)
         let count = max(1000, lookups / scale)
 
         // One prebuilt image for walk and translate.
@@ -51,7 +62,7 @@ enum TableBench {
         var rng = SplitMix64(seed: 0x7461_626c)
         let vas: [UInt64] = (0..<count).map { _ in va + rng.next() % mapped }
         let pages = Int(mapped / Granule.k4.pageSize)
-        let blocks = Int(mapped / Granule.k4.entrySize(at: .two))
+        let blocks = Int(mapped / blockSize)
 
         // map-2m maps `gibs` separate GiBs into one builder so that the
         // per-block figure is the mapping, not the builder's setup.
