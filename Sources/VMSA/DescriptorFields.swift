@@ -73,7 +73,7 @@ public struct DescriptorFields: Hashable, Sendable {
             pbha = UInt8(truncatingIfNeeded: d[B.pbha])
             flags = DescriptorFlags(rawValue: raw & leafFlags.rawValue)
             ignored = raw & B.leafIgnored.mask
-            res0 = raw & format.res0Mask
+            res0 = raw & format.res0Mask(kind, at: level)
         }
     }
 
@@ -144,7 +144,8 @@ public struct DescriptorFields: Hashable, Sendable {
             if ignored & ~B.leafIgnored.mask != 0 {
                 throw .fieldOutOfRange(name: "ignored", value: ignored, max: B.leafIgnored.mask)
             }
-            if res0 & ~format.res0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: format.res0Mask) }
+            let res0Mask = format.res0Mask(kind, at: level)
+            if res0 & ~res0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: res0Mask) }
         }
     }
 }

@@ -16,9 +16,9 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     @usableFromInline let highMask: UInt64
     @usableFromInline let highLsb: UInt64
     @usableFromInline let highAddressShift: UInt64
-    /// Bits that are RES0 in a block or page of this format: the bits
-    /// between the page offset and the fixed fields that no address uses
-    /// (16K: [13:12]; without DS: [49:48]).
+    /// Bits that are RES0 in a page of this format: the bits between the
+    /// page offset and the fixed fields that no address uses (16K: [13:12];
+    /// without DS: [49:48]). A block has more: see `blockRes0Mask(at:)`.
     public let res0Mask: UInt64
     /// RES0 bits of a table descriptor: additionally [51:50] (4K/16K) or
     /// [51:48] (64K), where a block or page keeps GP and DBM.
@@ -55,8 +55,34 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The low output-address field: [47:pageShift], or [49:pageShift] with DS.
+    /// This is a page's OA and a table's NLTA; a block's OA starts higher.
     @inlinable public var outputAddressField: BitField {
         BitField(ds ? 49 : 47, granule.pageShift)
+    }
+
+    /// The low OA field of a block or page at `level`: [47:n] (or [49:n]
+    /// with DS), n = log2 of the entry size. A 4K level-1 block's OA is
+    /// [47:30], a level-2 block's [47:21], a page's [47:12] (Arm ARM D8.3).
+    @inlinable public func outputAddressField(at level: Level) -> BitField {
+        BitField(ds ? 49 : 47, granule.shift(at: level))
+    }
+
+    /// RES0 bits of a block at `level`: those of a page plus [n-1:pageShift]
+    /// below the block's OA field, except nT [16] (FEAT_BBM) and, for 64K,
+    /// OA[51:48] in [15:12].
+    @inlinable public func blockRes0Mask(at level: Level) -> UInt64 {
+        res0Mask | (lowMask & (granule.entrySize(at: level) &- 1) & ~Descriptor.Bits.nT.mask)
+    }
+
+    /// RES0 bits of a `kind` descriptor at `level`; invalid and reserved
+    /// encodings have none (every bit but the type is IGNORED).
+    @inlinable public func res0Mask(_ kind: DescriptorKind, at level: Level) -> UInt64 {
+        switch kind {
+        case .invalid, .reserved: 0
+        case .table: tableRes0Mask
+        case .page: res0Mask
+        case .block: blockRes0Mask(at: level)
+        }
     }
 
     /// Where OA bits above the low field live, if anywhere.

@@ -5,8 +5,6 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
     case reservedEncoding(Level)
     /// A block at a level where this granule and configuration have none.
     case blockNotLegal(Level, DescriptorFormat)
-    /// A block's output address has bits below its block size.
-    case misalignedOutputAddress(UInt64, blockSize: UInt64, Level)
     /// An output or next-table address at or above 2^paBits.
     case addressBeyondPASize(UInt64, paBits: Int, isTable: Bool)
     /// RES0 bits set (the set bits).
@@ -18,8 +16,6 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
             return "reserved encoding: descriptor type 0b01 at \(level)"
         case .blockNotLegal(let level, let format):
             return "a block is not legal at \(level) with the \(format)"
-        case .misalignedOutputAddress(let oa, let size, let level):
-            return "output address \(Hex.short(oa)) is not aligned to the \(Hex.size(size)) block at \(level)"
         case .addressBeyondPASize(let address, let paBits, let isTable):
             return "\(isTable ? "next-table" : "output") address \(Hex.short(address)) is beyond the \(paBits)-bit physical address size"
         case .res0BitsSet(let bits):
@@ -49,13 +45,11 @@ extension Descriptor {
             if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds) {
                 found.append(.blockNotLegal(level, format))
             }
-            let res0 = rawValue & format.res0Mask
+            // A block's bits below its OA field are RES0, not a misaligned
+            // address: the MMU outputs OA[47:n] and never looks at them.
+            let res0 = rawValue & format.res0Mask(kind, at: level)
             if res0 != 0 { found.append(.res0BitsSet(res0)) }
             let oa = outputAddress(at: level, format: format)
-            let size = format.granule.entrySize(at: level)
-            if kind == .block, oa & (size &- 1) != 0 {
-                found.append(.misalignedOutputAddress(oa, blockSize: size, level))
-            }
             if oa >> UInt64(format.paBits) != 0 {
                 found.append(.addressBeyondPASize(oa, paBits: format.paBits, isTable: false))
             }
@@ -63,12 +57,12 @@ extension Descriptor {
         return found
     }
 
-    /// The output address of a block or page. A block's bit 16 is nT, not
-    /// address; any other bits below the block size are returned as they are
-    /// so that a misaligned value is reported, not silently fixed.
+    /// The output address of a block or page, as the MMU outputs it: the
+    /// OA field [47:n] (n = log2 of the entry size) plus the LPA/LPA2 high
+    /// bits. A block's bits below n are RES0 or nT, not address; they are
+    /// in `DescriptorFields.res0` and `problems`, never in the address.
     @inlinable @inline(__always)
     public func outputAddress(at level: Level, format: DescriptorFormat) -> UInt64 {
-        let oa = format.address(of: rawValue)
-        return level.isLast ? oa : oa & ~Bits.nT.mask
+        format.address(of: rawValue) & ~(format.granule.entrySize(at: level) &- 1)
     }
 }

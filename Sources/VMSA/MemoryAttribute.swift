@@ -3,16 +3,17 @@ public struct MemoryAttribute: RawRepresentable, Hashable, Sendable, CustomStrin
     public var rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    /// Names vmsa accepts and prints, with the Linux MT_* they correspond to.
-    public static let named: [(name: String, value: MemoryAttribute, linux: String)] = [
-        ("device-nGnRnE", MemoryAttribute(rawValue: 0x00), "MT_DEVICE_nGnRnE"),
-        ("device-nGnRE", MemoryAttribute(rawValue: 0x04), "MT_DEVICE_nGnRE"),
-        ("device-nGRE", MemoryAttribute(rawValue: 0x08), ""),
-        ("device-GRE", MemoryAttribute(rawValue: 0x0c), ""),
-        ("normal-nc", MemoryAttribute(rawValue: 0x44), "MT_NORMAL_NC"),
-        ("normal-wt", MemoryAttribute(rawValue: 0xbb), ""),
-        ("normal-wb", MemoryAttribute(rawValue: 0xff), "MT_NORMAL"),
-        ("normal-tagged", MemoryAttribute(rawValue: 0xf0), "MT_NORMAL_TAGGED"),
+    /// Names vmsa accepts and prints. Linux's MT_* name an AttrIndx, not a
+    /// byte value: see `MAIR.linuxMemoryType(_:)`.
+    public static let named: [(name: String, value: MemoryAttribute)] = [
+        ("device-nGnRnE", MemoryAttribute(rawValue: 0x00)),
+        ("device-nGnRE", MemoryAttribute(rawValue: 0x04)),
+        ("device-nGRE", MemoryAttribute(rawValue: 0x08)),
+        ("device-GRE", MemoryAttribute(rawValue: 0x0c)),
+        ("normal-nc", MemoryAttribute(rawValue: 0x44)),
+        ("normal-wt", MemoryAttribute(rawValue: 0xbb)),
+        ("normal-wb", MemoryAttribute(rawValue: 0xff)),
+        ("normal-tagged", MemoryAttribute(rawValue: 0xf0)),
     ]
 
     /// Parses a name from `named` (case-insensitive) or a byte value.
@@ -94,6 +95,17 @@ public struct MAIR: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
     }
 
     public var attributes: [MemoryAttribute] { (0..<Self.attributeCount).map { self[$0] } }
+
+    /// The memory types arm64 Linux assigns to AttrIndx 0 to 4
+    /// (arch/arm64/include/asm/memory.h). Attr1 holds Normal (0xff) until
+    /// MTE is enabled, then Tagged (0xf0); either way index 1 is
+    /// MT_NORMAL_TAGGED, so the name follows the index, not the byte.
+    public static let linuxMemoryTypes = ["MT_NORMAL", "MT_NORMAL_TAGGED", "MT_NORMAL_NC", "MT_DEVICE_nGnRnE", "MT_DEVICE_nGnRE"]
+
+    /// Linux's name for AttrIndx `index`, nil for the indices Linux leaves unused.
+    public static func linuxMemoryType(_ index: Int) -> String? {
+        linuxMemoryTypes.indices.contains(index) ? linuxMemoryTypes[index] : nil
+    }
 
     public var description: String { Hex.format(rawValue) }
 }

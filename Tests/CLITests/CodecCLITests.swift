@@ -39,7 +39,8 @@ struct CodecCLITests {
                       ("64k", "3", false), ("4k", "-1", true), ("16k", "3", true)])
     func roundTrip(granule: String, level: String, ds: Bool) throws {
         let values = ["0x0068000000000703", "0x0068000041400fc1", "0x0068000041401fc1", "0xffffffffffffffff",
-                      "0x0", "0x7", "0x8000000000000001", "0xf800000040100003", "0x00680000f4408fc3"]
+                      "0x0", "0x7", "0x8000000000000001", "0xf800000040100003", "0x00680000f4408fc3",
+                      "0x0000000040200705", "0x000000002002f401", "0x0000000020010401"]
         var args = ["decode", "--json", "--granule", granule, "--level", level] + values
         if ds { args.append("--ds") }
         let decoded = try VMSATool.run(args)
@@ -121,6 +122,41 @@ struct CodecCLITests {
         let r = try VMSATool.run(["encode", "--json"], stdin: #"{"kind":"page","outputAddress":"0x1000","granule":"8k"}"# + "\n")
         #expect(r.status == 65)
         #expect(r.stderr == "vmsa: granule \"8k\" is not one of 4k, 16k, 64k\n")
+    }
+
+    @Test("a block's OA is its field [47:n]; the bits below it are RES0, named and reported")
+    func blockOutputAddress() throws {
+        let r = try VMSATool.run(["decode", "--level", "1", "0x0000000040200705"])
+        #expect(r.status == 1)
+        #expect(r.lines[0] == "0x0000000040200705  4K level 1: block")
+        #expect(r.lines[1] == "  OA         [47:30]         0x0000040000000  (1 GiB block)          __pte_to_phys")
+        #expect(r.lines.suffix(2) == ["  RES0                       0x200000", "  problem: RES0 bits set: 0x200000"])
+        let l2 = try VMSATool.run(["decode", "--level", "2", "0x0068000041400fc1"])
+        #expect(l2.lines[1] == "  OA         [47:21]         0x0000041400000  (2 MiB block)          __pte_to_phys")
+        let page = try VMSATool.run(["decode", "0x0068000000000703"])
+        #expect(page.lines[1] == "  OA         [47:12]         0x0000000000000  (4 KiB page)           __pte_to_phys")
+        let json = try VMSATool.run(["decode", "--json", "--level", "1", "0x0000000040200705"])
+        #expect(json.stdout.contains(#""outputAddress":"0x0000000040000000""#))
+        #expect(json.stdout.contains(#""res0":"0x0000000000200000","problems":["RES0 bits set: 0x200000"]"#))
+    }
+
+    @Test("the 52-bit high OA bits are named where they sit")
+    func highOutputAddressBits() throws {
+        let r = try VMSATool.run(["decode", "--granule", "64k", "--pa-bits", "52", "0x000000004000f703"])
+        #expect(r.status == 0)
+        #expect(r.lines[1] == "  OA         [47:16]            0xf000040000000  (64 KiB page)          __pte_to_phys")
+        #expect(r.lines[2] == "  OA         [51:48] in [15:12] 0b1111")
+        let ds = try VMSATool.run(["decode", "--ds", "--level", "2", "0x0000000040200301"])
+        #expect(ds.lines[1] == "  OA         [49:21]          0xc000040200000  (2 MiB block)          __pte_to_phys")
+        #expect(ds.lines[2] == "  OA         [51:50] in [9:8] 0b11")
+    }
+
+    @Test("mair decode names Linux's memory types by AttrIndx: index 1 is MT_NORMAL_TAGGED")
+    func mairLinuxNames() throws {
+        let r = try VMSATool.run(["mair", "decode", "0x000000040044ffff"])
+        #expect(r.status == 0)
+        #expect(r.lines[2] == "  Attr1 [15:8]  0xff  normal-wb      Normal, Inner/Outer Write-Back Non-transient R/W-allocate  (MT_NORMAL_TAGGED)")
+        #expect(r.lines[6] == "  Attr5 [47:40] 0x00  device-nGnRnE  Device-nGnRnE")
     }
 
     @Test("tcr decode --json of a Linux TCR_EL1, and encode --json back")

@@ -54,6 +54,11 @@ struct RegisterTests {
         let rebuilt = MAIR(attributes: ["normal-wb", "normal-wb", "normal-nc", "device-nGnRnE", "device-nGnRE"]
             .map { MemoryAttribute(name: $0)! })
         #expect(rebuilt.rawValue == 0x0000_0004_0044_FFFF)
+        // Linux's names follow AttrIndx: Attr1 is MT_NORMAL_TAGGED whether it
+        // holds 0xff (before MTE) or 0xf0.
+        #expect((0..<MAIR.attributeCount).map(MAIR.linuxMemoryType) == [
+            "MT_NORMAL", "MT_NORMAL_TAGGED", "MT_NORMAL_NC", "MT_DEVICE_nGnRnE", "MT_DEVICE_nGnRE", nil, nil, nil,
+        ])
     }
 
     @Test("attribute meanings for unusual bytes")

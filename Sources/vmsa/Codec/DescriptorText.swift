@@ -18,13 +18,21 @@ enum DescriptorText {
         typealias B = Descriptor.Bits
         let f = DescriptorFields(decoding: raw, level: level, format: format)
         var rows: [Row] = []
-        let oaBits = format.outputAddressField.description
-            + (format.outputAddressHighField.map { "," + $0.description } ?? "")
+        /// The address bits beyond [47:n]: "OA [51:48] in [15:12]" (64K, FEAT_LPA) or
+        /// "[51:50] in [9:8]" (DS=1), with the value those bits hold.
+        func highAddressRow(_ name: String) -> Row? {
+            format.outputAddressHighField.map { field in
+                let high = BitField(format.outputAddressHighShift + field.width - 1, format.outputAddressHighShift)
+                return Row(name: name, bits: "\(high) in \(field)", value: binary(field.extract(raw), width: field.width), linux: "")
+            }
+        }
         switch f.kind {
         case .invalid, .reserved:
             break
         case .table:
-            rows.append(Row(name: "NLTA", bits: oaBits, value: Hex.format(f.nextTable, digits: 13), linux: "__pmd_to_phys"))
+            rows.append(Row(name: "NLTA", bits: format.outputAddressField.description, value: Hex.format(f.nextTable, digits: 13),
+                            linux: "__pmd_to_phys"))
+            if let high = highAddressRow("NLTA") { rows.append(high) }
             rows.append(Row(name: "PXNTable", bits: B.pxnTable.description, value: bit(f.pxnTable), linux: "PMD_TABLE_PXN"))
             rows.append(Row(name: "UXNTable", bits: B.uxnTable.description, value: bit(f.uxnTable), linux: "PMD_TABLE_UXN"))
             rows.append(Row(name: "APTable", bits: B.apTable.description,
@@ -32,9 +40,10 @@ enum DescriptorText {
             rows.append(Row(name: "NSTable", bits: B.nsTable.description, value: bit(f.nsTable), linux: ""))
         case .block, .page:
             let size = format.granule.entrySize(at: level)
-            rows.append(Row(name: "OA", bits: oaBits,
+            rows.append(Row(name: "OA", bits: format.outputAddressField(at: level).description,
                             value: Hex.format(f.outputAddress, digits: 13) + "  (\(Hex.size(size)) \(f.kind.rawValue))",
                             linux: "__pte_to_phys"))
+            if let high = highAddressRow("OA") { rows.append(high) }
             rows.append(Row(name: "AttrIndx", bits: B.attrIndx.description, value: String(f.attrIndx), linux: "PTE_ATTRINDX(\(f.attrIndx))"))
             rows.append(Row(name: "NS", bits: B.ns.description, value: bit(f.ns), linux: "PTE_NS"))
             rows.append(Row(name: "AP[2:1]", bits: B.ap.description,
@@ -61,8 +70,10 @@ enum DescriptorText {
 
         var out = "\(Hex.format(raw))  \(format.granule) \(level): \(f.kind.rawValue)"
         if format.ds { out += " (DS=1)" }
+        // Wide enough for "[51:48] in [15:12]" when a high-address row is shown.
+        let bitsWidth = max(16, (rows.map(\.bits.count).max() ?? 0) + 1)
         for r in rows {
-            let line = "  " + pad(r.name, 11) + pad(r.bits, 16) + pad(r.value, 40) + r.linux
+            let line = "  " + pad(r.name, 11) + pad(r.bits, bitsWidth) + pad(r.value, 40) + r.linux
             out += "\n" + line.replacing(/\s+$/, with: "")
         }
         let problems = Descriptor(rawValue: raw).problems(at: level, format: format)

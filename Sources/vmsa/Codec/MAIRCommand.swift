@@ -27,7 +27,7 @@ struct MAIRCommand: ParsableCommand {
                 } else {
                     var out = "MAIR_EL1 = \(mair)"
                     for (i, a) in mair.attributes.enumerated() {
-                        let linux = MemoryAttribute.named.first { $0.value == a }?.linux ?? ""
+                        let linux = MAIR.linuxMemoryType(i) ?? ""
                         let bits = "[\(8 * i + 7):\(8 * i)]"
                         out += "\n  Attr\(i) " + RegisterCodec.pad(bits, 8) + "\(a)  " + RegisterCodec.pad(a.name ?? "", 15)
                             + a.meaning + (linux.isEmpty ? "" : "  (\(linux))")
