@@ -89,7 +89,8 @@ public struct TableBuilder: Sendable {
     /// Maps `request.size` bytes from `request.va` to `request.pa`. Refuses,
     /// changing nothing, a request that is empty, wraps, leaves one enabled
     /// half, is not page-aligned, exceeds the PA size, has attributes out of
-    /// range, or touches anything already mapped.
+    /// range, touches anything already mapped, or needs tables that would
+    /// lie beyond the PA size (`tablesBeyondPASize`).
     public mutating func map(_ request: MappingRequest) throws(BuildError) {
         // Dispatch on the half without copying its parameters out of the optional.
         if try resolveHalf(va: request.va.rawValue, size: request.size) == .ttbr0 {
@@ -114,14 +115,19 @@ public struct TableBuilder: Sendable {
         if let at = firstMapped(h, table: rootOffset(h), level: h.startLevel, va: va, last: last) {
             throw .overlap(va: va, size: size, mappedAt: at)
         }
-        makeUnique()
-        try mapRange(h, table: rootOffset(h), level: h.startLevel, va: va, last: last, pa: pa,
-                     bits: request.attributes.bits(format: h.format), leaf: request.leaf)
+        let saved = savepoint(h, newTables: Self.tablesNeeded(h, size: size))
+        do {
+            try mapRange(h, table: rootOffset(h), level: h.startLevel, va: va, last: last, pa: pa,
+                         bits: request.attributes.bits(format: h.format), leaf: request.leaf)
+        } catch {
+            throw restore(saved, error)
+        }
     }
 
     /// Removes every mapping in the range, splitting blocks and breaking
     /// contiguous runs at its edges. Returns the updates that would need
-    /// break-before-make on live tables.
+    /// break-before-make on live tables. A split that needs a table beyond
+    /// the PA size fails the whole call, changing nothing.
     @discardableResult
     public mutating func unmap(_ va: VirtualAddress, size: UInt64) throws(BuildError) -> [BreakBeforeMake] {
         try change(va.rawValue, size: size, .unmap)
@@ -130,6 +136,7 @@ public struct TableBuilder: Sendable {
     /// Gives every mapped leaf in the range `attributes` (output addresses are
     /// kept; holes stay holes), splitting blocks and breaking contiguous runs
     /// at its edges. Returns the updates that would need break-before-make.
+    /// Fails, changing nothing, like `unmap`.
     @discardableResult
     public mutating func protect(_ va: VirtualAddress, size: UInt64, attributes: MappingAttributes) throws(BuildError) -> [BreakBeforeMake] {
         let h = try resolve(va: va.rawValue, size: size)
@@ -202,6 +209,72 @@ public struct TableBuilder: Sendable {
 
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&memory) { memory = memory.copy() }
+    }
+
+    // MARK: Changing nothing on failure
+
+    // map, unmap and protect check everything they can before writing, but
+    // one failure can only show up midway: `allocate` refusing a table past
+    // the PA size (`tablesBeyondPASize`), after earlier tables and leaves are
+    // written. To change nothing then, each operation takes a savepoint:
+    // - Memory shared with an image: `makeUnique` would copy it anyway, so
+    //   the shared original is kept and put back on failure, for free.
+    // - Memory held alone: it is changed in place. A copy costs as much as
+    //   the tables, so it is taken only when the operation could run out of
+    //   room: when the tables it can allocate at most (counted from its
+    //   size, cheaply, without walking) would end past the PA size. Far from
+    //   that limit (the usual case) no copy is made and nothing can fail.
+
+    /// Makes the memory uniquely held and returns what `restore` puts back
+    /// if the operation fails: nil when it cannot fail (see above).
+    mutating func savepoint(_ h: borrowing RegimeHalf, newTables: UInt64) -> TableMemory? {
+        if !isKnownUniquelyReferenced(&memory) {
+            let shared = memory
+            memory = memory.copy()
+            return shared
+        }
+        return Self.roomFor(newTables, h, after: memory.count, tablesBase: configuration.tablesBase) ? nil : memory.copy()
+    }
+
+    /// Puts the savepoint back, so that the failed operation changed
+    /// nothing, and returns its error to rethrow.
+    mutating func restore(_ saved: TableMemory?, _ error: BuildError) -> BuildError {
+        guard let saved else { preconditionFailure("\(error) from an operation that had room for every table") }
+        memory = saved
+        return error
+    }
+
+    /// Whether `tables` more tables of `h`'s granule, the first aligned,
+    /// fit below 2^outputBits after `count` words.
+    static func roomFor(_ tables: UInt64, _ h: borrowing RegimeHalf, after count: Int, tablesBase: UInt64) -> Bool {
+        let perTable = UInt64(h.granule.entriesPerTable)
+        let paLimit: UInt64 = 1 &<< UInt64(h.outputBits)
+        let start = (UInt64(count) &+ perTable &- 1) / perTable &* perTable
+        let (words, o1) = tables.multipliedReportingOverflow(by: perTable)
+        let (end, o2) = start.addingReportingOverflow(words)
+        let (bytes, o3) = end.multipliedReportingOverflow(by: 8)
+        let (limit, o4) = tablesBase.addingReportingOverflow(bytes)
+        return !(o1 || o2 || o3 || o4) && limit &- 1 < paLimit
+    }
+
+    /// At most how many tables mapping `size` bytes allocates: at each level
+    /// above the last, one next-level table per entry the range touches,
+    /// and a range of `size` touches at most size / entrySize + 2 entries.
+    static func tablesNeeded(_ h: borrowing RegimeHalf, size: UInt64) -> UInt64 {
+        var tables: UInt64 = 0
+        var level = h.startLevel
+        while !level.isLast {
+            tables &+= (size &>> UInt64(h.shift(at: level))) &+ 2
+            level = level.next
+        }
+        return tables
+    }
+
+    /// At most how many tables unmap or protect allocates: only the blocks
+    /// a range covers partly are split, at most the two at its ends on each
+    /// level above the last.
+    static func splitsNeeded(_ h: borrowing RegimeHalf) -> UInt64 {
+        2 &* UInt64(Level.three.rawValue &- h.startLevel.rawValue)
     }
 
     /// Appends one zeroed table of `granule` at the next granule-aligned
@@ -355,9 +428,13 @@ public struct TableBuilder: Sendable {
         let pageMask = h.granule.pageSize &- 1
         if va & pageMask != 0 { throw .misaligned(name: "va", value: va, granule: h.granule, ttbr: h.ttbr) }
         if size & pageMask != 0 { throw .misaligned(name: "size", value: size, granule: h.granule, ttbr: h.ttbr) }
-        makeUnique()
+        let saved = savepoint(h, newTables: Self.splitsNeeded(h))
         var report: [BreakBeforeMake] = []
-        try change(h, table: rootOffset(h), level: h.startLevel, va: va, last: va &+ (size &- 1), op, report: &report)
+        do {
+            try change(h, table: rootOffset(h), level: h.startLevel, va: va, last: va &+ (size &- 1), op, report: &report)
+        } catch {
+            throw restore(saved, error)
+        }
         return report
     }
 

@@ -239,4 +239,74 @@ import VMSA
                                      attributes: MappingAttributes(sh: .outerShareable)))
         }
     }
+
+    // MARK: A failed map, unmap or protect changes nothing
+
+    /// A 32-bit PA space whose table memory starts 64 KiB below 2^32: room
+    /// for 16 tables of 4K, the root included.
+    static let nearTheTop = configuration(ttbr1: nil, ttbr0: .k4, paBits: 32, tablesBase: 0xFFFF_0000)
+    static let outOfRoom = BuildError.tablesBeyondPASize(address: 0x1_0000_0000, bits: 32)
+
+    /// 64 MiB of pages needs 34 tables; 15 fit. Whether an image shares the
+    /// table memory (`keepImage`) or the builder holds it alone, the map that
+    /// runs out of room leaves the same words, the same size and no mapping.
+    @Test(arguments: [true, false])
+    func failedMapChangesNothing(keepImage: Bool) throws {
+        var b = try TableBuilder(Self.nearTheTop)
+        let before = keepImage ? b.image : nil
+        let words = b.withWords { Array($0) }
+        #expect(throws: Self.outOfRoom) {
+            try b.map(MappingRequest(va: VirtualAddress(0), pa: PhysicalAddress(0), size: 64 << 20, leaf: .pages))
+        }
+        if let before { #expect(b.image == before, "the image differs") }
+        #expect(b.withWords { $0.elementsEqual(words) }, "table memory changed")
+        #expect(b.tablesSize == 0x1000)
+        // Nothing below the root: a translation fault at level 0.
+        #expect(throws: TranslationFault(kind: .translation, level: .zero)) {
+            try b.image.translate(VirtualAddress(0x1000), access: .read, el: .el1).get()
+        }
+        // The builder still works: what fits maps.
+        try b.map(MappingRequest(va: VirtualAddress(0), pa: PhysicalAddress(0), size: 0x2000, leaf: .pages))
+        #expect(try b.image.translate(VirtualAddress(0x1000), access: .read, el: .el1).get().pa == PhysicalAddress(0x1000))
+    }
+
+    /// Table memory filled to the last byte below 2^32: a page at 0x1ff000,
+    /// a 2M block at 0x200000 and 12 more pages, one per 2M region, use all
+    /// 16 tables. A change over [0x1ff000, 0x201000] rewrites the page, then
+    /// must split the block and has no room left.
+    static func fullBuilder() throws -> TableBuilder {
+        var b = try TableBuilder(nearTheTop)
+        try b.map(MappingRequest(va: VirtualAddress(0x1F_F000), pa: PhysicalAddress(0x1F_F000), size: 0x1000))
+        try b.map(MappingRequest(va: VirtualAddress(0x20_0000), pa: PhysicalAddress(0x20_0000), size: 0x20_0000))
+        for k in 0..<UInt64(12) {
+            let va = 0x40_0000 + k << 21
+            try b.map(MappingRequest(va: VirtualAddress(va), pa: PhysicalAddress(va), size: 0x1000))
+        }
+        #expect(b.tablesSize == 0x1_0000)
+        return b
+    }
+
+    @Test(arguments: [true, false])
+    func failedUnmapChangesNothing(keepImage: Bool) throws {
+        var b = try Self.fullBuilder()
+        let before = keepImage ? b.image : nil
+        let words = b.withWords { Array($0) }
+        #expect(throws: Self.outOfRoom) { try b.unmap(VirtualAddress(0x1F_F000), size: 0x2000) }
+        if let before { #expect(b.image == before, "the image differs") }
+        #expect(b.withWords { $0.elementsEqual(words) }, "table memory changed")
+        #expect(try b.image.translate(VirtualAddress(0x1F_F000), access: .read, el: .el1).get().pa == PhysicalAddress(0x1F_F000))
+    }
+
+    @Test(arguments: [true, false])
+    func failedProtectChangesNothing(keepImage: Bool) throws {
+        var b = try Self.fullBuilder()
+        let before = keepImage ? b.image : nil
+        let words = b.withWords { Array($0) }
+        #expect(throws: Self.outOfRoom) {
+            try b.protect(VirtualAddress(0x1F_F000), size: 0x2000, attributes: MappingAttributes(ap: .privilegedReadOnly))
+        }
+        if let before { #expect(b.image == before, "the image differs") }
+        #expect(b.withWords { $0.elementsEqual(words) }, "table memory changed")
+        #expect(try b.image.translate(VirtualAddress(0x1F_F000), access: .write, el: .el1).get().pa == PhysicalAddress(0x1F_F000))
+    }
 }
