@@ -23,6 +23,9 @@ let package = Package(
         .executableTarget(name: "FuzzImage", dependencies: [
             "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "VMSATables", package: "vmsa"),
         ]),
+        .executableTarget(name: "FuzzWords", dependencies: [
+            "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "VMSATables", package: "vmsa"),
+        ]),
         .executableTarget(name: "FuzzTrace", dependencies: [
             "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "LinuxTables", package: "vmsa"),
         ]),

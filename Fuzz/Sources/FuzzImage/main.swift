@@ -2,7 +2,8 @@ import FuzzDriver
 import VMSA
 import VMSATables
 
-// The image loader: any bytes (with a valid checksum) load or throw one ImageError; a loaded image
+// The image loader (versions 1 and 2, sparse segments): any bytes (with a
+// valid checksum) load or throw one ImageError; a loaded image
 // can be translated at any address and walked end to end without trapping
 // (the loader has checked every table pointer, so walks cannot loop or leave
 // the image).
@@ -23,4 +24,13 @@ runFuzzer { bytes in
         image.walk(half).forEach { _ in leaves += 1 }
     }
     _ = leaves
+    // `vmsa convert`: the reachable pages reload as the same walk.
+    let converted = image.reachable()
+    guard let reloaded = try? TableImage.load(converted.serialized()) else {
+        preconditionFailure("a converted image does not load")
+    }
+    precondition(reloaded == converted, "a reloaded converted image differs")
+    for half in TranslationTableBase.allCases {
+        precondition(Array(reloaded.walk(half)) == Array(image.walk(half)), "convert changed the walk")
+    }
 }

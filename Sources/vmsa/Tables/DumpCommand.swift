@@ -16,7 +16,8 @@ struct DumpCommand: VMSASubcommand {
             tree: tables and their leaves, indented. ptdump: the line format of Linux's
             kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz
             digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o).
-            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize.
+            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize, SCTLR_EL1,
+            PSTATE.PAN and the memory segments the image holds.
             """)
 
     @Argument(help: "The image file.") var image: String
@@ -52,7 +53,8 @@ struct DumpCommand: VMSASubcommand {
                     "TCR_EL1    \(loaded.tcr)", "MAIR_EL1   \(loaded.mair)",
                     "TTBR0_EL1  \(loaded.ttbr0)", "TTBR1_EL1  \(loaded.ttbr1)",
                     "tablesBase \(Hex.format(loaded.tablesBase))", "tablesSize \(Hex.format(loaded.tablesSize))",
-                ]
+                    "SCTLR_EL1  \(Hex.format(loaded.state.sctlr))", "PSTATE.PAN \(loaded.state.pan ? 1 : 0)",
+                ] + loaded.memorySegments.map { "segment    \(Hex.format($0.base.rawValue)) \(Hex.size($0.bytes))" }
             }
         case .raw:
             try ImageFiles.write(loaded, to: output!, tablesOnly: true)

@@ -67,8 +67,13 @@ enum TableJSON {
             return .object(JSONObject([
                 ("va", .hex(va)), ("ttbr", ttbr.map { .int($0.rawValue) } ?? .null), ("ok", .bool(false)),
                 ("fault", .string(f.kind.rawValue)), ("level", .int(f.level.rawValue)),
-            ]))
+            ] + notCaptured(f)))
         }
+    }
+
+    /// The table a `notCaptured` walk could not read.
+    static func notCaptured(_ f: TranslationFault) -> [(String, JSONValue)] {
+        f.table.map { [("table", .hex($0.rawValue))] } ?? []
     }
 
     static func walkEntry(_ e: WalkEntry) -> JSONValue {
@@ -81,7 +86,7 @@ enum TableJSON {
             fields.append(("pa", .hex(e.pa.rawValue)))
             fields += attributes(a)
         } else if let f = e.fault {
-            fields += [("fault", .string(f.kind.rawValue)), ("faultLevel", .int(f.level.rawValue))]
+            fields += [("fault", .string(f.kind.rawValue)), ("faultLevel", .int(f.level.rawValue))] + notCaptured(f)
         }
         return .object(JSONObject(fields))
     }
@@ -91,6 +96,8 @@ enum TableJSON {
             ("tcr_el1", .hex(image.tcr.rawValue)), ("mair_el1", .hex(image.mair.rawValue)),
             ("ttbr0_el1", .hex(image.ttbr0.rawValue)), ("ttbr1_el1", .hex(image.ttbr1.rawValue)),
             ("tablesBase", .hex(image.tablesBase)), ("tablesSize", .hex(image.tablesSize)),
+            ("sctlr_el1", .hex(image.state.sctlr)), ("pan", .bool(image.state.pan)),
+            ("segments", .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
         ]))
     }
 
