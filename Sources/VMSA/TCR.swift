@@ -70,8 +70,12 @@ public struct TCR: SystemRegister, CustomStringConvertible {
         self[half == .ttbr0 ? Field.epd0 : Field.epd1] != 0
     }
 
-    public func topByteIgnored(_ half: TranslationTableBase) -> Bool {
-        self[half == .ttbr0 ? Field.tbi0 : Field.tbi1] != 0
+    /// Whether the top byte of an address of this half is ignored (TBIx),
+    /// for a data access or, with `fetch`, an instruction fetch: TBIDx=1
+    /// limits TBIx to data accesses (Arm ARM `AArch64.AddrTop`).
+    public func topByteIgnored(_ half: TranslationTableBase, fetch: Bool = false) -> Bool {
+        guard self[half == .ttbr0 ? Field.tbi0 : Field.tbi1] != 0 else { return false }
+        return !(fetch && self[half == .ttbr0 ? Field.tbid0 : Field.tbid1] != 0)
     }
 
     public func hierarchicalPermissionsDisabled(_ half: TranslationTableBase) -> Bool {

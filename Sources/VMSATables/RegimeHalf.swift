@@ -41,6 +41,9 @@ public struct RegimeHalf: Hashable, Sendable {
     // belongs to this half when `va & selectMask == selectValue`.
     @usableFromInline let selectMask: UInt64
     @usableFromInline let selectValue: UInt64
+    /// The same for instruction fetches, which TBIDx=1 keeps from ignoring the top byte.
+    @usableFromInline let fetchSelectMask: UInt64
+    @usableFromInline let fetchSelectValue: UInt64
 
     // Output-address extraction, precomputed from `format`.
     @usableFromInline let lowAddressMask: UInt64
@@ -102,9 +105,14 @@ public struct RegimeHalf: Hashable, Sendable {
         }
         blockLevels = blocks
 
-        let top = tcr.topByteIgnored(half) ? 55 : 63
-        selectMask = BitField(top, min(bits, top)).mask | BitField(bit: 55).mask
+        func selection(fetch: Bool) -> UInt64 {
+            let top = tcr.topByteIgnored(half, fetch: fetch) ? 55 : 63
+            return BitField(top, min(bits, top)).mask | Self.rangeSelectBit.mask
+        }
+        selectMask = selection(fetch: false)
         selectValue = half == .ttbr1 ? selectMask : 0
+        fetchSelectMask = selection(fetch: true)
+        fetchSelectValue = half == .ttbr1 ? fetchSelectMask : 0
 
         lowAddressMask = format.outputAddressField.mask
         if let high = format.outputAddressHighField {

@@ -6,7 +6,8 @@ extension TableImage {
     /// `AArch64.S1Walk`; QEMU `get_phys_addr_lpae` agrees except for its
     /// documented deviations). In order:
     /// 1. TTBR selection and the VA range check (TBIx decides which top bits
-    ///    count); EPDx=1, or E0PDx=1 for EL0: translation fault, level 0.
+    ///    count, for data only with TBIDx=1); EPDx=1, or E0PDx=1 for EL0:
+    ///    translation fault, level 0.
     /// 2. TTBR base beyond the output size: address size fault, level 0.
     /// 3. Per level: invalid entry, 0b01 at level 3, or a block at a level
     ///    where the granule has none: translation fault at that level; a
@@ -35,7 +36,9 @@ extension TranslationRegime {
         let upper = RegimeHalf.rangeSelectBit.isSet(v)
         let ttbr: TranslationTableBase = upper ? .ttbr1 : .ttbr0
         return withWalkParameters(upper) { w in
-            guard w.enabled, v & w.selectMask == w.selectValue else {
+            // TBIDx: an instruction fetch may not ignore the top byte.
+            let selected = access == .execute ? v & w.fetchSelectMask == w.fetchSelectValue : v & w.selectMask == w.selectValue
+            guard w.enabled, selected else {
                 return .failure(TranslationFault(kind: .translation, level: .zero))
             }
             if el == .el0, w.e0pd { return .failure(TranslationFault(kind: .translation, level: .zero)) }

@@ -11,6 +11,8 @@ struct WalkParameters: Sendable {
     @usableFromInline var enabled = false
     @usableFromInline var selectMask: UInt64 = 0
     @usableFromInline var selectValue: UInt64 = 0
+    @usableFromInline var fetchSelectMask: UInt64 = 0
+    @usableFromInline var fetchSelectValue: UInt64 = 0
     @usableFromInline var rootAddress: UInt64 = 0
     @usableFromInline var rootEntries = 0
     @usableFromInline var rootIndexMask: UInt64 = 0
@@ -44,6 +46,8 @@ struct WalkParameters: Sendable {
         enabled = true
         selectMask = h.selectMask
         selectValue = h.selectValue
+        fetchSelectMask = h.fetchSelectMask
+        fetchSelectValue = h.fetchSelectValue
         rootAddress = h.rootAddress
         rootEntries = h.rootEntries
         rootIndexMask = UInt64(h.rootEntries &- 1)

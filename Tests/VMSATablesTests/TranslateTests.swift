@@ -50,6 +50,13 @@ import VMSA
         #expect(image.translate(VirtualAddress(0xab00_0000_0000_1000), access: .read, el: .el1) == Self.fault(.translation, 0))
         let tbi = try Self.onePage(tbi: true)
         #expect(tbi.translate(VirtualAddress(0xab00_0000_0000_1000), access: .read, el: .el1).map(\.pa) == .success(PhysicalAddress(0x8000_1000)))
+        // TBID0 keeps TBI0 to data: a tagged fetch is out of range, an untagged one is not.
+        var tbid = tbi
+        tbid.tcr[TCR.Field.tbid0] = 1
+        #expect(tbid.translate(VirtualAddress(0xab00_0000_0000_1000), access: .read, el: .el1).map(\.pa) == .success(PhysicalAddress(0x8000_1000)))
+        #expect(tbid.translate(VirtualAddress(0xab00_0000_0000_1000), access: .execute, el: .el1) == Self.fault(.translation, 0))
+        #expect(tbid.translate(VirtualAddress(0x0000_0000_0000_1000), access: .execute, el: .el1).map(\.pa) == .success(PhysicalAddress(0x8000_1000)))
+        #expect(tbi.translate(VirtualAddress(0xab00_0000_0000_1000), access: .execute, el: .el1).map(\.pa) == .success(PhysicalAddress(0x8000_1000)))
         // E0PD0: EL0 faults at level 0, EL1 translates.
         let e0pd = try Self.onePage(MappingAttributes(attrIndx: 1, ap: .readWrite), e0pd: true)
         #expect(e0pd.translate(VirtualAddress(0x1000), access: .read, el: .el0) == Self.fault(.translation, 0))
