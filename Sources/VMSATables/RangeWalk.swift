@@ -40,6 +40,7 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
     }
 
     public struct Iterator: IteratorProtocol {
+        // What does not change during the walk.
         @usableFromInline let memory: Memory
         @usableFromInline let ttbr: TranslationTableBase
         @usableFromInline let w: WalkParameters
@@ -49,29 +50,14 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
         @usableFromInline let addressMask: UInt64
         @usableFromInline let mair: UInt64
         @usableFromInline let outerShareable: UInt8
-        @usableFromInline var pending: WalkEntry?
-        @usableFromInline var done = false
-
-        // The table being read, in scalars: its words, next and last index in
-        // range, level, index shift, VA of entry 0, and the table descriptor
-        // bits above it.
-        @usableFromInline var table: UnsafePointer<UInt64>? = nil
-        @usableFromInline var index = 0
-        @usableFromInline var endIndex = -1
-        @usableFromInline var level = 0
-        @usableFromInline var shift = 0
-        @usableFromInline var baseVA: UInt64 = 0
-        @usableFromInline var tableBits: UInt64 = 0
-        // The tables above it, saved on descent (depth 0: the start level).
-        @usableFromInline var depth = 0
-        @usableFromInline var savedTable: InlineArray<5, UnsafePointer<UInt64>?> = .init(repeating: nil)
-        @usableFromInline var savedIndex: InlineArray<5, Int> = .init(repeating: 0)
-        @usableFromInline var savedEnd: InlineArray<5, Int> = .init(repeating: 0)
-        @usableFromInline var savedBaseVA: InlineArray<5, UInt64> = .init(repeating: 0)
-        @usableFromInline var savedBits: InlineArray<5, UInt64> = .init(repeating: 0)
-
         /// The root table the memory does not hold: yielded as one hole.
-        @usableFromInline var rootMissing = false
+        @usableFromInline let rootMissing: Bool
+        // Where the walk is. Kept apart from the constants so that `forEach`
+        // holds them in locals of its own, which the optimiser keeps in
+        // registers while the constants are read once.
+        @usableFromInline var cursor: WalkCursor
+        @usableFromInline var stack = WalkStack()
+        @usableFromInline var pending: WalkEntry?
 
         @usableFromInline
         init(memory: Memory, regime: TranslationRegime, ttbr: TranslationTableBase, first: UInt64, last: UInt64,
@@ -86,28 +72,21 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
             addressMask = w.addressMask
             mair = regime.mair.rawValue
             outerShareable = regime.outerShareableAttributes
-            if first > last { done = true; return }
-            guard w.enabled else { return }
-            let span: UInt64 = 1 &<< UInt64(w.startShift &+ Int((w.rootIndexMask &+ 1).trailingZeroBitCount))
-            level = w.startLevel
-            shift = w.startShift
-            baseVA = first & ~(span &- 1)
-            table = memory.words(at: w.rootAddress, count: w.rootEntries)
-            rootMissing = table == nil
-            setRange(entries: w.rootIndexMask &+ 1)
+            var c = WalkCursor()
+            if first > last { c.done = true }
+            var missing = false
+            if !c.done, w.enabled {
+                let span: UInt64 = 1 &<< UInt64(w.startShift &+ Int((w.rootIndexMask &+ 1).trailingZeroBitCount))
+                c.level = w.startLevel
+                c.shift = w.startShift
+                c.baseVA = first & ~(span &- 1)
+                c.table = memory.words(at: w.rootAddress, count: w.rootEntries)
+                missing = c.table == nil
+                c.setRange(entries: w.rootIndexMask &+ 1, first: first, last: last)
+            }
+            rootMissing = missing
+            cursor = c
         }
-
-        /// Sets `index`/`endIndex` to the entries of the current table inside [first, last].
-        @inlinable @inline(__always)
-        mutating func setRange(entries: UInt64) {
-            let s = UInt64(shift)
-            let lo = Swift.max(first, baseVA), hi = Swift.min(last, baseVA &+ ((entries &<< s) &- 1))
-            index = Int(truncatingIfNeeded: (lo &- baseVA) &>> s)
-            endIndex = Int(truncatingIfNeeded: (hi &- baseVA) &>> s)
-        }
-
-        @inlinable @inline(__always)
-        func read(_ i: Int) -> UInt64 { table.unsafelyUnwrapped[i] }
 
         @inlinable @inline(__always)
         public mutating func next() -> WalkEntry? {
@@ -143,100 +122,122 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
         /// The next unmerged item.
         @inlinable @inline(__always)
         public mutating func step() -> WalkEntry? {
-            guard !done else { return nil }
+            var item: WalkEntry?
+            var c = cursor, s = stack
+            advance(&c, &s) { item = $0; return false }
+            cursor = c
+            stack = s
+            return item
+        }
+
+        /// The walk core: moves `c` from item to item, handing each to `emit`
+        /// until `emit` returns false (true: go on); returns false once the
+        /// walk is done. `step` stops after one item; `forEach` runs the whole
+        /// walk in this one loop, its state in registers.
+        @inlinable @inline(__always)
+        @discardableResult
+        public func advance(_ c: inout WalkCursor, _ stack: inout WalkStack,
+                            _ emit: (WalkEntry) throws -> Bool) rethrows -> Bool {
+            guard !c.done else { return false }
+            let w = self.w
             guard w.enabled, !rootMissing else {
-                done = true
+                c.done = true
                 let fault = w.enabled ? TranslationFault.notCaptured(w.rootAddress, level: Level(uncheckedRawValue: w.startLevel))
                                       : TranslationFault(kind: .translation, level: .zero)
-                return WalkEntry(ttbr: ttbr, va: VirtualAddress(first), size: last &- first &+ 1, level: fault.level, entries: 1,
-                                 descriptor: Descriptor(rawValue: 0), fault: fault,
-                                 pa: PhysicalAddress(0), attributes: nil, order: 0)
+                _ = try emit(WalkEntry(ttbr: ttbr, va: VirtualAddress(first), size: last &- first &+ 1, level: fault.level, entries: 1,
+                                       descriptor: Descriptor(rawValue: 0), fault: fault,
+                                       pa: PhysicalAddress(0), attributes: nil, order: 0))
+                return true
             }
             while true {
-                if index > endIndex {
-                    if depth == 0 { done = true; return nil }
-                    depth &-= 1
-                    table = savedTable[depth]
-                    index = savedIndex[depth] &+ 1
-                    endIndex = savedEnd[depth]
-                    baseVA = savedBaseVA[depth]
-                    tableBits = savedBits[depth]
-                    level &-= 1
-                    shift &+= w.bitsPerLevel
+                if c.index > c.endIndex {
+                    if c.depth == 0 { c.done = true; return false }
+                    c.depth &-= 1
+                    c.table = stack.table[c.depth]
+                    c.index = stack.index[c.depth] &+ 1
+                    c.endIndex = stack.end[c.depth]
+                    c.baseVA = stack.baseVA[c.depth]
+                    c.tableBits = stack.bits[c.depth]
+                    c.level &-= 1
+                    c.shift &+= w.bitsPerLevel
                     continue
                 }
-                let i = index
-                let raw = read(i)
-                let entrySize: UInt64 = 1 &<< UInt64(shift)
-                let entryVA = baseVA &+ UInt64(i) &<< UInt64(shift)
+                let i = c.index
+                let words = c.table.unsafelyUnwrapped
+                let raw = words[i]
+                let entrySize: UInt64 = 1 &<< UInt64(c.shift)
+                let entryVA = c.baseVA &+ UInt64(i) &<< UInt64(c.shift)
                 let oa: UInt64
-                switch w.classify(raw, level: level, entrySize: entrySize) {
+                switch w.classify(raw, level: c.level, entrySize: entrySize) {
                 case .invalid:
                     var j = i
-                    while j < endIndex, read(j &+ 1) & Descriptor.Bits.valid.mask == 0 { j &+= 1 }
-                    index = j &+ 1
-                    return hole(entryVA, count: j &- i &+ 1, entrySize: entrySize, raw: raw,
-                                fault: TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
+                    while j < c.endIndex, words[j &+ 1] & Descriptor.Bits.valid.mask == 0 { j &+= 1 }
+                    c.index = j &+ 1
+                    if try !emit(hole(c, entryVA, count: j &- i &+ 1, entrySize: entrySize, raw: raw,
+                                  fault: TranslationFault(kind: .translation, level: Level(uncheckedRawValue: c.level)))) { return true }
+                    continue
                 case .fault(let kind):
-                    index = i &+ 1
-                    return hole(entryVA, count: 1, entrySize: entrySize, raw: raw,
-                                fault: TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
+                    c.index = i &+ 1
+                    if try !emit(hole(c, entryVA, count: 1, entrySize: entrySize, raw: raw,
+                                  fault: TranslationFault(kind: kind, level: Level(uncheckedRawValue: c.level)))) { return true }
+                    continue
                 case .table(let next):
                     // One bounds check per table, none per entry.
                     guard let child = memory.words(at: next, count: w.tableEntries) else {
-                        index = i &+ 1
-                        return hole(entryVA, count: 1, entrySize: entrySize, raw: raw,
-                                    fault: .notCaptured(next, level: Level(uncheckedRawValue: level &+ 1)))
+                        c.index = i &+ 1
+                        if try !emit(hole(c, entryVA, count: 1, entrySize: entrySize, raw: raw,
+                                      fault: .notCaptured(next, level: Level(uncheckedRawValue: c.level &+ 1)))) { return true }
+                        continue
                     }
-                    savedTable[depth] = table
-                    savedIndex[depth] = i
-                    savedEnd[depth] = endIndex
-                    savedBaseVA[depth] = baseVA
-                    savedBits[depth] = tableBits
-                    depth &+= 1
-                    table = child
-                    baseVA = entryVA
-                    tableBits |= raw
-                    level &+= 1
-                    shift &-= w.bitsPerLevel
-                    setRange(entries: UInt64(w.tableEntries))
+                    stack.table[c.depth] = c.table
+                    stack.index[c.depth] = i
+                    stack.end[c.depth] = c.endIndex
+                    stack.baseVA[c.depth] = c.baseVA
+                    stack.bits[c.depth] = c.tableBits
+                    c.depth &+= 1
+                    c.table = child
+                    c.baseVA = entryVA
+                    c.tableBits |= raw
+                    c.level &+= 1
+                    c.shift &-= w.bitsPerLevel
+                    c.setRange(entries: UInt64(w.tableEntries), first: first, last: last)
                     continue
                 case .leaf(let address):
                     oa = address
                 }
                 var count = 1
                 if Descriptor.Bits.contiguous.isSet(raw) {
-                    let n = w.contiguousCount(level: level)
-                    if n > 0, i % n == 0, i &+ n &- 1 <= endIndex, runAgrees(i, n, raw, entrySize: entrySize) { count = n }
+                    let n = w.contiguousCount(level: c.level)
+                    if n > 0, i % n == 0, i &+ n &- 1 <= c.endIndex, runAgrees(words, i, n, raw, entrySize: entrySize) { count = n }
                 }
-                index = i &+ count
-                let attributes = TableImage.leafAttributes(raw, tableBits: tableBits, walk: w, mair: mair, outerShareable: outerShareable)
+                c.index = i &+ count
+                let attributes = TableImage.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair, outerShareable: outerShareable)
                 let start = Swift.max(entryVA, first)
                 let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
-                return WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: level),
-                                 entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
-                                 pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: shift &- w.pageShift)
+                if try !emit(WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
+                                   entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
+                                   pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: c.shift &- w.pageShift)) { return true }
             }
         }
 
         /// Every entry of the run carries the same bits with consecutive OAs.
         @inlinable @inline(__always)
-        func runAgrees(_ i: Int, _ n: Int, _ raw: UInt64, entrySize: UInt64) -> Bool {
+        func runAgrees(_ words: UnsafePointer<UInt64>, _ i: Int, _ n: Int, _ raw: UInt64, entrySize: UInt64) -> Bool {
             let oa = w.address(of: raw)
             for k in 1..<n {
-                let r = read(i &+ k)
+                let r = words[i &+ k]
                 if (r ^ raw) & ~addressMask != 0 || w.address(of: r) != oa &+ UInt64(k) &* entrySize { return false }
             }
             return true
         }
 
         @inlinable @inline(__always)
-        func hole(_ entryVA: UInt64, count: Int, entrySize: UInt64, raw: UInt64, fault: TranslationFault) -> WalkEntry {
+        func hole(_ c: WalkCursor, _ entryVA: UInt64, count: Int, entrySize: UInt64, raw: UInt64, fault: TranslationFault) -> WalkEntry {
             let start = Swift.max(entryVA, first)
             let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
-            return WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: level),
+            return WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
                              entries: count, descriptor: Descriptor(rawValue: raw), fault: fault,
-                             pa: PhysicalAddress(0), attributes: nil, order: shift &- w.pageShift)
+                             pa: PhysicalAddress(0), attributes: nil, order: c.shift &- w.pageShift)
         }
     }
 }
@@ -267,3 +268,40 @@ extension TableImage {
 }
 
 extension TableWalk: Sendable where Memory: Sendable {}
+
+/// Where a range walk is: the table being read (its words), the next and
+/// last index in range, its level, index shift, the VA of entry 0, the
+/// table descriptor bits above it, and how deep below the start level.
+public struct WalkCursor {
+    @usableFromInline var table: UnsafePointer<UInt64>? = nil
+    @usableFromInline var index = 0
+    @usableFromInline var endIndex = -1
+    @usableFromInline var level = 0
+    @usableFromInline var shift = 0
+    @usableFromInline var baseVA: UInt64 = 0
+    @usableFromInline var tableBits: UInt64 = 0
+    @usableFromInline var depth = 0
+    @usableFromInline var done = false
+
+    @inlinable public init() {}
+
+    /// Sets `index`/`endIndex` to the entries of the current table inside [first, last].
+    @inlinable @inline(__always)
+    mutating func setRange(entries: UInt64, first: UInt64, last: UInt64) {
+        let s = UInt64(shift)
+        let lo = Swift.max(first, baseVA), hi = Swift.min(last, baseVA &+ ((entries &<< s) &- 1))
+        index = Int(truncatingIfNeeded: (lo &- baseVA) &>> s)
+        endIndex = Int(truncatingIfNeeded: (hi &- baseVA) &>> s)
+    }
+}
+
+/// The tables a range walk has descended from, one slot per level below
+/// the start level (at most five levels: -1 to 3).
+public struct WalkStack {
+    @usableFromInline var table: InlineArray<5, UnsafePointer<UInt64>?> = .init(repeating: nil)
+    @usableFromInline var index: InlineArray<5, Int> = .init(repeating: 0)
+    @usableFromInline var end: InlineArray<5, Int> = .init(repeating: 0)
+    @usableFromInline var baseVA: InlineArray<5, UInt64> = .init(repeating: 0)
+    @usableFromInline var bits: InlineArray<5, UInt64> = .init(repeating: 0)
+    @inlinable public init() {}
+}
