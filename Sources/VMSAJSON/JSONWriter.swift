@@ -33,6 +33,12 @@ extension JSONValue {
 
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Keys and hex values never need escaping: append them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
