@@ -67,14 +67,11 @@ public enum EquivalenceChecker {
         case .failure(let f): return .fault(f)
         case .success(let s): t = s
         }
-        guard let h = regime.half(t.ttbr) else { return .fault(TranslationFault(kind: .translation, level: .zero)) }
-        if h.address(of: t.descriptor.rawValue) & (t.size &- 1) != 0 {
-            return .misprogrammed("the \(t.level) block for \(Hex.short(va)) sets RES0 output address bits below its \(Hex.size(t.size))")
-        }
-        // Any VA of a misprogrammed run, whether or not its own entry has the
-        // bit: the TLB may hold another entry of the run for it.
-        if let run = runs.first(where: { $0.covers(va, ttbr: t.ttbr) }) {
-            return .misprogrammed(run.description)
+        // A broken contiguous run (the TLB may hold another entry of the run
+        // for any VA of it, whether or not its own entry has the bit) or a
+        // leaf with RES0 bits set: the answer is not architecturally defined.
+        if let problem = regime.problems(of: t, runs: runs).first {
+            return .misprogrammed("\(t.level) leaf for \(Hex.short(va)): \(problem)")
         }
         var rights: AccessRights = []
         for kind in AccessKind.allCases {

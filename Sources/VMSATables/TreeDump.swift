@@ -14,7 +14,7 @@ public enum TreeDump {
             let register = t == .ttbr0 ? image.ttbr0 : image.ttbr1
             out.append("\(t) \(register): \(h.granule) granule, \(h.inputBits)-bit VA, \(h.startLevel) table at \(Hex.short(h.rootAddress))")
             switch image.regime.root(t, in: image) {
-            case .success(let root)?: table(image, root, depth: 1, into: &out)
+            case .success(let root)?: table(image, root, runs: image.contiguousRunProblems(), depth: 1, into: &out)
             case .failure(let fault)?: out.append("  \(fault)")
             case nil: out.append("  every walk faults: \(t) base is beyond the \(h.outputBits)-bit output size")
             }
@@ -22,7 +22,7 @@ public enum TreeDump {
         return out
     }
 
-    static func table(_ image: TableImage, _ t: WalkTable, depth: Int, into out: inout [String]) {
+    static func table(_ image: TableImage, _ t: WalkTable, runs: [ContiguousRunProblem], depth: Int, into out: inout [String]) {
         typealias B = Descriptor.Bits
         let indent = String(repeating: "  ", count: depth)
         let entrySize = t.entrySize
@@ -51,7 +51,7 @@ public enum TreeDump {
                 }
                 out.append(line)
                 if case .success(let child)? = image.regime.child(of: t, at: i, in: image) {
-                    table(image, child, depth: depth + 1, into: &out)
+                    table(image, child, runs: runs, depth: depth + 1, into: &out)
                 }
                 i += 1
             case .block, .page, .reserved:
@@ -61,7 +61,8 @@ public enum TreeDump {
                 let oa = t.outputAddress(of: raw) & ~(entrySize &- 1)
                 while legal, j + 1 < t.count {
                     let r = t[j + 1]
-                    guard (r ^ raw) & ~t.addressMask == 0,
+                    // Same bits, RES0 bits below a block's OA included.
+                    guard (r ^ raw) & ~t.addressMask == 0, (r ^ raw) & (entrySize &- 1) == 0,
                           t.outputAddress(of: r) & ~(entrySize &- 1) == oa &+ UInt64(j + 1 - i) &* entrySize else { break }
                     j += 1
                 }
@@ -76,7 +77,15 @@ public enum TreeDump {
                 var line = "\(indent)[\(count == 1 ? "\(i)" : "\(i)..\(j)")] \(Hex.format(va))-\(Hex.format(last)) L\(level.rawValue) \(what)"
                 if count > 1 { line += " x\(count)" }
                 line += " -> \(Hex.short(oa))"
-                if legal { line += " " + t.leafAttributes(i).summary }
+                if legal {
+                    line += " " + t.leafAttributes(i).summary
+                    // What the walk does not stop at but the Arm ARM forbids.
+                    var problems = image.half(t.ttbr).map { Descriptor(rawValue: raw).problems(at: level, format: $0.format).map(\.description) } ?? []
+                    if let run = runs.first(where: { $0.ttbr == t.ttbr && $0.vaRange.overlaps(va...last) }) {
+                        problems.append("broken contiguous run: \(run.reason)")
+                    }
+                    if !problems.isEmpty { line += "  [\(problems.joined(separator: "; "))]" }
+                }
                 out.append(line)
                 i = j + 1
             }

@@ -142,4 +142,21 @@ struct WalkDifferentialTests {
             : ["mapped", "translation", "notCaptured"]
         #expect(kinds == expected)
     }
+
+    /// What the walk does not stop at is named where the walk is shown.
+    @Test func translateNamesBrokenRunsAndRES0Bits() throws {
+        let image = try Self.planted48()
+        let runs = image.contiguousRunProblems()
+        func problems(_ va: UInt64) throws -> [String] {
+            image.regime.problems(of: try image.translate(VirtualAddress(va), access: .read, el: .el1).get(), runs: runs)
+        }
+        #expect(try problems(0x1000_0000) == ["RES0 bits set: 0x100000"])
+        #expect(try problems(0x41_0000) == ["broken contiguous run: entry 3 maps 0x80113000, expected 0x80013000"])
+        #expect(try problems(0x42_5000) == ["broken contiguous run: not every entry is a valid leaf with the Contiguous bit"])
+        #expect(try problems(0x43_0000) == [])
+        // The tree dump flags the same leaves.
+        let tree = TreeDump.lines(image, halves: [.ttbr0])
+        #expect(tree.contains { $0.contains("0x0000000010000000-0x00000000101fffff L2 block 2 MiB") && $0.hasSuffix("[RES0 bits set: 0x100000]") })
+        #expect(tree.filter { $0.hasSuffix("[broken contiguous run: entry 3 maps 0x80113000, expected 0x80013000]") }.count >= 1)
+    }
 }

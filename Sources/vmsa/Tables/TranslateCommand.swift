@@ -10,7 +10,9 @@ struct TranslateCommand: VMSASubcommand {
         discussion: """
             Values come as arguments or, when none are given, one per line on standard input.
             A fault is a result, not an error: it prints its type and level (as PAR_EL1 reports
-            them) and the command still exits 0.
+            them) and the command still exits 0. A translation through a leaf the Arm ARM
+            forbids but the walk does not stop at (RES0 bits set, a broken contiguous run)
+            names the problem in brackets, and in `problems` with --json.
             """)
 
     @Argument(help: "The image file.") var image: String
@@ -21,17 +23,26 @@ struct TranslateCommand: VMSASubcommand {
 
     func execute() throws {
         let loaded = try ImageFiles.image(image)
+        // Computed once: what the walk does not stop at but the Arm ARM forbids.
+        let runs = loaded.contiguousRunProblems()
         for text in InputValues.lines(addresses) {
             let va = try InputValues.uint64(text, what: "virtual address")
             let result = loaded.translate(VirtualAddress(va), access: access, el: el)
             let half = loaded.tcr.select(VirtualAddress(va))
+            let problems = (try? result.get()).map { loaded.regime.problems(of: $0, runs: runs) } ?? []
             if json {
-                Output.json(TableJSON.translation(va, result, ttbr: half))
+                var value = TableJSON.translation(va, result, ttbr: half)
+                if case .object(var o) = value, case .success = result {
+                    o["problems"] = .array(problems.map { .string($0) })
+                    value = .object(o)
+                }
+                Output.json(value)
                 continue
             }
             switch result {
             case .success(let t):
-                Output.line("\(Hex.format(va)) -> \(t.pa)  \(t.ttbr) level \(t.level.rawValue) \(Hex.size(t.size)) \(t.attributes.summary)")
+                let note = problems.isEmpty ? "" : "  [\(problems.joined(separator: "; "))]"
+                Output.line("\(Hex.format(va)) -> \(t.pa)  \(t.ttbr) level \(t.level.rawValue) \(Hex.size(t.size)) \(t.attributes.summary)\(note)")
             case .failure(let f):
                 Output.line("\(Hex.format(va)) \(f)" + (half.map { " (\($0))" } ?? " (outside both halves)"))
             }
