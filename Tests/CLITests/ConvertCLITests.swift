@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// `vmsa convert`: any image in, a sparse version 2 image of its reachable
+/// table pages out, and every command reads both alike.
+@Suite("Convert and sparse images")
+struct ConvertCLITests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vmsa-convert-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    static var layout: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/layouts/per-process-64k.json").path
+    }
+
+    @Test("convert keeps the walk and only the reachable pages")
+    func convertKeepsTheWalk() throws {
+        #expect(try VMSATool.run(["build", Self.layout, "-o", "demo.img"], cwd: dir).status == 0)
+        let r = try VMSATool.run(["convert", "demo.img", "-o", "sparse.img", "--json"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == #"{"image":"sparse.img","version":2,"segments":4,"bytes":"0x0000000000049000","sourceBytes":"0x0000000000070000"}"# + "\n")
+        let vas = ["0xffff000000001000", "0xffff800080001234", "0x400010", "0x610000", "0x20001234", "0x800000"]
+        let dense = try VMSATool.run(["translate", "demo.img"] + vas + ["--json"], cwd: dir)
+        let sparse = try VMSATool.run(["translate", "sparse.img"] + vas + ["--json"], cwd: dir)
+        #expect(dense.status == 0 && sparse.status == 0)
+        #expect(dense.stdout == sparse.stdout)
+        #expect(try VMSATool.run(["diff", "demo.img", "sparse.img"], cwd: dir).stdout == "0 differing ranges\n")
+        for format in ["tree", "ptdump", "json", "dot"] {
+            #expect(try VMSATool.run(["dump", "demo.img", "--format", format], cwd: dir).stdout
+                    == VMSATool.run(["dump", "sparse.img", "--format", format], cwd: dir).stdout, "\(format)")
+        }
+        // `dump --format raw` still writes contiguous memory from tablesBase.
+        #expect(try VMSATool.run(["dump", "demo.img", "--format", "raw", "-o", "a.raw"], cwd: dir).status == 0)
+        #expect(try VMSATool.run(["dump", "sparse.img", "--format", "raw", "-o", "b.raw"], cwd: dir).status == 0)
+        let a = try Data(contentsOf: dir.appendingPathComponent("a.raw")), b = try Data(contentsOf: dir.appendingPathComponent("b.raw"))
+        #expect(a.count == 0x70000 && b.count == 0x70000)
+        // The sparse copy holds zeros where the dense one holds unreachable bytes; the tables agree.
+        #expect(a.prefix(0x200) == b.prefix(0x200))
+    }
+
+    @Test("a table the image does not hold is named, not read as invalid")
+    func notCapturedIsNamed() throws {
+        #expect(try VMSATool.run(["build", Self.layout, "-o", "demo.img"], cwd: dir).status == 0)
+        // A table descriptor of TTBR1's root (entry 1) pointed at a PA no segment holds.
+        var file = try [UInt8](Data(contentsOf: dir.appendingPathComponent("demo.img")))
+        let entry = 152 + 8
+        let word: UInt64 = 0x7000_0003
+        for i in 0..<8 { file[entry + i] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(i))) }
+        try Data(file).write(to: dir.appendingPathComponent("hole.img"))
+        let r = try VMSATool.run(["translate", "hole.img", "0xffff008000000000", "--json"], cwd: dir)
+        // The loader refuses the image: every reachable table must be held.
+        #expect(r.status == 65)
+        #expect(r.stderr == "vmsa: hole.img: TTBR1_EL1 table descriptor at 0x40100008 (level 0) points to 0x70000000, outside the table memory 0x40100000-0x4016ffff\n")
+    }
+}
