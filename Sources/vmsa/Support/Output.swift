@@ -21,9 +21,9 @@ enum Output {
 
     static func warning(_ message: String) { StandardStreams.shared.writeError("vmsa: warning: " + message + "\n") }
 
-    /// Writes `data` to `path` atomically (see `AtomicFile`).
+    /// Writes `data` to `path` atomically, `-` being standard output (see `AtomicFile`).
     static func writeAtomically(_ data: Data, to path: String) throws {
-        try AtomicFile.write(to: path) { try $0.write(contentsOf: data) }
+        try AtomicFile.write(to: path) { try $0.write(data) }
     }
 
     /// Reads a whole file, mapping failure to exit status 66.

@@ -42,6 +42,20 @@ final class StandardStreams: @unchecked Sendable {
         if lineBuffered || buffer.count >= Self.capacity { flushLocked() }
     }
 
+    /// Appends raw bytes (an image written with `-o -`) to standard output;
+    /// large writes go straight to write(2) instead of through the buffer.
+    func write(bytes: UnsafeRawBufferPointer) {
+        lock.lock()
+        defer { lock.unlock() }
+        if buffer.count + bytes.count <= Self.capacity {
+            buffer.append(contentsOf: bytes)
+            if buffer.count == Self.capacity { flushLocked() }
+            return
+        }
+        flushLocked()
+        if let failure = Self.writeAll(STDOUT_FILENO, bytes) { Self.stdoutFailed(errno: failure) }
+    }
+
     /// Writes whatever standard output holds. Call before writing to standard
     /// error (so messages keep their place among the results) and before exit.
     func flush() {

@@ -15,14 +15,20 @@ struct BuildCommand: VMSASubcommand {
             """)
 
     @Argument(help: "The layout file (JSON).") var layout: String
-    @Option(name: .shortAndLong, help: "The image file to write.") var output: String
+    @Option(name: .shortAndLong, help: "The image file to write; - for standard output.") var output: String
     @Flag(help: "Print a JSON object describing the image.") var json = false
+
+    func validate() throws {
+        if AtomicFile.isStandardOutput(output), json { throw ValidationError("-o - writes the image to standard output, which leaves no room for --json") }
+    }
 
     func execute() throws {
         let parsed = try ImageFiles.layout(layout)
         let image: TableImage
         do { image = try VMSATables.build(parsed) } catch { throw CLIError(.dataError, "\(layout): \(error.description)") }
         try ImageFiles.write(image, to: output)
+        // Standard output holds the image itself.
+        if AtomicFile.isStandardOutput(output) { return }
         if json {
             guard case .object(var o) = TableJSON.registers(image) else { return }
             o["image"] = .string(output)

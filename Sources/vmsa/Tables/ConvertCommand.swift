@@ -15,13 +15,19 @@ struct ConvertCommand: VMSASubcommand {
             """)
 
     @Argument(help: "The image file to read.") var image: String
-    @Option(name: .shortAndLong, help: "The image file to write.") var output: String
+    @Option(name: .shortAndLong, help: "The image file to write; - for standard output.") var output: String
     @Flag(help: "Print a JSON object describing the result.") var json = false
+
+    func validate() throws {
+        if AtomicFile.isStandardOutput(output), json { throw ValidationError("-o - writes the image to standard output, which leaves no room for --json") }
+    }
 
     func execute() throws {
         let source = try ImageFiles.image(image)
         let converted = source.reachable()
         try ImageFiles.write(converted, to: output)
+        // Standard output holds the image itself.
+        if AtomicFile.isStandardOutput(output) { return }
         let segments = converted.memorySegments
         if json {
             Output.json([("image", .string(output)), ("version", .int(Int(ImageFormat.version))),

@@ -23,12 +23,15 @@ struct DumpCommand: VMSASubcommand {
     @Argument(help: "The image file.") var image: String
     @Option(help: "tree, ptdump, json, dot, raw or registers.") var format: Format = .tree
     @Option(help: "Only this half.") var ttbr: TranslationTableBase?
-    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output; - is standard output.") var output: String?
     @Flag(help: "JSON Lines output (for tree/ptdump this is --format json).") var json = false
     @Flag(help: "With json: merge neighbours of equal level and attributes.") var merge = false
 
     func validate() throws {
         if format == .raw, output == nil { throw ValidationError("--format raw writes binary table memory and needs -o FILE") }
+        if format == .raw, json, let output, AtomicFile.isStandardOutput(output) {
+            throw ValidationError("-o - writes table memory to standard output, which leaves no room for --json")
+        }
         if format == .dot, json { throw ValidationError("--format dot has no JSON form; drop --json") }
     }
 

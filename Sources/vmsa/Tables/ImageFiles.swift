@@ -31,15 +31,10 @@ enum ImageFiles {
 
     /// Writes the image file (version 2), or with `tablesOnly` the raw
     /// memory from tablesBase, straight from table memory (no copy of a
-    /// large image), atomically.
+    /// large image), atomically; `-` is standard output.
     static func write(_ image: TableImage, to path: String, tablesOnly: Bool = false) throws {
-        try AtomicFile.write(to: path) { handle in
-            func put(_ bytes: UnsafeRawBufferPointer) throws {
-                guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-                try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
-                                                  deallocator: .none))
-            }
-            if tablesOnly { try image.forEachRawChunk(put) } else { try image.writeFile(put) }
+        try AtomicFile.write(to: path) { sink in
+            if tablesOnly { try image.forEachRawChunk(sink.write) } else { try image.writeFile(sink.write) }
         }
     }
 }
