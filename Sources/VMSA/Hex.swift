@@ -9,12 +9,28 @@ public enum Hex {
     /// `0x` followed by the shortest hex spelling.
     public static func short(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
-    /// Parses `0x…` hex (underscores allowed as separators) or plain decimal.
+    /// Parses a value the way every vmsa value is read: hex, with or without
+    /// `0x`/`0X`, underscores allowed as separators. A bare digit string is
+    /// hex because that is how kernel oopses, `od`, `devmem` and crash print
+    /// raw words (`0068000000000703`); counts (`--level`, `--pa-bits`) are
+    /// options of their own and stay decimal.
     /// Returns nil for anything else, including values beyond 64 bits.
     public static func parse(_ text: String) -> UInt64? {
         var s = Substring(text)
-        let radix: Int
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2); radix = 16 } else { radix = 10 }
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
+        return digits(s, radix: 16)
+    }
+
+    /// Parses a number as counts and small field values are written:
+    /// decimal, or hex with `0x`/`0X` (`t0sz=16`, `--seed 42`).
+    public static func parseNumber(_ text: String) -> UInt64? {
+        let s = Substring(text)
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { return digits(s.dropFirst(2), radix: 16) }
+        return digits(s, radix: 10)
+    }
+
+    /// Digits in `radix`, underscores ignored, no sign, at most 64 bits.
+    private static func digits(_ s: Substring, radix: Int) -> UInt64? {
         let digits = s.filter { $0 != "_" }
         // UInt64(_:radix:) would accept a sign; a raw value has none.
         guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }

@@ -45,8 +45,8 @@ public struct JSONObjectReader {
 
     public mutating func optionalValue(_ key: String) -> JSONValue? { take(key) }
 
-    /// A 64-bit value given as a `"0x…"` hex string (or a decimal string or
-    /// a non-negative integer number).
+    /// A 64-bit value given as a hex string (`"0x…"`, the `0x` optional) or
+    /// a non-negative integer number, which is decimal.
     public mutating func optionalHex(_ key: String) throws(JSONError) -> UInt64? {
         guard let v = take(key) else { return nil }
         let expected = "a hex string such as \"0x40000000\""
@@ -126,13 +126,14 @@ public struct JSONObjectReader {
         }
     }
 
-    /// `0x…` hex (underscores allowed) or decimal, up to 64 bits.
+    /// A value in a JSON string: hex, with or without `0x`, underscores
+    /// allowed, up to 64 bits; the same rule as VMSA's `Hex.parse` (this
+    /// module stands apart from VMSA). A decimal value is a JSON number.
     public static func parseUInt64(_ text: String) -> UInt64? {
         var s = Substring(text)
-        var radix = 10
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2); radix = 16 }
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
         let digits = s.filter { $0 != "_" }
         guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }
-        return UInt64(digits, radix: radix)
+        return UInt64(digits, radix: 16)
     }
 }

@@ -13,6 +13,31 @@ struct CodecCLITests {
         #expect(r.stdout.contains("0b11  Inner Shareable"))
     }
 
+    @Test("values are hex without 0x too: zero-padded words as oopses, od and devmem print them",
+          arguments: [["decode", "0068000000000703"], ["decode", "0068_0000_0000_0703"], ["decode", "0X0068000000000703"]])
+    func bareHex(args: [String]) throws {
+        let r = try VMSATool.run(args)
+        let reference = try VMSATool.run(["decode", "0x0068000000000703"])
+        #expect(r.status == 0)
+        #expect(r.lines[0] == "0x0068000000000703  4K level 3: page")
+        #expect(r.stdout == reference.stdout)
+    }
+
+    @Test("every value command reads bare digits as hex")
+    func bareHexEverywhere() throws {
+        let tcr = try VMSATool.run(["tcr", "decode", "--json", "10"])
+        #expect(tcr.stdout.hasPrefix("{\"raw\":\"0x0000000000000010\""))
+        let mair = try VMSATool.run(["mair", "decode", "--json", "44"])
+        #expect(mair.stdout.hasPrefix("{\"raw\":\"0x0000000000000044\""))
+        let ttbr = try VMSATool.run(["ttbr", "decode", "--json", "40000000"])
+        #expect(ttbr.stdout.hasPrefix("{\"raw\":\"0x0000000040000000\""))
+        let encoded = try VMSATool.run(["encode", "--kind", "page", "--oa", "40000000", "--af"])
+        #expect(encoded.lines == ["0x0000000040000403"])
+        // Field values are small numbers, decimal unless they say 0x.
+        let fields = try VMSATool.run(["tcr", "encode", "--field", "t0sz=16", "--field", "t1sz=0x10"])
+        #expect(fields.lines == ["0x0000000000100010"])
+    }
+
     @Test("decode --json has the contract's keys and values")
     func decodeJSON() throws {
         let r = try VMSATool.run(["decode", "--json", "0x0068000000000703"])
@@ -76,13 +101,13 @@ struct CodecCLITests {
 
     @Test("bad input: one clear sentence and the contract's exit status",
           arguments: [
-            (["decode", "zz"], Int32(65), "vmsa: descriptor \"zz\" is not a 64-bit hex (0x…) or decimal value\n"),
+            (["decode", "zz"], Int32(65), "vmsa: descriptor \"zz\" is not a 64-bit hex value\n"),
             (["decode", "--level", "5", "0x3"], 64, "vmsa: level 5 does not exist for the 4K granule; expected 0 to 3\n"),
             (["decode", "--granule", "64k", "--level", "0", "0x3"], 64, "vmsa: level 0 does not exist for the 64K granule; expected 1 to 3\n"),
             (["decode", "--granule", "8k", "0x3"], 64, "vmsa: the value '8k' is invalid for '--granule <granule>'. Please provide one of '4k', '16k' or '64k'.\n"),
             (["decode", "--granule", "64k", "--ds", "0x3"], 64, "vmsa: TCR_EL1.DS=1 applies only to the 4K and 16K granules, not 64K\n"),
             (["decode", "--pa-bits", "47", "0x3"], 64, "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
-            (["decode", "0x10000000000000000"], 65, "vmsa: descriptor \"0x10000000000000000\" is not a 64-bit hex (0x…) or decimal value\n"),
+            (["decode", "0x10000000000000000"], 65, "vmsa: descriptor \"0x10000000000000000\" is not a 64-bit hex value\n"),
             (["encode", "--attr-indx", "9", "--oa", "0x1000"], 64, "vmsa: --attr-indx 9 is out of range; expected 0 to 7\n"),
             (["encode", "--kind", "page"], 64, "vmsa: a page descriptor needs --oa\n"),
             (["encode", "--oa", "0x1800"], 65, "vmsa: output address 0x1800 cannot be encoded with the 4K granule, 48-bit PA: expected a 4 KiB-aligned address below 2^48\n"),

@@ -45,7 +45,7 @@ struct OutputFailureTests {
         #expect(r.status == 65)
         #expect(r.lines.count == 1)
         #expect(r.lines.first?.hasPrefix("{\"raw\":\"0x0000000000000003\"") == true)
-        #expect(r.stderr == "vmsa: descriptor \"zz\" is not a 64-bit hex (0x…) or decimal value\n")
+        #expect(r.stderr == "vmsa: descriptor \"zz\" is not a 64-bit hex value\n")
     }
 
     @Test("output larger than the buffer arrives whole and in order")

@@ -35,7 +35,7 @@ struct TraceTests {
         (#"{"op":"map","addr":"0x1000"}"#,
          #"line 7: "op" is "map"; expected one of "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty", "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim""#),
         (#"{"op":"set_ptes","addr":"0x1000","pte":"0x3","nr":0}"#, #"line 7: "nr" is 0; expected an integer from 1 to 512"#),
-        (#"{"op":"set_ptes","addr":"0x1000","pte":"fc3","nr":1}"#, #"line 7: "pte" is "fc3"; expected a hex string such as "0x40000000""#),
+        (#"{"op":"set_ptes","addr":"0x1000","pte":"fc3g","nr":1}"#, #"line 7: "pte" is "fc3g"; expected a hex string such as "0x40000000""#),
         (#"{"op":"clear_ptes","nr":1}"#, #"line 7: "addr" is missing; expected a hex string such as "0x40000000""#),
         (#"{"op":"clear_ptes","addr":"0x1000","nr":1,"size":2}"#, #"line 7: unknown key "size"; expected one of "addr", "nr", "op""#),
         (#"{"addr":"0x1000"}"#, #"line 7: "op" is missing; expected one of "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty", "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim""#),

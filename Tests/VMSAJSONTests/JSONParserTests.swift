@@ -63,6 +63,16 @@ struct JSONObjectReaderTests {
         try r.finish()
     }
 
+    @Test("a value in a string is hex, 0x or not; a number is decimal")
+    func hexStrings() throws {
+        var r = try JSONObjectReader(try JSONParser.parse(#"{"a":"0068000041200fc3","b":"4096","c":4096,"d":"0X1f"}"#), context: "line 1")
+        #expect(try r.hex("a") == 0x0068_0000_4120_0fc3)
+        #expect(try r.hex("b") == 0x4096)
+        #expect(try r.hex("c") == 4096)
+        #expect(try r.hex("d") == 0x1f)
+        try r.finish()
+    }
+
     @Test("each wrong value gets one sentence naming it", arguments: [
         (#"{"va":"0xzz"}"#, "hex", #"mapping 1: "va" is "0xzz"; expected a hex string such as "0x40000000""#),
         (#"{"va":"0x1_0000_0000_0000_0000"}"#, "hex", #"mapping 1: "va" is "0x1_0000_0000_0000_0000"; expected a hex string such as "0x40000000""#),

@@ -122,11 +122,25 @@ struct RegisterTests {
     @Test("hex parsing rejects what is not a 64-bit value")
     func hexParse() {
         #expect(Hex.parse("0x0068_0000_0000_0703") == 0x0068_0000_0000_0703)
-        #expect(Hex.parse("4096") == 4096)
+        // Bare digits are hex: the way oopses, od and devmem print raw words.
+        #expect(Hex.parse("4096") == 0x4096)
+        #expect(Hex.parse("0068000000000703") == 0x0068_0000_0000_0703)
+        #expect(Hex.parse("0X1F") == 0x1f)
+        #expect(Hex.parse("ffff_0000") == 0xffff_0000)
         #expect(Hex.parse("0x") == nil)
         #expect(Hex.parse("0x1_0000_0000_0000_0000") == nil)
         #expect(Hex.parse("zz") == nil)
         #expect(Hex.parse("+5") == nil)
         #expect(Hex.parse("-5") == nil)
+    }
+
+    @Test("numbers (counts, small fields) are decimal unless they say 0x")
+    func numberParse() {
+        #expect(Hex.parseNumber("16") == 16)
+        #expect(Hex.parseNumber("0x10") == 16)
+        #expect(Hex.parseNumber("1_000") == 1000)
+        #expect(Hex.parseNumber("1f") == nil)
+        #expect(Hex.parseNumber("-1") == nil)
+        #expect(Hex.parseNumber("") == nil)
     }
 }

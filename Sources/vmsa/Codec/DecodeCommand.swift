@@ -12,7 +12,7 @@ struct DecodeCommand: VMSASubcommand {
     @Flag(help: "Print one JSON object per value (JSON Lines).")
     var json = false
 
-    @Argument(help: "Raw descriptor values, hex (0x…) or decimal.")
+    @Argument(help: "Raw descriptor values, hex (the 0x is optional).")
     var values: [String] = []
 
     func execute() throws {

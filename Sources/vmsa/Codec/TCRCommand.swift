@@ -116,7 +116,10 @@ struct TCRCommand: ParsableCommand {
                 guard parts.count == 2, let field = TCR.field(named: parts[0]) else {
                     throw CLIError(.usage, "--field \"\(assignment)\" is not KEY=VALUE with a TCR_EL1 field key (\(TCR.fields.map(\.key).joined(separator: ", ")))")
                 }
-                let v = try InputValues.uint64(parts[1], what: "\(field.armName) value")
+                // A field value is a small number (t0sz=16), decimal unless it says 0x.
+                guard let v = Hex.parseNumber(parts[1]) else {
+                    throw CLIError(.usage, "--field \"\(assignment)\": \(field.armName) value \"\(parts[1])\" is not a decimal or 0x hex number")
+                }
                 guard field.bits.fits(v) else {
                     throw VMSAError.fieldOutOfRange(name: field.armName, value: v, max: field.bits.maxValue)
                 }

@@ -37,7 +37,7 @@ struct ConformCommand: VMSASubcommand {
     func execute() throws {
         let seedValue: UInt64
         if let seed {
-            guard let v = Hex.parse(seed) else {
+            guard let v = Hex.parseNumber(seed) else {
                 throw CLIError(.usage, "--seed \"\(seed)\" is not a decimal or 0x hex 64-bit value")
             }
             seedValue = v

@@ -16,10 +16,11 @@ enum InputValues {
         return out
     }
 
-    /// Parses a 64-bit value, naming it in the error.
+    /// Parses a 64-bit value, hex with or without `0x` (see `Hex.parse`),
+    /// naming it in the error.
     static func uint64(_ text: String, what: String) throws -> UInt64 {
         guard let v = Hex.parse(text) else {
-            throw CLIError(.dataError, "\(what) \"\(text)\" is not a 64-bit hex (0x…) or decimal value")
+            throw CLIError(.dataError, "\(what) \"\(text)\" is not a 64-bit hex value")
         }
         return v
     }

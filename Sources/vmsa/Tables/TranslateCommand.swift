@@ -16,7 +16,7 @@ struct TranslateCommand: VMSASubcommand {
             """)
 
     @Argument(help: "The image file.") var image: String
-    @Argument(help: "Virtual addresses, hex (0x…) or decimal.") var addresses: [String] = []
+    @Argument(help: "Virtual addresses, hex (the 0x is optional).") var addresses: [String] = []
     @Option(help: "Access kind: read, write or execute.") var access: AccessKind = .read
     @Option(help: "Exception level the access is made from.") var el: ExceptionLevel = .el1
     @Flag(help: "One JSON object per address (JSON Lines).") var json = false
