@@ -100,7 +100,11 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     /// Largest output address the descriptor format can hold, in bits.
     @inlinable public var outputAddressBits: Int { (granule == .k64 || ds) ? 52 : 48 }
 
-    /// The full output (or next-table) address of `raw`, page-granular.
+    /// Every bit of the output address field (both parts with LPA/LPA2).
+    @inlinable public var addressMask: UInt64 { lowMask | highMask }
+
+    /// The full output (or next-table) address of `raw`, page-granular: the
+    /// one home of the output-address layout, which every walker calls.
     @inlinable @inline(__always)
     public func address(of raw: UInt64) -> UInt64 {
         (raw & lowMask) | (((raw & highMask) &>> highLsb) &<< highAddressShift)

@@ -45,11 +45,6 @@ public struct RegimeHalf: Hashable, Sendable {
     @usableFromInline let fetchSelectMask: UInt64
     @usableFromInline let fetchSelectValue: UInt64
 
-    // Output-address extraction, precomputed from `format`.
-    @usableFromInline let lowAddressMask: UInt64
-    @usableFromInline let highAddressLSB: UInt64
-    @usableFromInline let highAddressMax: UInt64
-    @usableFromInline let highAddressShift: UInt64
 
     /// VA[55] picks the half an address is looked up in (Arm ARM
     /// `AArch64.GetVARange`), whatever TBI says.
@@ -114,16 +109,6 @@ public struct RegimeHalf: Hashable, Sendable {
         fetchSelectMask = selection(fetch: true)
         fetchSelectValue = half == .ttbr1 ? fetchSelectMask : 0
 
-        lowAddressMask = format.outputAddressField.mask
-        if let high = format.outputAddressHighField {
-            highAddressLSB = UInt64(high.lsb)
-            highAddressMax = high.maxValue
-            highAddressShift = UInt64(format.outputAddressHighShift)
-        } else {
-            highAddressLSB = 0
-            highAddressMax = 0
-            highAddressShift = 0
-        }
     }
 
     /// Lowest input-address bit that indexes `level`.
@@ -162,7 +147,5 @@ public struct RegimeHalf: Hashable, Sendable {
 
     /// The full output or next-table address in `raw` (page-granular).
     @inlinable @inline(__always)
-    public func address(of raw: UInt64) -> UInt64 {
-        (raw & lowAddressMask) | (((raw &>> highAddressLSB) & highAddressMax) &<< highAddressShift)
-    }
+    public func address(of raw: UInt64) -> UInt64 { format.address(of: raw) }
 }

@@ -23,10 +23,8 @@ struct WalkParameters: Sendable {
     @usableFromInline var tableEntries = 0
     @usableFromInline var indexMask: UInt64 = 0
     @usableFromInline var outputLimit: UInt64 = 0
-    @usableFromInline var lowAddressMask: UInt64 = 0
-    @usableFromInline var highAddressLSB: UInt64 = 0
-    @usableFromInline var highAddressMax: UInt64 = 0
-    @usableFromInline var highAddressShift: UInt64 = 0
+    /// The output-address layout (`DescriptorFormat.address(of:)`).
+    @usableFromInline var format = WalkParameters.disabledFormat
     /// Bit `level + 1` set where blocks are legal.
     @usableFromInline var blockLevels: UInt8 = 0
     /// Entries of a contiguous run at level 2 and level 3 (0: none).
@@ -58,10 +56,7 @@ struct WalkParameters: Sendable {
         tableEntries = h.granule.entriesPerTable
         indexMask = UInt64(h.granule.entriesPerTable &- 1)
         outputLimit = 1 &<< UInt64(h.outputBits)
-        lowAddressMask = h.lowAddressMask
-        highAddressLSB = h.highAddressLSB
-        highAddressMax = h.highAddressMax
-        highAddressShift = h.highAddressShift
+        format = h.format
         blockLevels = h.blockLevels
         contiguousL2 = h.granule.contiguousCount(at: .two) ?? 0
         contiguousL3 = h.granule.contiguousCount(at: .three) ?? 0
@@ -77,10 +72,11 @@ struct WalkParameters: Sendable {
     /// The last level, where 0b11 is a page (`Level.isLast`), as a plain constant.
     @usableFromInline static var lastLevel: Int { 3 }
 
+    /// The format of a disabled half, never read by a walk.
+    static let disabledFormat = try! DescriptorFormat(granule: .k4)
+
     @inlinable @inline(__always)
-    func address(of raw: UInt64) -> UInt64 {
-        (raw & lowAddressMask) | (((raw &>> highAddressLSB) & highAddressMax) &<< highAddressShift)
-    }
+    func address(of raw: UInt64) -> UInt64 { format.address(of: raw) }
 
     @inlinable @inline(__always)
     func isBlockLegal(level: Int) -> Bool { blockLevels & (1 &<< UInt8(truncatingIfNeeded: level &+ 1)) != 0 }
@@ -93,7 +89,7 @@ struct WalkParameters: Sendable {
     func entries(level: Int) -> Int { level == startLevel ? rootEntries : tableEntries }
 
     /// All bits of the output address field (both parts with LPA/LPA2).
-    @inlinable var addressMask: UInt64 { lowAddressMask | (highAddressMax &<< highAddressLSB) }
+    @inlinable var addressMask: UInt64 { format.addressMask }
 
     /// What descriptor `raw` is to the walk at `level`, whose entries map
     /// `entrySize` bytes (Arm ARM `AArch64.S1Walk` and
