@@ -69,11 +69,10 @@ public struct RegimeHalf: Hashable, Sendable {
     /// level 0 translation fault).
     public init?(tcr: TCR, ttbr register: TTBR, half: TranslationTableBase) {
         guard !tcr.walksDisabled(half), let granule = tcr.granule(half),
-              let ips = tcr.physicalAddressSize else { return nil }
+              let ips = tcr.physicalAddressSize, tcr.inputSizeSupported(half) else { return nil }
         let ds = tcr.ds && granule != .k64
         let bits = tcr.inputBits(half)
-        guard bits >= Granule.minInputBits, bits <= granule.maxInputBits(ds: ds, lva: true),
-              let format = try? DescriptorFormat(granule: granule, ds: ds, paBits: ips.bits) else { return nil }
+        guard let format = try? DescriptorFormat(granule: granule, ds: ds, paBits: ips.bits) else { return nil }
         ttbr = half
         self.granule = granule
         inputBits = bits

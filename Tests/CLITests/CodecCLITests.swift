@@ -196,7 +196,63 @@ struct CodecCLITests {
         let back = try VMSATool.run(["tcr", "encode", "--json"], stdin: r.stdout)
         #expect(back.stdout == "0x00400034b5503510\n", "\(back.stderr)")
         let text = try VMSATool.run(["tcr", "decode", "0x00400034b5503510"])
-        #expect(text.stdout.contains("TTBR0_EL1: 4K granule, 48-bit VA 0x0000000000000000-0x0000ffffffffffff, start at level 0, walks enabled"))
+        #expect(text.stdout.contains("TTBR0_EL1: 4K granule, 48-bit VA 0x0000000000000000-0x0000ffffffffffff, start at level 0, 44-bit output, walks enabled"))
+    }
+
+    @Test("tcr decode gives each half its output size: IPS=52 is 48 bits with 4K/16K unless DS=1, 52 with 64K",
+          arguments: [("0x0000000680104010", 52, 48), ("0x0800000680104010", 52, 52), ("0x0000000680108010", 48, 48),
+                      ("0x00000005c0104010", 48, 48)])
+    func tcrOutputBits(raw: String, bits0: Int, bits1: Int) throws {
+        let r = try VMSATool.run(["tcr", "decode", "--json", raw])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"outputBits0\":\(bits0),"))
+        #expect(r.stdout.contains("\"outputBits1\":\(bits1),"))
+        let text = try VMSATool.run(["tcr", "decode", raw])
+        #expect(text.lines.filter { $0.hasPrefix("  TTBR") }.map { $0.contains("-bit output") ? String($0.split(separator: ", ")[3]) : "" }
+                == ["\(bits0)-bit output", "\(bits1)-bit output"])
+        // encode --json accepts the derived keys back.
+        let back = try VMSATool.run(["tcr", "encode", "--json"], stdin: r.stdout)
+        #expect(back.stdout == "\(raw)\n", "\(back.stderr)")
+    }
+
+    @Test("tcr decode: set RES0 bits are problems, and problems exit 1",
+          arguments: [(6, "0x40"), (35, "0x800000000"), (62, "0x4000000000000000"), (63, "0x8000000000000000")])
+    func tcrRES0(bit: Int, mask: String) throws {
+        let raw = 0x0000_0005_b510_3510 | (UInt64(1) << UInt64(bit))
+        let hex = "0x" + String(repeating: "0", count: 16 - String(raw, radix: 16).count) + String(raw, radix: 16)
+        let r = try VMSATool.run(["tcr", "decode", "--json", hex])
+        #expect(r.status == 1)
+        #expect(r.stdout.hasSuffix("\"problems\":[\"RES0 bits set: \(mask)\"]}\n"))
+        #expect(r.stderr == "vmsa: some TCR_EL1 values have problems (see \"problems\")\n")
+        let text = try VMSATool.run(["tcr", "decode", hex])
+        #expect(text.status == 1)
+        #expect(text.lines.last == "  problem: RES0 bits set: \(mask)")
+    }
+
+    @Test("tcr decode: T1SZ=0 is a 64-bit input size no granule supports, not a range from 0 starting at level -2")
+    func tcrT1SZZero() throws {
+        let r = try VMSATool.run(["tcr", "decode", "0x0000000580000010"])
+        #expect(r.status == 1)
+        #expect(r.lines.contains("  TTBR1_EL1: 4K granule, T1SZ=0 out of range (no VA range), 48-bit output, walks enabled"))
+        #expect(r.lines.last == "  problem: T1SZ=0 gives a 64-bit input range, which the 4K granule does not support (expected 25 to 48 bits): every access faults at level 0")
+        #expect(!r.stdout.contains("level -"))
+        let j = try VMSATool.run(["tcr", "decode", "--json", "0x0000000580000010"])
+        #expect(j.status == 1)
+        #expect(j.stdout.contains("\"vaBits1\":64,\"ttbr1Range\":null,"))
+    }
+
+    @Test("geometry: a 52-bit PA gives 48-bit output with 4K/16K unless --ds",
+          arguments: [(["--granule", "4k"], "4K granule, 48-bit VA (T0SZ/T1SZ = 16), 52-bit PA, 48-bit output: start at level 0"),
+                      (["--granule", "16k"], "16K granule, 48-bit VA (T0SZ/T1SZ = 16), 52-bit PA, 48-bit output: start at level 0"),
+                      (["--granule", "64k"], "64K granule, 48-bit VA (T0SZ/T1SZ = 16), 52-bit PA, 52-bit output: start at level 1"),
+                      (["--granule", "4k", "--ds"], "4K granule, 48-bit VA (T0SZ/T1SZ = 16), 52-bit PA, 52-bit output, DS=1: start at level 0")])
+    func geometryOutputBits(options: [String], first: String) throws {
+        let r = try VMSATool.run(["geometry", "--pa-bits", "52"] + options)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.lines.first == first)
+        let bits = first.contains("52-bit output") ? 52 : 48
+        let j = try VMSATool.run(["geometry", "--pa-bits", "52", "--json"] + options)
+        #expect(j.lines.allSatisfy { $0.contains("\"paBits\":52,\"outputBits\":\(bits),") })
     }
 
     @Test("tcr encode: per-process page size, TTBR0 64K and TTBR1 4K")
@@ -238,9 +294,9 @@ struct CodecCLITests {
     func geometry() throws {
         let r = try VMSATool.run(["geometry", "--granule", "64k", "--va-bits", "48", "--json"])
         #expect(r.lines == [
-            #"{"granule":"64k","vaBits":48,"level":1,"start":true,"indexMsb":47,"indexLsb":42,"entries":64,"tableBytes":512,"entrySize":"0x0000040000000000","leaf":"block","contiguousEntries":null,"contiguousSize":null}"#,
-            #"{"granule":"64k","vaBits":48,"level":2,"start":false,"indexMsb":41,"indexLsb":29,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000020000000","leaf":"block","contiguousEntries":32,"contiguousSize":"0x0000000400000000"}"#,
-            #"{"granule":"64k","vaBits":48,"level":3,"start":false,"indexMsb":28,"indexLsb":16,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000000010000","leaf":"page","contiguousEntries":32,"contiguousSize":"0x0000000000200000"}"#,
+            #"{"granule":"64k","vaBits":48,"paBits":48,"outputBits":48,"level":1,"start":true,"indexMsb":47,"indexLsb":42,"entries":64,"tableBytes":512,"entrySize":"0x0000040000000000","leaf":"block","contiguousEntries":null,"contiguousSize":null}"#,
+            #"{"granule":"64k","vaBits":48,"paBits":48,"outputBits":48,"level":2,"start":false,"indexMsb":41,"indexLsb":29,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000020000000","leaf":"block","contiguousEntries":32,"contiguousSize":"0x0000000400000000"}"#,
+            #"{"granule":"64k","vaBits":48,"paBits":48,"outputBits":48,"level":3,"start":false,"indexMsb":28,"indexLsb":16,"entries":8192,"tableBytes":65536,"entrySize":"0x0000000000010000","leaf":"page","contiguousEntries":32,"contiguousSize":"0x0000000000200000"}"#,
         ])
     }
 

@@ -119,6 +119,37 @@ struct RegisterTests {
         #expect(BitField(bit: 5).description == "[5]")
     }
 
+    @Test("TCR_EL1 RES0 bits are those no field defines: 6, 35, 62, 63")
+    func tcrRES0Mask() {
+        #expect(TCR.res0Mask == 0xc000_0008_0000_0040)
+    }
+
+    @Test("TCR_EL1 problems: every one, in field order, with its values")
+    func tcrProblems() {
+        // Linux's TCR_EL1 (4K/4K, 48-bit, IPS=44 bits) has none.
+        #expect(TCR(rawValue: 0x0040_0034_b550_3510).problems == [])
+        // T1SZ=0 with TG1=4K, TG0 reserved (0b11), IPS=0b111, bit 63 set.
+        let bad = TCR(rawValue: 0x8000_0007_8000_c010)
+        #expect(bad.problems == [
+            .reservedGranule(.ttbr0),
+            .inputSizeOutOfRange(.ttbr1, txsz: 0, granule: .k4, supported: 25...48),
+            .reservedPhysicalAddressSize,
+            .res0BitsSet(0x8000_0000_0000_0000),
+        ])
+        #expect(bad.problems.map(\.description) == [
+            "TG0 holds a reserved encoding",
+            "T1SZ=0 gives a 64-bit input range, which the 4K granule does not support (expected 25 to 48 bits): every access faults at level 0",
+            "IPS holds a reserved encoding",
+            "RES0 bits set: 0x8000000000000000",
+        ])
+        // A disabled half (EPD0=1) is never walked: its TG0 and T0SZ are no problem.
+        #expect(TCR(rawValue: 0x0000_0005_8010_c0bf).problems == [])
+        // 64K supports 52 bits (FEAT_LVA), 4K only with DS=1.
+        #expect(TCR(rawValue: 0x0000_0006_c00c_400c).problems == [])
+        #expect(TCR(rawValue: 0x0000_0006_800c_000c).problems.count == 2)
+        #expect(TCR(rawValue: 0x0800_0006_800c_000c).problems == [])
+    }
+
     @Test("hex parsing rejects what is not a 64-bit value")
     func hexParse() {
         #expect(Hex.parse("0x0068_0000_0000_0703") == 0x0068_0000_0000_0703)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import VMSA
 import VMSAJSON
+import VMSATables
 
 struct GeometryCommand: VMSASubcommand {
     static let configuration = CommandConfiguration(
@@ -37,8 +38,10 @@ struct GeometryCommand: VMSASubcommand {
         let format = try resolved()
         let g = format.granule
         let start = g.startLevel(inputBits: vaBits)
+        // IPS=52 gives 48-bit output with 4K/16K unless DS=1: the descriptors hold no more.
+        let outputBits = RegimeHalf.outputBits(granule: g, ds: ds, paBits: format.paBits)
         if !json {
-            Output.line("\(g) granule, \(vaBits)-bit VA (T0SZ/T1SZ = \(64 - vaBits)), \(format.paBits)-bit PA\(ds ? ", DS=1" : ""): start at \(start)")
+            Output.line("\(g) granule, \(vaBits)-bit VA (T0SZ/T1SZ = \(64 - vaBits)), \(format.paBits)-bit PA, \(outputBits)-bit output\(ds ? ", DS=1" : ""): start at \(start)")
             Output.line("level  VA bits   entries  entry size  block  contiguous run")
         }
         for n in start.rawValue...3 {
@@ -51,7 +54,8 @@ struct GeometryCommand: VMSASubcommand {
             let run = block ? g.contiguousCount(at: level) : nil
             if json {
                 Output.json([
-                    ("granule", .string(g.name)), ("vaBits", .int(vaBits)), ("level", .int(n)),
+                    ("granule", .string(g.name)), ("vaBits", .int(vaBits)), ("paBits", .int(format.paBits)),
+                    ("outputBits", .int(outputBits)), ("level", .int(n)),
                     ("start", .bool(level == start)),
                     ("indexMsb", .int(shift + bits - 1)), ("indexLsb", .int(shift)),
                     ("entries", .int(1 << bits)), ("tableBytes", .int(g.tableSize(at: level, inputBits: vaBits))),

@@ -1,13 +1,15 @@
 import ArgumentParser
 import VMSA
 import VMSAJSON
+import VMSATables
 
 struct TCRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tcr", abstract: "Decode or encode TCR_EL1.", subcommands: [Decode.self, Encode.self])
 
     /// Fields derived from the raw value, printed with the fields and
-    /// accepted back by `encode --json` (they must agree).
+    /// accepted back by `encode --json` (they must agree). A half whose TxSZ
+    /// its granule does not support has no range: every access faults.
     static func derived(_ tcr: TCR) -> [(String, JSONValue)] {
         var out: [(String, JSONValue)] = []
         for half in TranslationTableBase.allCases {
@@ -15,28 +17,19 @@ struct TCRCommand: ParsableCommand {
             out.append(("granule\(n)", tcr.granule(half).map { .string($0.name) } ?? .null))
             out.append(("vaBits\(n)", .int(tcr.inputBits(half))))
             let range = tcr.vaRange(half)
-            out.append(("ttbr\(n)Range", .array([.hex(range.lowerBound), .hex(range.upperBound)])))
+            out.append(("ttbr\(n)Range", tcr.inputSizeSupported(half) ? .array([.hex(range.lowerBound), .hex(range.upperBound)]) : .null))
+            out.append(("outputBits\(n)", outputBits(tcr, half).map { .int($0) } ?? .null))
         }
         out.append(("paBits", tcr.physicalAddressSize.map { .int($0.bits) } ?? .null))
         return out
     }
 
-    static func problems(_ tcr: TCR) -> [String] {
-        var found: [String] = []
-        for half in TranslationTableBase.allCases where !tcr.walksDisabled(half) {
-            let field = half == .ttbr0 ? "TG0" : "TG1"
-            guard let g = tcr.granule(half) else {
-                found.append("\(field) holds a reserved encoding")
-                continue
-            }
-            let bits = tcr.inputBits(half)
-            let maxBits = g.maxInputBits(ds: tcr.ds, lva: true)
-            if !(Granule.minInputBits...maxBits).contains(bits) {
-                found.append("T\(half.rawValue)SZ=\(tcr.txsz(half)) gives a \(bits)-bit range; the \(g) granule supports \(Granule.minInputBits) to \(maxBits) bits")
-            }
-        }
-        if tcr.physicalAddressSize == nil { found.append("IPS holds a reserved encoding") }
-        return found
+    /// The output size a half's walks produce: IPS capped by what its
+    /// descriptors hold (48 bits for 4K/16K without DS); nil for a reserved
+    /// TGx or IPS.
+    static func outputBits(_ tcr: TCR, _ half: TranslationTableBase) -> Int? {
+        guard let g = tcr.granule(half), let ips = tcr.physicalAddressSize else { return nil }
+        return RegimeHalf.outputBits(granule: g, ds: tcr.ds, paBits: ips.bits)
     }
 
     struct Decode: VMSASubcommand {
@@ -45,9 +38,11 @@ struct TCRCommand: ParsableCommand {
         @Argument(help: "TCR_EL1 values; standard input when none.") var values: [String] = []
 
         func execute() throws {
+            var anyProblem = false
             for text in InputValues.lines(values) {
                 let tcr = TCR(rawValue: try InputValues.uint64(text, what: "TCR_EL1 value"))
-                let problems = TCRCommand.problems(tcr)
+                let problems = tcr.problems.map(\.description)
+                anyProblem = anyProblem || !problems.isEmpty
                 if json {
                     var o = RegisterCodec.object(tcr)
                     for (k, v) in TCRCommand.derived(tcr) { o[k] = v }
@@ -56,19 +51,25 @@ struct TCRCommand: ParsableCommand {
                 } else {
                     var extra: [String] = []
                     for half in TranslationTableBase.allCases {
-                        let range = tcr.vaRange(half)
                         let state = tcr.walksDisabled(half) ? "walks disabled (EPD\(half.rawValue)=1)" : "walks enabled"
-                        if let g = tcr.granule(half) {
+                        let output = TCRCommand.outputBits(tcr, half).map { "\($0)-bit output" } ?? "reserved output size"
+                        if let g = tcr.granule(half), tcr.inputSizeSupported(half) {
+                            let range = tcr.vaRange(half)
                             let start = g.startLevel(inputBits: tcr.inputBits(half))
-                            extra.append("  \(half): \(g) granule, \(tcr.inputBits(half))-bit VA \(Hex.format(range.lowerBound))-\(Hex.format(range.upperBound)), start at \(start), \(state)")
+                            extra.append("  \(half): \(g) granule, \(tcr.inputBits(half))-bit VA \(Hex.format(range.lowerBound))-\(Hex.format(range.upperBound)), start at \(start), \(output), \(state)")
+                        } else if let g = tcr.granule(half) {
+                            extra.append("  \(half): \(g) granule, T\(half.rawValue)SZ=\(tcr.txsz(half)) out of range (no VA range), \(output), \(state)")
                         } else {
                             extra.append("  \(half): reserved granule, \(state)")
                         }
                     }
-                    extra.append("  PA size: " + (tcr.physicalAddressSize.map { "\($0.bits) bits" } ?? "reserved"))
+                    extra.append("  PA size (IPS): " + (tcr.physicalAddressSize.map { "\($0.bits) bits" } ?? "reserved"))
                     extra += problems.map { "  problem: \($0)" }
                     Output.line(RegisterCodec.text(tcr, extra: extra))
                 }
+            }
+            if anyProblem {
+                throw CLIError(.checkFailed, json ? "some TCR_EL1 values have problems (see \"problems\")" : "some TCR_EL1 values have problems (listed above)")
             }
         }
     }
@@ -125,7 +126,7 @@ struct TCRCommand: ParsableCommand {
                 }
                 tcr[field] = v
             }
-            for p in TCRCommand.problems(tcr) { Output.warning(p) }
+            for p in tcr.problems { Output.warning(p.description) }
             Output.line(Hex.format(tcr.rawValue))
         }
 
