@@ -30,8 +30,9 @@ public struct TranslationDifference: Hashable, Sendable, CustomStringConvertible
 extension TableImage {
     /// The VA ranges, per half, whose translation differs between `self`
     /// and `other`. Two addresses translate the same when both map to the
-    /// same PA with the same effective attributes (the Contiguous hint
-    /// aside), or both fault with the same kind (the level may differ with
+    /// same PA with the same effective attributes (the memory type MAIR
+    /// gives, not the AttrIndx that selects it; the Contiguous hint aside),
+    /// or both fault with the same kind (the level may differ with
     /// the geometry). Covers the union of both images' ranges of each half;
     /// outside an image's range, it faults at level 0.
     public func differences(from other: TableImage) -> [TranslationDifference] {
@@ -68,22 +69,26 @@ extension TableImage {
     static func same(_ a: TranslationOutcome, _ b: TranslationOutcome) -> Bool {
         switch (a, b) {
         case (.fault(let x), .fault(let y)): return x.kind == y.kind
-        case (.mapped(let pa, var x), .mapped(let pb, var y)):
-            x.contiguous = false
-            y.contiguous = false
-            return pa == pb && x == y
+        case (.mapped(let pa, let x), .mapped(let pb, let y)): return pa == pb && observable(x) == observable(y)
         default: return false
         }
+    }
+
+    /// What an access observes of a leaf: everything but the Contiguous hint
+    /// and the AttrIndx (two indices whose MAIR bytes agree are the same memory).
+    static func observable(_ a: LeafAttributes) -> LeafAttributes {
+        var o = a
+        o.contiguous = false
+        o.attrIndx = 0
+        return o
     }
 
     /// Whether `next` continues `first` after `size` bytes.
     static func continues(_ first: TranslationOutcome, _ size: UInt64, _ next: TranslationOutcome) -> Bool {
         switch (first, next) {
         case (.fault(let x), .fault(let y)): return x.kind == y.kind
-        case (.mapped(let pa, var x), .mapped(let pb, var y)):
-            x.contiguous = false
-            y.contiguous = false
-            return pa.rawValue &+ size == pb.rawValue && x == y
+        case (.mapped(let pa, let x), .mapped(let pb, let y)):
+            return pa.rawValue &+ size == pb.rawValue && observable(x) == observable(y)
         default: return false
         }
     }

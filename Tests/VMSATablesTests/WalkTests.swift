@@ -109,6 +109,23 @@ import VMSA
         let wide = try TableBuilder(configuration(ttbr1: nil, ttbr0: .k4, vaBits0: 48)).image
         #expect(narrow.differences(from: wide).isEmpty)
     }
+
+    /// diff compares the memory type MAIR gives, not the AttrIndx selecting it.
+    @Test func differencesCompareTheMemoryTypeNotTheIndex() throws {
+        func image(mair: UInt64, attrIndx: Int) throws -> TableImage {
+            var c = configuration(ttbr1: nil, ttbr0: .k4)
+            c.mair = MAIR(rawValue: mair)
+            var b = try TableBuilder(c)
+            try b.map(MappingRequest(va: VirtualAddress(0x1000), pa: PhysicalAddress(0x8000_1000), size: 0x1000,
+                                     attributes: MappingAttributes(attrIndx: attrIndx)))
+            return b.image
+        }
+        // Attr0 and Attr1 are both Normal write-back: the same memory.
+        #expect(try image(mair: 0xffff, attrIndx: 0).differences(from: image(mair: 0xffff, attrIndx: 1)).isEmpty)
+        // Attr1 Normal Non-cacheable: a different memory type, one difference.
+        let d = try image(mair: 0x44ff, attrIndx: 0).differences(from: image(mair: 0x44ff, attrIndx: 1))
+        #expect(d.map(\.va) == [VirtualAddress(0x1000)] && d.first?.size == 0x1000)
+    }
 }
 
 /// `forEach` (the callback walk) yields exactly what the iterator yields.
