@@ -5,6 +5,8 @@ import VMSA
 public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
     case vmsa(VMSAError)
     case noHalves
+    /// TCR_EL1.HD without HA: the hardware manages dirty state only with the Access flag.
+    case dirtyWithoutAccessFlag
     case tablesBaseMisaligned(UInt64, Granule)
     case tablesBeyondPASize(address: UInt64, bits: Int)
     case sizeZero(va: UInt64)
@@ -29,6 +31,8 @@ public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
             return e.description
         case .noHalves:
             return "the regime has neither a TTBR0 nor a TTBR1 half; expected at least one"
+        case .dirtyWithoutAccessFlag:
+            return "hd (TCR_EL1.HD) is set without ha (TCR_EL1.HA); hardware dirty state needs the hardware Access flag, expected ha: true"
         case .tablesBaseMisaligned(let base, let g):
             return "tablesBase \(Hex.short(base)) is not aligned to the \(Hex.size(g.pageSize)) granule; expected a multiple of \(Hex.short(g.pageSize))"
         case .tablesBeyondPASize(let address, let bits):

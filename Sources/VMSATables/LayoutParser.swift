@@ -12,6 +12,7 @@ enum LayoutParser {
         let ttbr0 = try r.optionalValue("ttbr0").map { v throws in try half(v, context: "ttbr0") }
         let ttbr1 = try r.optionalValue("ttbr1").map { v throws in try half(v, context: "ttbr1") }
         let ha = try r.optionalBool("ha") ?? false
+        let hd = try r.optionalBool("hd") ?? false
         let mappings = try (r.optionalArray("mappings") ?? []).enumerated().map { i, v throws in
             try mapping(v, context: "mappings[\(i)]")
         }
@@ -20,7 +21,7 @@ enum LayoutParser {
         }
         try r.finish()
         let configuration = RegimeConfiguration(tablesBase: tablesBase, paBits: paBits, ds: ds, mair: mair,
-                                                ttbr0: ttbr0, ttbr1: ttbr1, hardwareAccessFlag: ha)
+                                                ttbr0: ttbr0, ttbr1: ttbr1, hardwareAccessFlag: ha, hardwareDirty: hd)
         return Layout(configuration: configuration, mappings: mappings, tables: tables)
     }
 

@@ -42,9 +42,13 @@ public struct RegimeConfiguration: Hashable, Sendable {
     public var ttbr1: HalfConfiguration?
     /// TCR_EL1.HA: hardware Access flag update instead of access flag faults.
     public var hardwareAccessFlag: Bool
+    /// TCR_EL1.HD (with HA): a write to a DBM=1 page makes it writable
+    /// (clears AP[2]) instead of a permission fault.
+    public var hardwareDirty: Bool
 
     public init(tablesBase: UInt64, paBits: Int = 48, ds: Bool = false, mair: MAIR,
-                ttbr0: HalfConfiguration?, ttbr1: HalfConfiguration?, hardwareAccessFlag: Bool = false) {
+                ttbr0: HalfConfiguration?, ttbr1: HalfConfiguration?, hardwareAccessFlag: Bool = false,
+                hardwareDirty: Bool = false) {
         self.tablesBase = tablesBase
         self.paBits = paBits
         self.ds = ds
@@ -52,6 +56,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
         self.ttbr0 = ttbr0
         self.ttbr1 = ttbr1
         self.hardwareAccessFlag = hardwareAccessFlag
+        self.hardwareDirty = hardwareDirty
     }
 
     public func half(_ ttbr: TranslationTableBase) -> HalfConfiguration? { ttbr == .ttbr0 ? ttbr0 : ttbr1 }
@@ -70,6 +75,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
         guard let pa = PhysicalAddressSize(bits: paBits) else { throw .vmsa(.unsupportedPASize(paBits)) }
         _ = pa
         guard ttbr0 != nil || ttbr1 != nil else { throw .noHalves }
+        guard !hardwareDirty || hardwareAccessFlag else { throw .dirtyWithoutAccessFlag }
         var largest: Granule?
         for t in TranslationTableBase.allCases {
             guard let h = half(t) else { continue }
@@ -120,6 +126,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
         t[F.as] = 1
         t[F.ds] = ds ? 1 : 0
         t[F.ha] = hardwareAccessFlag ? 1 : 0
+        t[F.hd] = hardwareDirty ? 1 : 0
         return t
     }
 }

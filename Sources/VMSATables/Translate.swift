@@ -82,10 +82,15 @@ extension TranslationRegime {
 
             let leafLevel = Level(uncheckedRawValue: level)
             let size: UInt64 = 1 &<< UInt64(shift)
-            let attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
+            var attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
             if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
-            if !attributes.permits(access, from: el), !Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) {
-                return .failure(TranslationFault(kind: .permission, level: leafLevel))
+            if !attributes.permits(access, from: el) {
+                guard Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) else {
+                    return .failure(TranslationFault(kind: .permission, level: leafLevel))
+                }
+                // The MMU made the page dirty (cleared AP[2]): report the
+                // permissions it now grants, as the entry then reads.
+                attributes.ap = AccessPermissions(field: attributes.ap.rawValue & ~AccessPermissions.privilegedReadOnly.rawValue)
             }
             let pa = oa | (v & (size &- 1))
             return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
