@@ -56,4 +56,23 @@ struct ConvertCLITests {
         #expect(r.status == 65)
         #expect(r.stderr == "vmsa: hole.img: TTBR1_EL1 table descriptor at 0x40100008 (level 0) points to 0x70000000, outside the table memory 0x40100000-0x4016ffff\n")
     }
+
+    static var example: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples").path
+    }
+
+    @Test("replay writes its final Linux and native tables as sparse images")
+    func replayWritesImages() throws {
+        let trace = Self.example + "/traces/clean-64k.jsonl"
+        let r = try VMSATool.run(["replay", trace, "--native", "64k", "--linux-image", "linux.img", "--native-image", "native.img"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        // The native table translates every VA as the Linux table does.
+        #expect(try VMSATool.run(["diff", "linux.img", "native.img"], cwd: dir).stdout == "0 differing ranges\n")
+        let linux = try VMSATool.run(["dump", "linux.img", "--format", "registers", "--json"], cwd: dir).stdout
+        let native = try VMSATool.run(["dump", "native.img", "--format", "registers", "--json"], cwd: dir).stdout
+        // TG0 = 4K (0b00) for Linux, 64K (0b01) for the native table; TTBR1 walks disabled in both.
+        #expect(linux.contains(#""tcr_el1":"0x0000018500803510""#), "\(linux)")
+        #expect(native.contains(#""tcr_el1":"0x0000018500807510""#), "\(native)")
+    }
 }

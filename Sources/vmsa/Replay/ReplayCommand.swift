@@ -2,6 +2,7 @@ import ArgumentParser
 import LinuxTables
 import VMSA
 import VMSAJSON
+import VMSATables
 
 struct ReplayCommand: VMSASubcommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,10 @@ struct ReplayCommand: VMSASubcommand {
     @Option(name: .customLong("va-bits"), help: "The Linux table's VA size: 48 or 39.") var vaBits: Int = 48
     @Flag(help: "Print the report: counts, table bytes, TLB entries, equivalence.") var report = false
     @Flag(help: "JSON Lines: warnings as {op, addr, nr, reason}, the report as one object.") var json = false
+    @Option(name: .customLong("linux-image"), help: "Write the final Linux table as an image file (for dump, diff, conform).")
+    var linuxImage: String?
+    @Option(name: .customLong("native-image"), help: "Write the final native table as an image file.")
+    var nativeImage: String?
 
     func validate() throws {
         guard LinuxKernel.supportedVABits.contains(vaBits) else { throw ValidationError("--va-bits must be 48 or 39, not \(vaBits)") }
@@ -42,6 +47,12 @@ struct ReplayCommand: VMSASubcommand {
                 warnings += 1
                 if json { Output.json(warning.json) } else { Output.warning("line \(number): \(warning)") }
             }
+        }
+        if let linuxImage { try ImageFiles.write(process.linuxImage(), to: linuxImage) }
+        if let nativeImage {
+            let image: TableImage
+            do { image = try process.nativeImage() } catch { throw CLIError(.dataError, "\(error)") }
+            try ImageFiles.write(image, to: nativeImage)
         }
         let result: ReplayReport
         do { result = try ReplayReport(process, warnings: warnings) } catch { throw CLIError(.dataError, "\(error)") }
