@@ -27,6 +27,9 @@ struct DumpCommand: VMSASubcommand {
     @Flag(help: "JSON Lines output (for tree/ptdump this is --format json).") var json = false
     @Flag(help: "With json: merge neighbours of equal level and attributes.") var merge = false
 
+    /// Bytes of JSON Lines gathered before each write.
+    static let streamChunk = 1 << 16
+
     func validate() throws {
         if format == .raw, output == nil { throw ValidationError("--format raw writes binary table memory and needs -o FILE") }
         if format == .raw, json, let output, AtomicFile.isStandardOutput(output) {
@@ -45,9 +48,24 @@ struct DumpCommand: VMSASubcommand {
         case .ptdump: lines = PTDump.lines(loaded, halves: halves)
         case .dot: lines = [DotDump.text(loaded, halves: halves)]
         case .json:
-            for t in halves {
-                for item in loaded.walk(t, mergingNeighbours: merge) { lines.append(TableJSON.walkEntry(item).jsonText) }
+            // Streamed, one line per walk item, in constant memory: a dump of
+            // millions of leaves starts at once and never holds them all.
+            try AtomicFile.write(to: output ?? "-") { sink in
+                var buffer = ""
+                buffer.reserveCapacity(Self.streamChunk)
+                for t in halves {
+                    try loaded.walk(t, mergingNeighbours: merge).forEach { item in
+                        buffer += TableJSON.walkEntry(item).jsonText
+                        buffer += "\n"
+                        if buffer.utf8.count >= Self.streamChunk {
+                            try sink.write(Data(buffer.utf8))
+                            buffer.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                try sink.write(Data(buffer.utf8))
             }
+            return
         case .registers:
             if json {
                 lines = [TableJSON.registers(loaded).jsonText]
