@@ -30,18 +30,49 @@ public struct MemoryAttribute: RawRepresentable, Hashable, Sendable, CustomStrin
     /// Attr<n>[7:4] == 0b0000: Device memory.
     public var isDevice: Bool { rawValue >> 4 == 0 }
 
-    /// Normal memory with both halves Non-cacheable (0b0100).
-    public var isNonCacheable: Bool { rawValue == 0x44 }
+    /// Normal memory with both halves Non-cacheable (0b0100), XS=1 (0x44)
+    /// or the FEAT_XS XS=0 spelling (0x40).
+    public var isNonCacheable: Bool { (withXSOne ?? self).rawValue == 0x44 }
 
     /// The name vmsa uses, if the value has one.
     public var name: String? { Self.named.first { $0.value == self }?.name }
 
-    /// Whether the Arm ARM gives this value a meaning (Device with [1:0]=0,
-    /// or Normal with a defined inner half; 0xf0 is MTE's tagged Normal).
+    /// Attr<n>[1:0] of a Device byte (0b0000ddxx): 0b00 is plain Device
+    /// memory, 0b01 Device with XS=0 (FEAT_XS), 0b1x UNPREDICTABLE.
+    private static let deviceLowBits: UInt8 = 0b11
+    private static let deviceXSZeroLowBits: UInt8 = 0b01
+
+    /// The two Normal bytes with Inner 0b0000 that FEAT_XS defines (XS=0):
+    /// Inner/Outer Non-cacheable and Inner/Outer Write-Through Non-transient
+    /// Read-allocate no-Write-allocate; the byte with the same memory type
+    /// and XS=1 is each nibble copied into the inner half (0x44, 0xaa).
+    private static let normalXSZero: [UInt8] = [0x40, 0xa0]
+
+    /// MTE's Tagged Normal (FEAT_MTE2): Inner/Outer Write-Back
+    /// Non-transient R/W-allocate, with allocation tags.
+    public static let tagged = MemoryAttribute(rawValue: 0xf0)
+
+    /// Whether the Arm ARM gives this value a meaning (with FEAT_XS and
+    /// FEAT_MTE2 where the encoding needs them).
     public var isDefined: Bool {
-        if isDevice { return rawValue & 0b11 == 0 }
-        if rawValue & 0x0f == 0 { return rawValue == 0xf0 }
+        if isDevice { return rawValue & Self.deviceLowBits != 0b10 && rawValue & Self.deviceLowBits != 0b11 }
+        if rawValue & 0x0f == 0 { return self == Self.tagged || Self.normalXSZero.contains(rawValue) }
         return true
+    }
+
+    /// A FEAT_XS encoding (memory with the XS attribute 0): Device
+    /// 0b0000dd01, Normal 0x40 and 0xa0. Without FEAT_XS these are
+    /// UNPREDICTABLE (Arm ARM, MAIR_EL1.Attr<n>).
+    public var isXSZero: Bool {
+        isDevice ? rawValue & Self.deviceLowBits == Self.deviceXSZeroLowBits : Self.normalXSZero.contains(rawValue)
+    }
+
+    /// The byte of the same memory type with XS=1, which needs no FEAT_XS;
+    /// nil unless `isXSZero`.
+    public var withXSOne: MemoryAttribute? {
+        guard isXSZero else { return nil }
+        if isDevice { return MemoryAttribute(rawValue: rawValue & ~Self.deviceLowBits) }
+        return MemoryAttribute(rawValue: rawValue | rawValue >> 4)
     }
 
     private static func cacheability(_ nibble: UInt8) -> String {
@@ -60,11 +91,14 @@ public struct MemoryAttribute: RawRepresentable, Hashable, Sendable, CustomStrin
 
     /// The Arm ARM reading of the byte.
     public var meaning: String {
+        let xs = ", XS=0 (FEAT_XS)"
         if isDevice {
-            guard rawValue & 0b11 == 0 else { return "reserved Device encoding" }
-            return ["Device-nGnRnE", "Device-nGnRE", "Device-nGRE", "Device-GRE"][Int(rawValue >> 2)]
+            guard isDefined else { return "UNPREDICTABLE Device encoding (0b0000dd1x)" }
+            let type = ["Device-nGnRnE", "Device-nGnRE", "Device-nGRE", "Device-GRE"][Int(rawValue >> 2)]
+            return type + (isXSZero ? xs : "")
         }
-        if rawValue == 0xf0 { return "Normal, Tagged (MTE), Inner/Outer Write-Back Non-transient R/W-allocate" }
+        if self == Self.tagged { return "Normal, Tagged (FEAT_MTE2), Inner/Outer Write-Back Non-transient R/W-allocate" }
+        if let same = withXSOne { return same.meaning + xs }
         let inner = rawValue & 0x0f, outer = rawValue >> 4
         guard inner != 0 else { return "UNPREDICTABLE Normal encoding (Inner 0b0000)" }
         if inner == outer { return "Normal, Inner/Outer " + Self.cacheability(inner) }

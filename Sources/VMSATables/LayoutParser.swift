@@ -26,8 +26,29 @@ enum LayoutParser {
     }
 
     /// `"0x…"` (the whole register) or a list of up to eight attribute names
-    /// or byte values, Attr0 first.
+    /// or byte values, Attr0 first; every byte must be one vmsa's modelled
+    /// implementation gives a meaning (see `checkAttributes`).
     static func parseMAIR(_ value: JSONValue?) throws -> MAIR {
+        let mair = try parseMAIRValue(value)
+        try checkAttributes(mair)
+        return mair
+    }
+
+    /// Refuses UNPREDICTABLE bytes and the FEAT_XS (XS=0) encodings: the
+    /// implementation vmsa builds for has no FEAT_XS, where those bytes are
+    /// UNPREDICTABLE too, and each has an XS=1 byte of the same memory type.
+    static func checkAttributes(_ mair: MAIR) throws {
+        for (i, a) in mair.attributes.enumerated() {
+            if let same = a.withXSOne {
+                throw JSONError("layout: \"mair\" Attr\(i) \(a) is \(a.meaning), which vmsa does not model; use \(same) for \(same.meaning)")
+            }
+            guard a.isDefined else {
+                throw JSONError("layout: \"mair\" Attr\(i) \(a) is an \(a.meaning); expected a Device (0b0000dd00) or Normal memory type")
+            }
+        }
+    }
+
+    private static func parseMAIRValue(_ value: JSONValue?) throws -> MAIR {
         let expected = "a hex string such as \"0x000000000044ff04\" or a list of up to 8 attribute names such as [\"device-nGnRnE\", \"normal-wb\"]"
         switch value {
         case .string(let s):

@@ -176,6 +176,23 @@ struct CodecCLITests {
         #expect(ds.lines[2] == "  OA         [51:50] in [9:8] 0b11")
     }
 
+    @Test("mair decode names the FEAT_XS encodings (XS=0) instead of calling them reserved")
+    func mairXS() throws {
+        let r = try VMSATool.run(["mair", "decode", "0x02f0a04001050d09"])
+        #expect(r.status == 0)
+        #expect(r.lines == [
+            "MAIR_EL1 = 0x02f0a04001050d09",
+            "  Attr0 [7:0]   0x09                 Device-nGRE, XS=0 (FEAT_XS)  (MT_NORMAL)",
+            "  Attr1 [15:8]  0x0d                 Device-GRE, XS=0 (FEAT_XS)  (MT_NORMAL_TAGGED)",
+            "  Attr2 [23:16] 0x05                 Device-nGnRE, XS=0 (FEAT_XS)  (MT_NORMAL_NC)",
+            "  Attr3 [31:24] 0x01                 Device-nGnRnE, XS=0 (FEAT_XS)  (MT_DEVICE_nGnRnE)",
+            "  Attr4 [39:32] 0x40                 Normal, Inner/Outer Non-cacheable, XS=0 (FEAT_XS)  (MT_DEVICE_nGnRE)",
+            "  Attr5 [47:40] 0xa0                 Normal, Inner/Outer Write-Through Non-transient R/no W-allocate, XS=0 (FEAT_XS)",
+            "  Attr6 [55:48] 0xf0  normal-tagged  Normal, Tagged (FEAT_MTE2), Inner/Outer Write-Back Non-transient R/W-allocate",
+            "  Attr7 [63:56] 0x02                 UNPREDICTABLE Device encoding (0b0000dd1x)",
+        ])
+    }
+
     @Test("mair decode names Linux's memory types by AttrIndx: index 1 is MT_NORMAL_TAGGED")
     func mairLinuxNames() throws {
         let r = try VMSATool.run(["mair", "decode", "0x000000040044ffff"])

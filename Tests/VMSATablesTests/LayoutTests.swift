@@ -109,4 +109,27 @@ import VMSAJSON
         let e = LayoutError.mapping(index: 0, .misaligned(name: "pa", value: 0x1000, granule: .k64, ttbr: .ttbr0))
         #expect(e.description == "mappings[0]: pa 0x1000 is not aligned to the 64 KiB granule of TTBR0_EL1")
     }
+
+    @Test("a layout refuses MAIR bytes the modelled implementation leaves UNPREDICTABLE, FEAT_XS ones included",
+          arguments: [
+            (#""0x01ff""#, #"layout: "mair" Attr1 0x01 is Device-nGnRnE, XS=0 (FEAT_XS), which vmsa does not model; use 0x00 for Device-nGnRnE"#),
+            (#"["normal-wb", "0x40"]"#, #"layout: "mair" Attr1 0x40 is Normal, Inner/Outer Non-cacheable, XS=0 (FEAT_XS), which vmsa does not model; use 0x44 for Normal, Inner/Outer Non-cacheable"#),
+            (#""0xa0""#, #"layout: "mair" Attr0 0xa0 is Normal, Inner/Outer Write-Through Non-transient R/no W-allocate, XS=0 (FEAT_XS), which vmsa does not model; use 0xaa for Normal, Inner/Outer Write-Through Non-transient R/no W-allocate"#),
+            (#"["0x02"]"#, #"layout: "mair" Attr0 0x02 is an UNPREDICTABLE Device encoding (0b0000dd1x); expected a Device (0b0000dd00) or Normal memory type"#),
+            (#""0x1000ff""#, #"layout: "mair" Attr2 0x10 is an UNPREDICTABLE Normal encoding (Inner 0b0000); expected a Device (0b0000dd00) or Normal memory type"#),
+          ])
+    func reservedMAIRBytes(mair: String, message: String) {
+        do {
+            _ = try Layout.parse(#"{ "tablesBase": "0x40100000", "mair": "# + mair + #", "ttbr0": { "granule": "4k" }, "mappings": [] }"#)
+            Issue.record("\(mair) accepted")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test("Tagged Normal (0xf0) and every defined Device and Normal byte stay accepted")
+    func definedMAIRBytes() throws {
+        let layout = try Layout.parse(#"{ "tablesBase": "0x40100000", "mair": "0x0c080400f0bb44ff", "ttbr0": { "granule": "4k" }, "mappings": [] }"#)
+        #expect(layout.configuration.mair.rawValue == 0x0c08_0400_f0bb_44ff)
+    }
 }

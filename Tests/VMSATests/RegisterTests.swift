@@ -42,6 +42,30 @@ struct RegisterTests {
         #expect(tcr.granule(.ttbr0) == .k64 && tcr.granule(.ttbr1) == .k4)
     }
 
+    @Test("MAIR FEAT_XS encodings are named, not reserved (Arm ARM MAIR_EL1.Attr<n>)",
+          arguments: [
+            (UInt8(0x01), "Device-nGnRnE, XS=0 (FEAT_XS)", true, UInt8?(0x00)),
+            (0x05, "Device-nGnRE, XS=0 (FEAT_XS)", true, 0x04),
+            (0x09, "Device-nGRE, XS=0 (FEAT_XS)", true, 0x08),
+            (0x0d, "Device-GRE, XS=0 (FEAT_XS)", true, 0x0c),
+            (0x40, "Normal, Inner/Outer Non-cacheable, XS=0 (FEAT_XS)", true, 0x44),
+            (0xa0, "Normal, Inner/Outer Write-Through Non-transient R/no W-allocate, XS=0 (FEAT_XS)", true, 0xaa),
+            (0xf0, "Normal, Tagged (FEAT_MTE2), Inner/Outer Write-Back Non-transient R/W-allocate", true, nil),
+            (0x00, "Device-nGnRnE", true, nil),
+            (0x02, "UNPREDICTABLE Device encoding (0b0000dd1x)", false, nil),
+            (0x0f, "UNPREDICTABLE Device encoding (0b0000dd1x)", false, nil),
+            (0x10, "UNPREDICTABLE Normal encoding (Inner 0b0000)", false, nil),
+            (0xb0, "UNPREDICTABLE Normal encoding (Inner 0b0000)", false, nil),
+          ])
+    func mairXS(byte: UInt8, meaning: String, defined: Bool, xsOne: UInt8?) {
+        let a = MemoryAttribute(rawValue: byte)
+        #expect(a.meaning == meaning)
+        #expect(a.isDefined == defined)
+        #expect(a.withXSOne?.rawValue == xsOne)
+        #expect(a.isXSZero == (xsOne != nil))
+        #expect(a.isNonCacheable == (byte == 0x40))
+    }
+
     @Test("a Linux MAIR_EL1: MT_NORMAL, MT_NORMAL_TAGGED (before MTE), MT_NORMAL_NC, MT_DEVICE_nGnRnE, MT_DEVICE_nGnRE")
     func linuxMAIR() {
         let mair = MAIR(rawValue: 0x0000_0004_0044_FFFF)
@@ -63,11 +87,12 @@ struct RegisterTests {
 
     @Test("attribute meanings for unusual bytes")
     func attributeMeanings() {
-        #expect(MemoryAttribute(rawValue: 0x01).meaning == "reserved Device encoding")
-        #expect(MemoryAttribute(rawValue: 0x40).meaning == "UNPREDICTABLE Normal encoding (Inner 0b0000)")
+        // 0x01 and 0x40 are FEAT_XS encodings (see mairXS); 0x03 and 0x30 are not.
+        #expect(MemoryAttribute(rawValue: 0x03).meaning == "UNPREDICTABLE Device encoding (0b0000dd1x)")
+        #expect(MemoryAttribute(rawValue: 0x30).meaning == "UNPREDICTABLE Normal encoding (Inner 0b0000)")
         #expect(MemoryAttribute(rawValue: 0x4f).meaning
                 == "Normal, Outer Non-cacheable, Inner Write-Back Non-transient R/W-allocate")
-        #expect(!MemoryAttribute(rawValue: 0x01).isDefined)
+        #expect(!MemoryAttribute(rawValue: 0x03).isDefined)
         #expect(MemoryAttribute(rawValue: 0xf0).isDefined)
     }
 
