@@ -130,10 +130,11 @@ public struct DescriptorFields: Hashable, Sendable {
             if res0 & ~format.tableRes0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: format.tableRes0Mask) }
         case .block, .page:
             guard (kind == .page) == level.isLast else { throw .kindNotAllowed(kind, level) }
-            guard format.canHold(address: outputAddress),
-                  kind == .page || outputAddress & B.nT.mask == 0 else {
+            guard format.canHold(address: outputAddress) else {
                 throw .addressNotEncodable(name: "output address", value: outputAddress, format: format)
             }
+            if kind == .block, outputAddress & B.nT.mask != 0 { throw .blockAddressSetsNT(outputAddress) }
+            if kind == .page, flags.contains(.nT) { throw .nTOnlyInBlocks(kind) }
             let allowed = kind == .block ? DescriptorFlags.leaf.union(.nT) : DescriptorFlags.leaf
             if !flags.isSubset(of: allowed) {
                 throw .fieldOutOfRange(name: "\(kind.rawValue) flags", value: flags.rawValue, max: allowed.rawValue)

@@ -8,6 +8,10 @@ public enum VMSAError: Error, Hashable, Sendable, CustomStringConvertible {
     case fieldOutOfRange(name: String, value: UInt64, max: UInt64)
     case addressNotEncodable(name: String, value: UInt64, format: DescriptorFormat)
     case kindNotAllowed(DescriptorKind, Level)
+    /// nT [16] set in a page (or table) descriptor, which has no such bit.
+    case nTOnlyInBlocks(DescriptorKind)
+    /// A block's output address with bit 16 set: there it is nT, not address.
+    case blockAddressSetsNT(UInt64)
     case reservedEncoding(name: String, value: UInt64)
 
     public var description: String {
@@ -25,6 +29,10 @@ public enum VMSAError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(name) value \(value) does not fit its field; expected 0 to \(max)"
         case .addressNotEncodable(let name, let value, let format):
             return "\(name) \(Hex.short(value)) cannot be encoded with the \(format): expected a \(Hex.size(format.granule.pageSize))-aligned address below 2^\(format.outputAddressBits)"
+        case .nTOnlyInBlocks(let kind):
+            return "nT exists only in block descriptors, not in a \(kind.rawValue) descriptor"
+        case .blockAddressSetsNT(let value):
+            return "block output address \(Hex.short(value)) sets bit 16, which is nT in a block descriptor; expected an address aligned to the block"
         case .kindNotAllowed(let kind, let level):
             return "a \(kind.rawValue) descriptor cannot exist at \(level)"
         case .reservedEncoding(let name, let value):

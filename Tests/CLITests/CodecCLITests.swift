@@ -110,6 +110,8 @@ struct CodecCLITests {
             (["decode", "0x10000000000000000"], 65, "vmsa: descriptor \"0x10000000000000000\" is not a 64-bit hex value\n"),
             (["encode", "--attr-indx", "9", "--oa", "0x1000"], 64, "vmsa: --attr-indx 9 is out of range; expected 0 to 7\n"),
             (["encode", "--kind", "page"], 64, "vmsa: a page descriptor needs --oa\n"),
+            (["encode", "--kind", "block", "--level", "2", "--oa", "0x40210000"], 65,
+             "vmsa: block output address 0x40210000 sets bit 16, which is nT in a block descriptor; expected an address aligned to the block\n"),
             (["encode", "--oa", "0x1800"], 65, "vmsa: output address 0x1800 cannot be encoded with the 4K granule, 48-bit PA: expected a 4 KiB-aligned address below 2^48\n"),
           ])
     func badInput(args: [String], status: Int32, message: String) throws {

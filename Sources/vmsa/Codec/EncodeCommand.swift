@@ -23,8 +23,9 @@ struct EncodeCommand: VMSASubcommand {
     @Flag(help: "Print the value even when it has architectural problems.")
     var force = false
 
-    @Option(help: "The descriptor kind.")
-    var kind: DescriptorKind = .page
+    @Option(name: .customLong("kind"), help: "The descriptor kind (default: page).")
+    var kindArgument: DescriptorKind?
+    var kind: DescriptorKind { kindArgument ?? .page }
 
     @Option(name: [.customLong("oa"), .customLong("output-address")], help: "Output address of a block or page.")
     var outputAddress: String?
@@ -32,12 +33,14 @@ struct EncodeCommand: VMSASubcommand {
     @Option(name: .customLong("next-table"), help: "Next-level table address of a table descriptor.")
     var nextTable: String?
 
-    @Option(name: .customLong("attr-indx"), help: "AttrIndx, 0 to 7.") var attrIndx: Int = 0
-    @Option(help: "AP[2:1], 0 to 3: 0 EL1 RW, 1 EL1+EL0 RW, 2 EL1 RO, 3 EL1+EL0 RO.") var ap: Int = 0
-    @Option(help: "SH[1:0], 0 to 3: 0 non-shareable, 2 outer, 3 inner.") var sh: Int = 0
-    @Option(help: "Software bits [58:55], 0 to 15.") var software: Int = 0
-    @Option(help: "PBHA [62:59], 0 to 15.") var pbha: Int = 0
-    @Option(name: .customLong("ap-table"), help: "APTable, 0 to 3.") var apTable: Int = 0
+    // Optional, so that an option given for a kind it does not belong to is
+    // refused instead of dropped; nil is 0.
+    @Option(name: .customLong("attr-indx"), help: "AttrIndx, 0 to 7.") var attrIndx: Int?
+    @Option(help: "AP[2:1], 0 to 3: 0 EL1 RW, 1 EL1+EL0 RW, 2 EL1 RO, 3 EL1+EL0 RO.") var ap: Int?
+    @Option(help: "SH[1:0], 0 to 3: 0 non-shareable, 2 outer, 3 inner.") var sh: Int?
+    @Option(help: "Software bits [58:55], 0 to 15.") var software: Int?
+    @Option(help: "PBHA [62:59], 0 to 15.") var pbha: Int?
+    @Option(name: .customLong("ap-table"), help: "APTable, 0 to 3.") var apTable: Int?
     @Flag(help: "NS [5].") var ns = false
     @Flag(help: "AF [10].") var af = false
     @Flag(help: "nG [11].") var ng = false
@@ -50,6 +53,42 @@ struct EncodeCommand: VMSASubcommand {
     @Flag(name: .customLong("pxn-table"), help: "PXNTable [59].") var pxnTable = false
     @Flag(name: .customLong("uxn-table"), help: "UXNTable [60].") var uxnTable = false
     @Flag(name: .customLong("ns-table"), help: "NSTable [63].") var nsTable = false
+
+    /// Each field option by its spelling, whether it was given, and the
+    /// descriptor kinds that have the field.
+    private var fieldOptions: [(option: String, given: Bool, kinds: Set<DescriptorKind>)] {
+        let leaf: Set<DescriptorKind> = [.block, .page]
+        return [
+            ("--oa", outputAddress != nil, leaf), ("--attr-indx", attrIndx != nil, leaf), ("--ap", ap != nil, leaf),
+            ("--sh", sh != nil, leaf), ("--software", software != nil, leaf), ("--pbha", pbha != nil, leaf),
+            ("--ns", ns, leaf), ("--af", af, leaf), ("--ng", ng, leaf), ("--nt", nt, [.block]), ("--gp", gp, leaf),
+            ("--dbm", dbm, leaf), ("--contiguous", contiguous, leaf), ("--pxn", pxn, leaf), ("--uxn", uxn, leaf),
+            ("--next-table", nextTable != nil, [.table]), ("--ap-table", apTable != nil, [.table]),
+            ("--pxn-table", pxnTable, [.table]), ("--uxn-table", uxnTable, [.table]), ("--ns-table", nsTable, [.table]),
+        ]
+    }
+
+    /// An option that does not apply, or conflicts, is a usage error naming
+    /// it rather than an option silently dropped.
+    func validate() throws {
+        if json {
+            let given = (kindArgument != nil ? ["--kind"] : []) + fieldOptions.filter(\.given).map(\.option) + format.given
+            if let first = given.first {
+                throw ValidationError("\(first) does not apply with --json: each JSON line carries its own kind, fields and format")
+            }
+            return
+        }
+        for o in fieldOptions where o.given && !o.kinds.contains(kind) {
+            if o.option == "--nt" && kind == .page {
+                throw ValidationError("--nt does not apply to a page descriptor: nT [16] exists only in block descriptors")
+            }
+            let owners = o.kinds == [.table] ? "table" : o.kinds == [.block] ? "block" : "block and page"
+            throw ValidationError("\(o.option) does not apply to \(kind == .invalid ? "an" : "a") \(kind.rawValue) descriptor; it sets a field of \(owners) descriptors")
+        }
+        if sh != nil, format.ds, format.granule != .k64 {
+            throw ValidationError("--sh does not apply with --ds: bits [9:8] hold OA[51:50] and shareability comes from TCR_EL1.SHx")
+        }
+    }
 
     func execute() throws {
         if json {
@@ -80,7 +119,8 @@ struct EncodeCommand: VMSASubcommand {
     }
 
     private func fieldsFromOptions(format: DescriptorFormat) throws -> DescriptorFields {
-        func ranged(_ name: String, _ v: Int, _ max: Int) throws -> Int {
+        func ranged(_ name: String, _ given: Int?, _ max: Int) throws -> Int {
+            let v = given ?? 0
             guard (0...max).contains(v) else { throw CLIError(.usage, "--\(name) \(v) is out of range; expected 0 to \(max)") }
             return v
         }

@@ -3,18 +3,28 @@ import VMSA
 
 /// `--granule`, `--level`, `--ds` and `--pa-bits`, shared by decode and encode.
 struct FormatOptions: ParsableArguments {
-    @Option(name: .customLong("granule"), help: "Translation granule.")
-    var granuleArgument: GranuleArgument = .k4
-    var granule: Granule { granuleArgument.granule }
+    // Optional so that `encode --json` can tell an option given from its
+    // default (each JSON line names its own format); the defaults are here.
+    @Option(name: .customLong("granule"), help: "Translation granule (default: 4k).")
+    var granuleArgument: GranuleArgument?
+    var granule: Granule { (granuleArgument ?? .k4).granule }
 
-    @Option(parsing: .unconditional, help: "Translation table level, -1 to 3 (which exist depends on the granule).")
-    var level: Int = 3
+    @Option(name: .customLong("level"), parsing: .unconditional,
+            help: "Translation table level, -1 to 3 (which exist depends on the granule; default: 3).")
+    var levelArgument: Int?
+    var level: Int { levelArgument ?? 3 }
 
     @Flag(help: "TCR_EL1.DS=1 (FEAT_LPA2): 52-bit output addresses for 4K/16K, OA[51:50] in bits [9:8].")
     var ds = false
 
     @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS): 32, 36, 40, 42, 44, 48 or 52.")
     var paBits: Int?
+
+    /// The options given on the command line, by their spelling.
+    var given: [String] {
+        [("--granule", granuleArgument != nil), ("--level", levelArgument != nil), ("--ds", ds), ("--pa-bits", paBits != nil)]
+            .filter(\.1).map(\.0)
+    }
 
     /// 52 bits with DS, 48 otherwise, unless given.
     var effectivePABits: Int { paBits ?? (ds ? 52 : 48) }

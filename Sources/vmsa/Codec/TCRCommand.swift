@@ -86,6 +86,33 @@ struct TCRCommand: ParsableCommand {
         @Option(name: .customLong("pa-bits"), help: "Physical address size (sets IPS): 32, 36, 40, 42, 44, 48, 52.") var paBits: Int?
         @Option(name: .customLong("field"), help: "Any field by its key, KEY=VALUE (e.g. sh0=3, tbi0=1, t0sz=16).") var fields: [String] = []
 
+        /// The options that set a field, by spelling, with the field each sets.
+        private var fieldOptions: [(option: String, given: Bool, field: RegisterField)] {
+            [("--tg0", tg0 != nil, TCR.Field.tg0), ("--tg1", tg1 != nil, TCR.Field.tg1),
+             ("--va-bits0", vaBits0 != nil, TCR.Field.t0sz), ("--va-bits1", vaBits1 != nil, TCR.Field.t1sz),
+             ("--pa-bits", paBits != nil, TCR.Field.ips)]
+        }
+
+        /// Options that would set the same field twice, or that --json input
+        /// would ignore, are usage errors naming the option.
+        func validate() throws {
+            if json {
+                let given = fieldOptions.filter(\.given).map(\.option) + (fields.isEmpty ? [] : ["--field"])
+                if let first = given.first { throw ValidationError("\(first) does not apply with --json: each JSON line carries its own fields") }
+                return
+            }
+            var named: [String: String] = [:]
+            for o in fieldOptions where o.given { named[o.field.key] = o.option }
+            for assignment in fields {
+                let key = assignment.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                guard let field = TCR.field(named: key) else { continue }
+                if let earlier = named[field.key] {
+                    throw ValidationError("--field \(assignment) conflicts with \(earlier): both set \(field.armName)")
+                }
+                named[field.key] = "--field \(assignment)"
+            }
+        }
+
         func execute() throws {
             if json {
                 try InputValues.jsonLines { r in
