@@ -51,6 +51,13 @@ public struct LeafAttributes: Hashable, Sendable {
         }
     }
 
+    /// What each EL may do with these permissions, e.g. `EL1:RW EL0:--`.
+    public var access: String {
+        let el1 = ap.readOnlyAtAllELs ? "RO" : "RW"
+        let el0 = ap.el0Accessible ? (ap.readOnlyAtAllELs ? "RO" : "RW") : "--"
+        return "EL1:\(el1) EL0:\(el0)"
+    }
+
     /// A one-line reading, e.g. `Attr1=normal-wb ISH EL1:RW EL0:-- PXN UXN AF`:
     /// the MAIR attribute, shareability, what each EL may do, then the flags
     /// that are set.
@@ -63,9 +70,7 @@ public struct LeafAttributes: Hashable, Sendable {
         case .outerShareable: shName = "OSH"
         case .innerShareable: shName = "ISH"
         }
-        let el1 = ap.readOnlyAtAllELs ? "RO" : "RW"
-        let el0 = ap.el0Accessible ? (ap.readOnlyAtAllELs ? "RO" : "RW") : "--"
-        var parts = ["Attr\(attrIndx)=\(name)", shName, "EL1:\(el1)", "EL0:\(el0)"]
+        var parts = ["Attr\(attrIndx)=\(name)", shName, access]
         if pxn { parts.append("PXN") }
         if uxn { parts.append("UXN") }
         parts.append(af ? "AF" : "AF=0")

@@ -82,19 +82,21 @@ extension TranslationRegime {
 
             let leafLevel = Level(uncheckedRawValue: level)
             let size: UInt64 = 1 &<< UInt64(shift)
-            var attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
+            let attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
             if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
+            // A write HD allows on a clean DBM page: the MMU makes it dirty
+            // (clears AP[2] in the descriptor). The attributes stay those the
+            // walk read, as the AT instructions and the probes report them.
+            var dirtied = false
             if !attributes.permits(access, from: el) {
                 guard Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) else {
                     return .failure(TranslationFault(kind: .permission, level: leafLevel))
                 }
-                // The MMU made the page dirty (cleared AP[2]): report the
-                // permissions it now grants, as the entry then reads.
-                attributes.ap = AccessPermissions(field: attributes.ap.rawValue & ~AccessPermissions.privilegedReadOnly.rawValue)
+                dirtied = true
             }
             let pa = oa | (v & (size &- 1))
             return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
-                                        descriptor: Descriptor(rawValue: raw), attributes: attributes))
+                                        descriptor: Descriptor(rawValue: raw), attributes: attributes, dirtied: dirtied))
         }
     }
 

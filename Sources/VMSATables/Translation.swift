@@ -12,12 +12,16 @@ public struct Translation: Hashable, Sendable, CustomStringConvertible {
     /// `Granule.contiguousCount` times this).
     public var size: UInt64
     public var descriptor: Descriptor
-    /// The effective attributes of the leaf, after the table bits.
+    /// The effective attributes of the leaf, after the table bits, as the
+    /// walk read them.
     public var attributes: LeafAttributes
+    /// The access was a write that TCR_EL1.HD allowed on a clean DBM=1 page:
+    /// the MMU makes the entry dirty (clears AP[2]), so it is writable from now on.
+    public var dirtied: Bool
 
     @inlinable
     public init(va: VirtualAddress, ttbr: TranslationTableBase, pa: PhysicalAddress, level: Level, size: UInt64,
-                descriptor: Descriptor, attributes: LeafAttributes) {
+                descriptor: Descriptor, attributes: LeafAttributes, dirtied: Bool = false) {
         self.va = va
         self.ttbr = ttbr
         self.pa = pa
@@ -25,6 +29,13 @@ public struct Translation: Hashable, Sendable, CustomStringConvertible {
         self.size = size
         self.descriptor = descriptor
         self.attributes = attributes
+        self.dirtied = dirtied
+    }
+
+    /// The permissions the entry grants after this access: AP[2] cleared
+    /// when the access made it dirty.
+    public var permissionsAfter: AccessPermissions {
+        dirtied ? AccessPermissions(field: ap.rawValue & ~AccessPermissions.privilegedReadOnly.rawValue) : ap
     }
 
     // The contract's flat names (DESIGN.md's `translate --json` keys).

@@ -38,22 +38,16 @@ struct CodecCLITests {
         #expect(fields.lines == ["0x0000000000100010"])
     }
 
-    @Test("text decode costs about what --json does: no line ends in a space, and no Regex per line")
-    func textDecodeCost() throws {
+    /// Text decode of many values: every line complete, none ending in a
+    /// space. (Its cost, once 20-70x `--json` through a Regex trim, is a
+    /// benchmark figure, not a timed test.)
+    @Test("text decode of many values: whole lines, no trailing spaces")
+    func textDecodeOfManyValues() throws {
         let input = String(repeating: "0x0068000000000703\n0x0068000041400fc1\n", count: 2000)
-        func timed(_ args: [String]) throws -> (VMSATool.Result, TimeInterval) {
-            let start = Date()
-            let r = try VMSATool.run(args, stdin: input)
-            return (r, Date().timeIntervalSince(start))
-        }
-        let (json, jsonTime) = try timed(["decode", "--json"])
-        let (text, textTime) = try timed(["decode"])
-        #expect(json.status == 1 && text.status == 1)
+        let text = try VMSATool.run(["decode"], stdin: input)
+        #expect(text.status == 1)
         #expect(text.lines.count == 2000 * (15 + 3))
         #expect(!text.lines.contains { $0.hasSuffix(" ") })
-        // A Regex trim made text 20-70x slower than JSON; plain string
-        // operations keep it within a small factor (generous for CI noise).
-        #expect(textTime < 3 * jsonTime + 0.3, "text \(textTime) s, json \(jsonTime) s")
     }
 
     @Test("decode --json has the contract's keys and values")

@@ -224,9 +224,11 @@ import VMSA
         #expect(image.translate(VirtualAddress(0x1000), access: .write, el: .el1) == Self.fault(.permission, 3))
         image.tcr[TCR.Field.hd] = 1
         #expect(image.translate(VirtualAddress(0x1000), access: .write, el: .el1).map(\.pa) == .success(PhysicalAddress(0x8000_1000)))
-        // The write made the page dirty: it reports the AP the entry now has (EL1:RW), a read the clean one.
-        #expect(image.translate(VirtualAddress(0x1000), access: .write, el: .el1).map(\.ap) == .success(.privilegedReadWrite))
-        #expect(image.translate(VirtualAddress(0x1000), access: .read, el: .el1).map(\.ap) == .success(.privilegedReadOnly))
+        // The write makes the page dirty: the walk read AP[2]=1 (as AT reports it) and the entry is writable after it.
+        let write = try image.translate(VirtualAddress(0x1000), access: .write, el: .el1).get()
+        #expect(write.dirtied && write.ap == .privilegedReadOnly && write.permissionsAfter == .privilegedReadWrite)
+        let read = try image.translate(VirtualAddress(0x1000), access: .read, el: .el1).get()
+        #expect(!read.dirtied && read.permissionsAfter == .privilegedReadOnly)
     }
 
     /// Layouts set TCR_EL1.HD with `hd`; HD without HA is refused.
@@ -234,7 +236,7 @@ import VMSA
         let text = #"{"tablesBase":"0x40000000","mair":["normal-wb"],"ha":true,"hd":true,"ttbr0":{"granule":"4k"},"mappings":[{"va":"0x1000","pa":"0x80001000","size":"0x1000","ap":2,"dbm":true}]}"#
         let image = try build(Layout.parse(text))
         #expect(image.tcr[TCR.Field.hd] == 1 && image.tcr[TCR.Field.ha] == 1)
-        #expect(image.translate(VirtualAddress(0x1000), access: .write, el: .el1).map(\.ap) == .success(.privilegedReadWrite))
+        #expect(image.translate(VirtualAddress(0x1000), access: .write, el: .el1).map(\.permissionsAfter) == .success(.privilegedReadWrite))
         let noHA = #"{"tablesBase":"0x40000000","mair":["normal-wb"],"hd":true,"ttbr0":{"granule":"4k"},"mappings":[]}"#
         #expect(throws: LayoutError.configuration(.dirtyWithoutAccessFlag)) { try build(Layout.parse(noHA)) }
     }

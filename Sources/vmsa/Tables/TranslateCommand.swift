@@ -32,8 +32,9 @@ struct TranslateCommand: VMSASubcommand {
             let problems = (try? result.get()).map { loaded.regime.problems(of: $0, runs: runs) } ?? []
             if json {
                 var value = TableJSON.translation(va, result, ttbr: half)
-                if case .object(var o) = value, case .success = result {
+                if case .object(var o) = value, case .success(let t) = result {
                     o["problems"] = .array(problems.map { .string($0) })
+                    o["dirtied"] = .bool(t.dirtied)
                     value = .object(o)
                 }
                 Output.json(value)
@@ -41,7 +42,12 @@ struct TranslateCommand: VMSASubcommand {
             }
             switch result {
             case .success(let t):
-                let note = problems.isEmpty ? "" : "  [\(problems.joined(separator: "; "))]"
+                var note = problems.isEmpty ? "" : "  [\(problems.joined(separator: "; "))]"
+                if t.dirtied {
+                    var after = t.attributes
+                    after.ap = t.permissionsAfter
+                    note += "  (HD: this write makes it dirty, AP[2] cleared: now \(after.access))"
+                }
                 Output.line("\(Hex.format(va)) -> \(t.pa)  \(t.ttbr) level \(t.level.rawValue) \(Hex.size(t.size)) \(t.attributes.summary)\(note)")
             case .failure(let f):
                 Output.line("\(Hex.format(va)) \(f)" + (half.map { " (\($0))" } ?? " (outside both halves)"))
