@@ -14,6 +14,8 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownFlags(UInt8)
     case checksumMismatch(stored: UInt64, computed: UInt64)
     case reservedIPS(UInt64)
+    /// TCR_EL1 bits that are RES0 (no field defined there) are set.
+    case tcrRes0(UInt64)
     case paBitsMismatch(header: Int, tcr: Int)
     case dsMismatch(header: Bool, tcr: Bool)
     case tablesBaseMisaligned(UInt64)
@@ -61,6 +63,8 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
             return "image flags \(Hex.short(UInt64(f))) set unknown bits; expected only bit 0 (DS)"
         case .checksumMismatch(let stored, let computed):
             return "image checksum \(Hex.format(stored)) does not match the contents (\(Hex.format(computed))); the file is corrupted"
+        case .tcrRes0(let bits):
+            return "TCR_EL1 sets RES0 bits \(Hex.short(bits)); expected them zero"
         case .reservedIPS(let v):
             return "TCR_EL1.IPS \(v) is a reserved encoding; expected 0 to 6"
         case .paBitsMismatch(let header, let tcr):

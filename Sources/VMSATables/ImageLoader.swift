@@ -68,6 +68,8 @@ extension TableImage {
 
         let tcr = TCR(rawValue: read64(v1 ? ImageFormat.v1TCROffset : ImageFormat.tcrOffset))
         guard let ips = tcr.physicalAddressSize else { throw .reservedIPS(tcr[TCR.Field.ips]) }
+        let res0 = tcr.rawValue & TCR.res0Mask
+        guard res0 == 0 else { throw .tcrRes0(res0) }
         let paBits = Int(bytes[ImageFormat.paBitsOffset])
         guard paBits == ips.bits else { throw .paBitsMismatch(header: paBits, tcr: ips.bits) }
         let dsFlag = flags & ImageFormat.dsFlag != 0

@@ -131,6 +131,15 @@ import VMSA
         }
     }
 
+    @Test func tcrRes0BitsAreRefused() throws {
+        for bit in [6, 35, 62, 63] {
+            var image = try Self.sample()
+            image.tcr = TCR(rawValue: image.tcr.rawValue | 1 << UInt64(bit))
+            #expect(throws: ImageError.tcrRes0(1 << UInt64(bit))) { try TableImage.load(image.serialized()) }
+            #expect(throws: ImageError.tcrRes0(1 << UInt64(bit))) { try TableImage.load(image.serialized(version: 1)) }
+        }
+    }
+
     @Test func emptyMemoryIsRefused() throws {
         let empty = TableImage(tablesBase: 0x4000_0000, tcr: try Self.sample().tcr, mair: testMAIR, ttbr0: TTBR(rawValue: 0x4000_0000),
                                ttbr1: TTBR(rawValue: 0x4000_0000), words: [])
