@@ -10,6 +10,7 @@ struct VMSACommand: ParsableCommand {
             Exit status: 0 success, 1 a check failed or a mismatch was found, 64 usage error,
             65 bad input data, 66 a file that cannot be read, 74 an I/O error.
             """,
+        version: VMSACommand.version,
         subcommands: [
             DecodeCommand.self, EncodeCommand.self, GeometryCommand.self,
             TCRCommand.self, MAIRCommand.self, TTBRCommand.self,
@@ -17,6 +18,10 @@ struct VMSACommand: ParsableCommand {
             ConformCommand.self, BenchCommand.self,
             ReplayCommand.self, TraceCommand.self,
         ])
+
+    /// The tool's version, printed by `vmsa --version`; the image format
+    /// version it writes follows.
+    static let version = "vmsa 0.9.0 (image format 2)"
 
     /// ParsableCommand.main, with the contract's error style and standard
     /// output flushed on every path.

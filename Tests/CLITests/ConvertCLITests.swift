@@ -69,10 +69,27 @@ struct ConvertCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         // The native table translates every VA as the Linux table does.
         #expect(try VMSATool.run(["diff", "linux.img", "native.img"], cwd: dir).stdout == "0 differing ranges\n")
+        // diff --json ends with a summary object.
+        #expect(try VMSATool.run(["diff", "linux.img", "native.img", "--json"], cwd: dir).stdout
+                == #"{"summary":true,"differences":0,"bytes":"0x0000000000000000"}"# + "\n")
         let linux = try VMSATool.run(["dump", "linux.img", "--format", "registers", "--json"], cwd: dir).stdout
         let native = try VMSATool.run(["dump", "native.img", "--format", "registers", "--json"], cwd: dir).stdout
         // TG0 = 4K (0b00) for Linux, 64K (0b01) for the native table; TTBR1 walks disabled in both.
         #expect(linux.contains(#""tcr_el1":"0x0000018500803510""#), "\(linux)")
         #expect(native.contains(#""tcr_el1":"0x0000018500807510""#), "\(native)")
+    }
+
+    @Test("--version names the tool and the image format it writes")
+    func version() throws {
+        let r = try VMSATool.run(["--version"])
+        #expect(r.status == 0 && r.stdout == "vmsa 0.9.0 (image format 2)\n" && r.stderr.isEmpty)
+    }
+
+    @Test("trace's summary is a note, not a warning")
+    func traceSummaryIsANote() throws {
+        let r = try VMSATool.run(["trace", "self", "-o", "self.jsonl"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = r.stderr.split(separator: "\n").filter { $0.contains("swapped pages") }
+        #expect(summary.count == 1 && summary[0].hasPrefix("vmsa: ") && !summary[0].contains("warning"), "\(r.stderr)")
     }
 }

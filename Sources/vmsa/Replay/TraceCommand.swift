@@ -78,7 +78,7 @@ struct TraceCommand: VMSASubcommand {
         if hiddenPFNs && pagemap != nil {
             Output.warning("pagemap shows no PFNs (needs CAP_SYS_ADMIN); each mapping gets a contiguous PFN range, the best case")
         }
-        Output.warning("\(mappings) mappings, \(present) present and \(swapped) swapped pages: \(operations) operations")
+        Output.note("\(mappings) mappings, \(present) present and \(swapped) swapped pages: \(operations) operations")
         if let output {
             try Output.writeAtomically(Data(text.utf8), to: output)
         } else {

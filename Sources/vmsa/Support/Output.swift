@@ -21,6 +21,10 @@ enum Output {
 
     static func warning(_ message: String) { StandardStreams.shared.writeError("vmsa: warning: " + message + "\n") }
 
+    /// A note on standard error that is neither a result nor a warning
+    /// (what a command did, for a person watching it).
+    static func note(_ message: String) { StandardStreams.shared.writeError("vmsa: " + message + "\n") }
+
     /// Writes `data` to `path` atomically, `-` being standard output (see `AtomicFile`).
     static func writeAtomically(_ data: Data, to path: String) throws {
         try AtomicFile.write(to: path) { try $0.write(data) }

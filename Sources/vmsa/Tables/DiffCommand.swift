@@ -15,7 +15,7 @@ struct DiffCommand: VMSASubcommand {
 
     @Argument(help: "The first image.") var a: String
     @Argument(help: "The second image.") var b: String
-    @Flag(help: "One JSON object per differing range (JSON Lines).") var json = false
+    @Flag(help: "One JSON object per differing range (JSON Lines), then a summary object.") var json = false
 
     func execute() throws {
         let first = try ImageFiles.image(a)
@@ -31,7 +31,13 @@ struct DiffCommand: VMSASubcommand {
                 Output.line("  \(b): \(d.b)")
             }
         }
-        if !json { Output.line("\(differences.count) differing range\(differences.count == 1 ? "" : "s")") }
+        if json {
+            // The closing summary, as `conform --json` ends with one.
+            Output.json([("summary", .bool(true)), ("differences", .int(differences.count)),
+                         ("bytes", .hex(differences.reduce(0) { $0 &+ $1.size }))])
+        } else {
+            Output.line("\(differences.count) differing range\(differences.count == 1 ? "" : "s")")
+        }
         if !differences.isEmpty { throw CLIError(.checkFailed, "the images translate \(differences.count) range\(differences.count == 1 ? "" : "s") differently") }
     }
 }
