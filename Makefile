@@ -8,7 +8,7 @@ OUT          ?= out
 DEBUG_BIN     = .build/debug/vmsa
 RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
-APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm
+APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd
 
 .PHONY: all deps build release probes test conformance demo bench fuzz clean
 
@@ -20,6 +20,7 @@ deps:
 	command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing="yes"; \
 	command -v qemu-aarch64 >/dev/null 2>&1 || missing="yes"; \
 	command -v qemu-system-aarch64 >/dev/null 2>&1 || missing="yes"; \
+	command -v xxd >/dev/null 2>&1 || missing="yes"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing $(APT_PACKAGES)"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \

@@ -15,8 +15,16 @@ struct DecodeCommand: VMSASubcommand {
     @Argument(help: "Raw descriptor values, hex (the 0x is optional).")
     var values: [String] = []
 
+    @Option(help: "Decode a whole table page from FILE: raw little-endian words, or a hexdump (od -t x8, devmem, xxd); one line per valid entry with its index.")
+    var file: String?
+
+    func validate() throws {
+        if file != nil, !values.isEmpty { throw ValidationError("--file decodes a table page; drop the values given as arguments") }
+    }
+
     func execute() throws {
         let (format, level) = try format.resolved()
+        if let file { return try decodePage(file, format: format, level: level) }
         var anyProblem = false
         for text in InputValues.lines(values) {
             let raw = try InputValues.uint64(text, what: "descriptor")
@@ -28,5 +36,21 @@ struct DecodeCommand: VMSASubcommand {
             }
         }
         if anyProblem { throw CLIError(.checkFailed, json ? "some descriptors have problems (see \"problems\")" : "some descriptors have problems (listed above)") }
+    }
+
+    /// Every valid entry of a table page, one line (or JSON object) each.
+    func decodePage(_ path: String, format: DescriptorFormat, level: Level) throws {
+        var anyProblem = false
+        for (i, raw) in try TablePageFile.words(path: path).enumerated() where raw & Descriptor.Bits.valid.mask != 0 {
+            anyProblem = anyProblem || !Descriptor(rawValue: raw).problems(at: level, format: format).isEmpty
+            if json {
+                guard case .object(var o) = DescriptorJSON.object(raw: raw, level: level, format: format) else { continue }
+                o["index"] = .int(i)
+                Output.json(.object(o))
+            } else {
+                Output.line(DescriptorLine.render(index: i, raw: raw, level: level, format: format))
+            }
+        }
+        if anyProblem { throw CLIError(.checkFailed, "some descriptors have problems (listed above)") }
     }
 }
