@@ -133,6 +133,16 @@ struct CodecCLITests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test("a bad value on standard input is named by its line; the values before it are already out")
+    func badStandardInputLine() throws {
+        let r = try VMSATool.run(["decode", "--json"], stdin: "0x3\n\n# a comment\nzz\n0x3\n")
+        #expect(r.status == 65)
+        #expect(r.stderr == "vmsa: standard input line 4: descriptor \"zz\" is not a 64-bit hex value\n")
+        #expect(r.lines.count == 1 && r.lines[0].hasPrefix(#"{"raw":"0x0000000000000003""#))
+        let t = try VMSATool.run(["translate", "x.img"], stdin: "0x1000\n")
+        #expect(t.status == 66)
+    }
+
     @Test("bad JSON input to encode --json", arguments: [
         ("{\"kind\":\"page\",\"outputAddress\":\"0x1000\",\"colour\":1}", "vmsa: line 1: unknown key \"colour\""),
         ("{\"kind\":\"page\",\"outputAddress\":4096,\"af\":\"yes\"}", "vmsa: line 1: \"af\" is \"yes\"; expected true or false"),

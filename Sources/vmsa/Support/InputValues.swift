@@ -2,18 +2,28 @@ import Foundation
 import VMSA
 import VMSAJSON
 
+/// One value from the command line or standard input, with where it came from.
+struct InputValue {
+    var text: String
+    /// Its line on standard input; nil for an argument.
+    var line: Int?
+}
+
 /// Values come as arguments or, when none are given, one per line on
-/// standard input (blank lines and `#` comments skipped).
+/// standard input (blank lines and `#` comments skipped), read as they come.
 enum InputValues {
-    static func lines(_ arguments: [String]) -> [String] {
-        if !arguments.isEmpty { return arguments }
-        var out: [String] = []
-        while let line = readLine() {
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t.hasPrefix("#") { continue }
-            out.append(t)
-        }
-        return out
+    static func lines(_ arguments: [String]) -> AnySequence<InputValue> {
+        if !arguments.isEmpty { return AnySequence(arguments.map { InputValue(text: $0, line: nil) }) }
+        if isatty(STDIN_FILENO) != 0 { Output.note("reading values from standard input, one per line (end with Ctrl-D)") }
+        return AnySequence(sequence(state: 0) { (number: inout Int) -> InputValue? in
+            while let line = readLine() {
+                number += 1
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if t.isEmpty || t.hasPrefix("#") { continue }
+                return InputValue(text: t, line: number)
+            }
+            return nil
+        })
     }
 
     /// Parses a 64-bit value, hex with or without `0x` (see `Hex.parse`),
@@ -21,6 +31,16 @@ enum InputValues {
     static func uint64(_ text: String, what: String) throws -> UInt64 {
         guard let v = Hex.parse(text) else {
             throw CLIError(.dataError, "\(what) \"\(text)\" is not a 64-bit hex value")
+        }
+        return v
+    }
+
+    /// The same for a value that may come from standard input: its line
+    /// number leads the error.
+    static func uint64(_ value: InputValue, what: String) throws -> UInt64 {
+        guard let v = Hex.parse(value.text) else {
+            let place = value.line.map { "standard input line \($0): " } ?? ""
+            throw CLIError(.dataError, "\(place)\(what) \"\(value.text)\" is not a 64-bit hex value")
         }
         return v
     }
