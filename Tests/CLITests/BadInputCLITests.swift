@@ -8,8 +8,7 @@ struct BadInputCLITests {
     let dir: URL
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vmsa-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try VMSATool.scratchDirectory("bad")
     }
 
     func file(_ name: String, _ text: String) throws -> String {

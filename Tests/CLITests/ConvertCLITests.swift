@@ -8,8 +8,7 @@ struct ConvertCLITests {
     let dir: URL
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vmsa-convert-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try VMSATool.scratchDirectory("convert")
     }
 
     static var layout: String {

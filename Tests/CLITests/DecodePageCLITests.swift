@@ -8,8 +8,7 @@ struct DecodePageCLITests {
     let dir: URL
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vmsa-page-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try VMSATool.scratchDirectory("page")
     }
 
     /// A 4K level-3 page: entries 0 and 3 are PAGE_KERNEL pages, 511 a PAGE_SHARED-like one (AP=3, DBM: clean and writable).

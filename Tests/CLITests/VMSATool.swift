@@ -2,6 +2,14 @@ import Foundation
 
 /// Runs the built `vmsa` binary, which sits next to the test bundle.
 enum VMSATool {
+    /// A new, empty directory for one test's files.
+    static func scratchDirectory(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vmsa-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     struct Result {
         let status: Int32
         let stdout: String
