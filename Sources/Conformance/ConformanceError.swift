@@ -14,6 +14,8 @@ public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible
     case tablesOutsideProbeRAM(base: UInt64, size: UInt64, ram: ClosedRange<UInt64>)
     case io(path: String, reason: String)
     case layoutRejected(String)
+    /// More addresses than the probe's buffer holds.
+    case tooManyProbes(leg: ProbeLeg, count: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible
             return "cannot use \(path): \(reason)"
         case .layoutRejected(let reason):
             return "vmsa refused the layout: \(reason)"
+        case .tooManyProbes(let leg, let count, let limit):
+            return "\(count) addresses do not fit the \(leg.rawValue) probe's buffer; expected at most \(limit) per configuration"
         }
     }
 }

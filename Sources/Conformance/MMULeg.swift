@@ -14,6 +14,16 @@ public enum MMULeg {
     /// The RAM the probe can load tables into: from the start of virt RAM to the probe itself.
     public static let tableRAM = UInt64(VMSA_MMU_RAM_BASE)...(UInt64(VMSA_MMU_PROBE_BASE) - 1)
 
+    /// Bytes the probe's buffer gives each patch (PA and value) and each
+    /// address (the VA and its result record); mmu_probe.S refuses more.
+    static let patchBytes = MemoryLayout<vmsa_probe_patch>.stride
+    static let addressBytes = MemoryLayout<UInt64>.stride + Int(VMSA_MMU_RECORD_SIZE)
+
+    /// Most addresses one boot can probe with `patches` patches.
+    public static func capacity(patches: Int = 0) -> Int {
+        (Int(VMSA_MMU_BUFFER_END) - Int(VMSA_MMU_BUFFER_BASE) - patches * patchBytes) / addressBytes
+    }
+
     /// The QEMU command line for one run.
     static func arguments(toolchain: ProbeToolchain, input: String, output: String) -> [String] {
         // Semihosting arguments are comma-separated: a comma in a path is doubled.
@@ -69,9 +79,13 @@ public enum MMULeg {
         guard tableRAM.contains(image.tablesBase), size <= tableRAM.upperBound - image.tablesBase + 1 else {
             throw .tablesOutsideProbeRAM(base: image.tablesBase, size: size, ram: tableRAM)
         }
+        let patches = graft?.patches ?? []
+        // A capacity limit is an error naming it, never a conformance failure.
+        guard vas.count <= capacity(patches: patches.count) else {
+            throw .tooManyProbes(leg: .mmu, count: vas.count, limit: capacity(patches: patches.count))
+        }
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let patches = graft?.patches ?? []
         var input = ProbeInput(leg: .mmu, tcr: image.tcr, mair: image.mair, ttbr0: image.ttbr0, ttbr1: image.ttbr1,
                                tablesBase: image.tablesBase, tablesSize: size, recordCount: vas.count,
                                patchCount: patches.count, stubVA: graft?.stubVA ?? 0, flags: UInt64(VMSA_FLAG_SNAPSHOT_TABLES))

@@ -40,6 +40,15 @@ struct BadInputCLITests {
         #expect(left == ["bad.json"], "left behind: \(left)")
     }
 
+    @Test("more probes than the MMU probe's buffer holds is a usage error naming the limit, not a failure")
+    func tooManyProbes() throws {
+        let r = try VMSATool.run(["conform", "--probes", "2000000"], cwd: dir)
+        #expect(r.status == 64)
+        // (0xc0000000 - 0xb0400000) / (8 + 136) bytes per address.
+        #expect(r.stderr == "vmsa: --probes 2000000 is more than the MMU probe's buffer holds; expected at most 1835008\n")
+        #expect(r.stdout.isEmpty)
+    }
+
     @Test("a missing file exits 66")
     func missing() throws {
         let r = try VMSATool.run(["dump", "no-such.img"], cwd: dir)

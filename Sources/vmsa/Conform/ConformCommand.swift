@@ -31,6 +31,11 @@ struct ConformCommand: VMSASubcommand {
 
     func validate() throws {
         if let probes, probes < 1 { throw ValidationError("--probes \(probes) is not a positive count") }
+        // The MMU probe's buffer bounds one configuration's addresses (and
+        // the memory a run may take): a capacity, not a conformance failure.
+        if let probes, probes > MMULeg.capacity() {
+            throw ValidationError("--probes \(probes) is more than the MMU probe's buffer holds; expected at most \(MMULeg.capacity())")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) is not a positive count") }
     }
 
