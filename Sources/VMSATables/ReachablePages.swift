@@ -5,8 +5,9 @@ extension TableImage {
     /// from an enabled half through the walk core, rounded out to whole
     /// pages of the smallest granule (4K, the page a capture reads), merged
     /// into sorted, disjoint (PA, bytes) runs. A table the image does not
-    /// hold is not included.
-    public func reachablePages() -> [(base: UInt64, bytes: UInt64)] {
+    /// hold is not included. With `data`, also the pages the leaves map
+    /// (a capture's data pages), where the image holds them.
+    public func reachablePages(data: Bool = false) -> [(base: UInt64, bytes: UInt64)] {
         let page = Granule.k4.pageSize
         var spans: [(UInt64, UInt64)] = []
         var seen = Set<UInt64>()
@@ -22,6 +23,20 @@ extension TableImage {
                 }
             }
         }
+        if data {
+            for ttbr in TranslationTableBase.allCases where regime.half(ttbr) != nil {
+                walk(ttbr).forEach { item in
+                    guard item.isLeaf else { return }
+                    let start = item.pa.rawValue & ~(page &- 1)
+                    let end = (item.pa.rawValue &+ item.size &+ page &- 1) & ~(page &- 1)
+                    // Only what the image holds: a block may map gigabytes it never captured.
+                    for (base, bytes) in memorySegments.map({ ($0.base.rawValue, $0.bytes) })
+                    where base < end && base &+ bytes > start {
+                        spans.append((max(start, base & ~(page &- 1)), min(end, (base &+ bytes &+ page &- 1) & ~(page &- 1))))
+                    }
+                }
+            }
+        }
         spans.sort { $0.0 < $1.0 }
         var out: [(base: UInt64, bytes: UInt64)] = []
         for (start, end) in spans {
@@ -34,10 +49,10 @@ extension TableImage {
         return out
     }
 
-    /// The same regime and state over only `reachablePages()`: what
+    /// The same regime and state over only `reachablePages(data:)`: what
     /// `vmsa convert` writes. Parts of a page the image does not hold (a
     /// sub-page root at the edge of a segment) are left out, never invented.
-    public func reachable() -> TableImage {
+    public func reachable(data: Bool = false) -> TableImage {
         let page = Granule.k4.pageSize
         let pageWords = Int(page >> DescriptorLayout.shift)
         var segments: [ImageSegment] = []
@@ -54,7 +69,7 @@ extension TableImage {
             }
             run.append(contentsOf: UnsafeBufferPointer(start: words, count: count))
         }
-        for (base, bytes) in reachablePages() {
+        for (base, bytes) in reachablePages(data: data) {
             var pa = base
             while pa < base &+ bytes {
                 if let p = words(at: pa, count: pageWords) {

@@ -163,6 +163,19 @@ import VMSA
         #expect(Array(reached.walk(.ttbr1)) == Array(image.walk(.ttbr1)))
         let reloaded = try TableImage.load(reached.serialized())
         #expect(reloaded == reached)
+        // With data: the pages the leaves map, where the image holds them.
+        // TTBR1 maps PA 0x40000000-0x401fffff, where all of this image's
+        // table memory sits, so every held byte is kept.
+        #expect(image.reachable(data: true).capturedBytes == image.capturedBytes)
+        var withData = try TableImage(regime: image.regime, segments: image.memorySegments.map { s in
+            (s.base.rawValue, (0..<Int(s.bytes / 8)).map { image.word(atPhysicalAddress: s.base.rawValue + UInt64($0) * 8)! })
+        } + [(0x8000_0000, [UInt64](repeating: 0xdead, count: 0x2_0000 / 8))])
+        // TTBR0 maps VA 0x10000 to PA 0x80000000, 64 KiB: those pages of the added segment are kept, the rest not.
+        let kept = withData.reachable(data: true)
+        #expect(kept.capturedBytes == image.capturedBytes + 0x1_0000)
+        #expect(kept.word(atPhysicalAddress: 0x8000_fff8) == 0xdead && kept.word(atPhysicalAddress: 0x8001_0000) == nil)
+        withData = withData.reachable()
+        #expect(withData == reached)
         // Overlapping or misaligned segments are refused.
         #expect(throws: ImageError.segmentsOverlap(0x1000, 0x1008)) {
             try TableImage(regime: image.regime, segments: [(0x1000, [1, 2]), (0x1008, [3])])

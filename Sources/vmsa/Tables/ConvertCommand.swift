@@ -11,11 +11,13 @@ struct ConvertCommand: VMSASubcommand {
         discussion: """
             Reads an image of any supported version (1 or 2) and writes a version 2 image with the \
             same registers and CPU state, holding only the 4K pages of the tables reachable from \
-            TTBR0 and TTBR1. The output is written through a temporary file and a rename.
+            TTBR0 and TTBR1 (with --data, also the pages their leaves map that the source holds). \
+            The output is written through a temporary file and a rename.
             """)
 
     @Argument(help: "The image file to read.") var image: String
     @Option(name: .shortAndLong, help: "The image file to write; - for standard output.") var output: String
+    @Flag(help: "Also keep the data pages the leaves map, where the source holds them (a capture's RAM).") var data = false
     @Flag(help: "Print a JSON object describing the result.") var json = false
 
     func validate() throws {
@@ -24,7 +26,7 @@ struct ConvertCommand: VMSASubcommand {
 
     func execute() throws {
         let source = try ImageFiles.image(image)
-        let converted = source.reachable()
+        let converted = source.reachable(data: data)
         try ImageFiles.write(converted, to: output)
         // Standard output holds the image itself.
         if AtomicFile.isStandardOutput(output) { return }
@@ -34,7 +36,7 @@ struct ConvertCommand: VMSASubcommand {
                          ("segments", .int(segments.count)), ("bytes", .hex(converted.capturedBytes)),
                          ("sourceBytes", .hex(source.capturedBytes))])
         } else {
-            Output.line("\(output): \(segments.count) segment\(segments.count == 1 ? "" : "s"), \(Hex.size(converted.capturedBytes)) of tables (from \(Hex.size(source.capturedBytes)))")
+            Output.line("\(output): \(segments.count) segment\(segments.count == 1 ? "" : "s"), \(Hex.size(converted.capturedBytes)) of tables\(data ? " and data" : "") (from \(Hex.size(source.capturedBytes)))")
         }
     }
 }
