@@ -133,6 +133,23 @@ struct CodecCLITests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test("decode --linux reads a value as Linux v6.12 means it")
+    func decodeLinux() throws {
+        func linux(_ value: String) throws -> String {
+            let r = try VMSATool.run(["decode", "--linux", "v6.12", value])
+            return r.lines.last ?? ""
+        }
+        // PAGE_READONLY-like user page: young, clean, writable through DBM (PTE_WRITE).
+        #expect(try linux("0x0068000041200fc3") == "Linux v6.12  present, PFN 0x41200 (young, write, user)")
+        // PROT_NONE: PTE_PRESENT_INVALID (nG with VALID clear), not user, UXN.
+        #expect(try linux("0x0040000041200f02") == "Linux v6.12  present, PFN 0x41200 (PROT_NONE, young)")
+        #expect(try linux("0x0") == "Linux v6.12  pte_none")
+        let swap = try VMSATool.run(["decode", "--linux", "v6.12", "--json", "0x0000000000100040"])
+        #expect(swap.stdout.contains(#""linux":{"version":"v6.12","kind":"swap","type":1,"offset":"0x0000000000000100","exclusive":false}"#), "\(swap.stdout)")
+        let other = try VMSATool.run(["decode", "--linux", "v6.1", "0x3"])
+        #expect(other.status == 64 && other.stderr == "vmsa: --linux v6.1 is not a modelled kernel; expected v6.12\n")
+    }
+
     @Test("a bad value on standard input is named by its line; the values before it are already out")
     func badStandardInputLine() throws {
         let r = try VMSATool.run(["decode", "--json"], stdin: "0x3\n\n# a comment\nzz\n0x3\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMSA
+import VMSAJSON
 
 struct DecodeCommand: VMSASubcommand {
     static let configuration = CommandConfiguration(
@@ -18,8 +19,12 @@ struct DecodeCommand: VMSASubcommand {
     @Option(help: "Decode a whole table page from FILE: raw little-endian words, or a hexdump (od -t x8, devmem, xxd); one line per valid entry with its index.")
     var file: String?
 
+    @Option(help: "Also read each value as this kernel's arm64 page-table code means it (PROT_NONE, swap, migration, markers): \(LinuxReading.versions.joined(separator: ", ")).")
+    var linux: String?
+
     func validate() throws {
         if file != nil, !values.isEmpty { throw ValidationError("--file decodes a table page; drop the values given as arguments") }
+        if let linux { try LinuxReading.check(linux) }
     }
 
     func execute() throws {
@@ -30,9 +35,15 @@ struct DecodeCommand: VMSASubcommand {
             let raw = try InputValues.uint64(text, what: "descriptor")
             anyProblem = anyProblem || !Descriptor(rawValue: raw).problems(at: level, format: format).isEmpty
             if json {
-                Output.json(DescriptorJSON.object(raw: raw, level: level, format: format))
+                var value = DescriptorJSON.object(raw: raw, level: level, format: format)
+                if linux != nil, case .object(var o) = value {
+                    o["linux"] = .object(JSONObject(LinuxReading.fields(raw)))
+                    value = .object(o)
+                }
+                Output.json(value)
             } else {
                 Output.line(DescriptorText.render(raw: raw, level: level, format: format))
+                if linux != nil { Output.line(LinuxReading.text(raw)) }
             }
         }
         if anyProblem { throw CLIError(.checkFailed, json ? "some descriptors have problems (see \"problems\")" : "some descriptors have problems (listed above)") }
