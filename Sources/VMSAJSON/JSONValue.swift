@@ -38,7 +38,10 @@ public struct JSONObject: Sendable, Equatable {
     public private(set) var entries: [(key: String, value: JSONValue)] = []
 
     public init() {}
+    /// An object of `entries` in order; a key given twice keeps its first
+    /// place and its last value.
     public init(_ entries: [(String, JSONValue)]) {
+        self.entries.reserveCapacity(entries.count)
         for (k, v) in entries { self[k] = v }
     }
 

@@ -2,9 +2,13 @@
 extension JSONValue {
     public var jsonText: String {
         var out = ""
+        // One JSON Lines record is a few hundred bytes: grow once, not per field.
+        out.reserveCapacity(Self.typicalRecordBytes)
         write(into: &out)
         return out
     }
+
+    static let typicalRecordBytes = 512
 
     public func write(into out: inout String) {
         switch self {
