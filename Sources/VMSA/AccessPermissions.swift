@@ -9,6 +9,12 @@ public enum AccessPermissions: UInt64, CaseIterable, Hashable, Sendable, CustomS
     @inlinable public var el0Accessible: Bool { rawValue & 0b01 != 0 }
     @inlinable public var readOnlyAtAllELs: Bool { rawValue & 0b10 != 0 }
 
+    /// The permissions after the MMU makes a DBM=1 entry dirty (TCR_ELx.HD):
+    /// AP[2] cleared, AP[1] kept.
+    @inlinable public var dirtied: AccessPermissions {
+        readOnlyAtAllELs ? (el0Accessible ? .readWrite : .privilegedReadWrite) : self
+    }
+
     public var description: String {
         switch self {
         case .privilegedReadWrite: "EL1 read/write, EL0 none"

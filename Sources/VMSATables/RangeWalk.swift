@@ -211,7 +211,7 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
                     if n > 0, i % n == 0, i &+ n &- 1 <= c.endIndex, runAgrees(words, i, n, raw, entrySize: entrySize) { count = n }
                 }
                 c.index = i &+ count
-                let attributes = TableImage.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair, outerShareable: outerShareable)
+                let attributes = TranslationRegime.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair, outerShareable: outerShareable)
                 let start = Swift.max(entryVA, first)
                 let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
                 if try !emit(WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),

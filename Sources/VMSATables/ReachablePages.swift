@@ -24,14 +24,14 @@ extension TableImage {
             }
         }
         if data {
+            let held = memorySegments.map { ($0.base.rawValue, $0.bytes) }
             for ttbr in TranslationTableBase.allCases where regime.half(ttbr) != nil {
                 walk(ttbr).forEach { item in
                     guard item.isLeaf else { return }
                     let start = item.pa.rawValue & ~(page &- 1)
                     let end = (item.pa.rawValue &+ item.size &+ page &- 1) & ~(page &- 1)
                     // Only what the image holds: a block may map gigabytes it never captured.
-                    for (base, bytes) in memorySegments.map({ ($0.base.rawValue, $0.bytes) })
-                    where base < end && base &+ bytes > start {
+                    for (base, bytes) in held where base < end && base &+ bytes > start {
                         spans.append((max(start, base & ~(page &- 1)), min(end, (base &+ bytes &+ page &- 1) & ~(page &- 1))))
                     }
                 }

@@ -122,7 +122,13 @@ public struct RegimeHalf: Hashable, Sendable {
     /// MMU judges it (PAMax = 52, so 64K level-1 blocks are legal whatever
     /// the configured output size).
     @inlinable @inline(__always)
-    public func isBlockLegal(at level: Level) -> Bool { blockLevels & (1 &<< UInt8(truncatingIfNeeded: level.rawValue &+ 1)) != 0 }
+    public func isBlockLegal(at level: Level) -> Bool { Self.isBlockLegal(level.rawValue, in: blockLevels) }
+
+    /// Whether `blockLevels` (bit `level + 1` per level with blocks) holds `level`.
+    @inlinable @inline(__always)
+    static func isBlockLegal(_ level: Int, in blockLevels: UInt8) -> Bool {
+        blockLevels & (1 &<< UInt8(truncatingIfNeeded: level &+ 1)) != 0
+    }
 
     /// Whether the builder places blocks at `level`: where they are legal,
     /// except 64K level-1 (4 TiB) blocks unless the output size is 52 bits,

@@ -115,7 +115,7 @@ extension TranslationRegime {
         let tableAP = w.hpd ? 0 : Descriptor.Bits.apTable.extract(tableBits)
         guard tableAP & TableAccessPermissions.readOnly.rawValue == 0 else { return false }
         var writable = attributes
-        writable.ap = AccessPermissions(field: attributes.ap.rawValue & ~AccessPermissions.privilegedReadOnly.rawValue)
+        writable.ap = attributes.ap.dirtied
         return writable.permits(access, from: el)
     }
 
@@ -123,12 +123,9 @@ extension TranslationRegime {
     /// bits were OR-ed into `tableBits`.
     @inlinable @inline(__always)
     func leafAttributes(_ raw: UInt64, tableBits: UInt64, walk w: borrowing WalkParameters) -> LeafAttributes {
-        TableImage.leafAttributes(raw, tableBits: tableBits, walk: w, mair: mair.rawValue, outerShareable: outerShareableAttributes)
+        Self.leafAttributes(raw, tableBits: tableBits, walk: w, mair: mair.rawValue, outerShareable: outerShareableAttributes)
     }
 
-}
-
-extension TableImage {
     /// The effective attributes of a leaf given MAIR_EL1 and the mask of its
     /// Outer Shareable attributes: the one home of the hierarchical
     /// permission and shareability rules.

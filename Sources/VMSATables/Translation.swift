@@ -35,7 +35,7 @@ public struct Translation: Hashable, Sendable, CustomStringConvertible {
     /// The permissions the entry grants after this access: AP[2] cleared
     /// when the access made it dirty.
     public var permissionsAfter: AccessPermissions {
-        dirtied ? AccessPermissions(field: ap.rawValue & ~AccessPermissions.privilegedReadOnly.rawValue) : ap
+        dirtied ? ap.dirtied : ap
     }
 
     // The contract's flat names (DESIGN.md's `translate --json` keys).

@@ -6,6 +6,7 @@ import VMSA
 public enum TreeDump {
     public static func lines(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> [String] {
         var out: [String] = []
+        let runs = image.contiguousRunProblems()
         for t in halves {
             guard let h = image.half(t) else {
                 out.append("\(t) disabled")
@@ -14,7 +15,7 @@ public enum TreeDump {
             let register = t == .ttbr0 ? image.ttbr0 : image.ttbr1
             out.append("\(t) \(register): \(h.granule) granule, \(h.inputBits)-bit VA, \(h.startLevel) table at \(Hex.short(h.rootAddress))")
             switch image.regime.root(t, in: image) {
-            case .success(let root)?: table(image, root, runs: image.contiguousRunProblems(), depth: 1, into: &out)
+            case .success(let root)?: table(image, root, runs: runs, depth: 1, into: &out)
             case .failure(let fault)?: out.append("  \(fault)")
             case nil: out.append("  every walk faults: \(t) base is beyond the \(h.outputBits)-bit output size")
             }
@@ -45,14 +46,10 @@ public enum TreeDump {
                 if B.uxnTable.isSet(raw) { line += " UXNTable" }
                 if B.nsTable.isSet(raw) { line += " NSTable" }
                 if case .fault(let f) = role { line += " (\(TranslationFault(kind: f, level: level)))" }
-                switch image.regime.child(of: t, at: i, in: image) {
-                case .failure(let fault)?: line += " (\(fault))"
-                default: break
-                }
+                let child = image.regime.child(of: t, at: i, in: image)
+                if case .failure(let fault)? = child { line += " (\(fault))" }
                 out.append(line)
-                if case .success(let child)? = image.regime.child(of: t, at: i, in: image) {
-                    table(image, child, runs: runs, depth: depth + 1, into: &out)
-                }
+                if case .success(let next)? = child { table(image, next, runs: runs, depth: depth + 1, into: &out) }
                 i += 1
             case .block, .page, .reserved:
                 var legal = false

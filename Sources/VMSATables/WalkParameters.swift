@@ -79,7 +79,7 @@ struct WalkParameters: Sendable {
     func address(of raw: UInt64) -> UInt64 { format.address(of: raw) }
 
     @inlinable @inline(__always)
-    func isBlockLegal(level: Int) -> Bool { blockLevels & (1 &<< UInt8(truncatingIfNeeded: level &+ 1)) != 0 }
+    func isBlockLegal(level: Int) -> Bool { RegimeHalf.isBlockLegal(level, in: blockLevels) }
 
     @inlinable @inline(__always)
     func contiguousCount(level: Int) -> Int { level == Self.lastLevel ? contiguousL3 : (level == Self.lastLevel &- 1 ? contiguousL2 : 0) }

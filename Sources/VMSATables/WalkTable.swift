@@ -59,7 +59,7 @@ public struct WalkTable {
 
     /// The effective attributes of the leaf at `index`.
     public func leafAttributes(_ index: Int) -> LeafAttributes {
-        TableImage.leafAttributes(self[index], tableBits: tableBits, walk: w, mair: mair, outerShareable: outerShareable)
+        TranslationRegime.leafAttributes(self[index], tableBits: tableBits, walk: w, mair: mair, outerShareable: outerShareable)
     }
 }
 
