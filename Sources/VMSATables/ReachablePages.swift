@@ -9,20 +9,8 @@ extension TableImage {
     /// (a capture's data pages), where the image holds them.
     public func reachablePages(data: Bool = false) -> [(base: UInt64, bytes: UInt64)] {
         let page = Granule.k4.pageSize
-        var spans: [(UInt64, UInt64)] = []
-        var seen = Set<UInt64>()
-        for ttbr in TranslationTableBase.allCases {
-            guard case .success(let root)? = regime.root(ttbr, in: self) else { continue }
-            var stack = [root]
-            while let table = stack.popLast() {
-                guard seen.insert(table.address).inserted else { continue }
-                let end = table.address &+ UInt64(table.count) &* DescriptorLayout.bytes
-                spans.append((table.address & ~(page &- 1), (end &+ page &- 1) & ~(page &- 1)))
-                for i in 0..<table.count {
-                    if case .success(let child)? = regime.child(of: table, at: i, in: self) { stack.append(child) }
-                }
-            }
-        }
+        let reach = ReachableTables(regime, in: self)
+        var spans = reach.pages(of: .k4).map { ($0.base, $0.base &+ $0.bytes) }
         if data {
             let held = memorySegments.map { ($0.base.rawValue, $0.bytes) }
             for ttbr in TranslationTableBase.allCases where regime.half(ttbr) != nil {
@@ -37,16 +25,7 @@ extension TableImage {
                 }
             }
         }
-        spans.sort { $0.0 < $1.0 }
-        var out: [(base: UInt64, bytes: UInt64)] = []
-        for (start, end) in spans {
-            if let last = out.last, last.base &+ last.bytes >= start {
-                out[out.count - 1].bytes = max(last.bytes, end &- last.base)
-            } else {
-                out.append((start, end &- start))
-            }
-        }
-        return out
+        return ReachableTables.merged(spans)
     }
 
     /// The same regime and state over only `reachablePages(data:)`: what
