@@ -28,10 +28,12 @@ let package = Package(
         .target(name: "VMSATables", dependencies: ["VMSA", "VMSAJSON"]),
         .target(name: "LinuxTables", dependencies: ["VMSA", "VMSATables", "VMSAJSON"]),
         .target(name: "Conformance", dependencies: ["VMSA", "VMSATables", "CShims"]),
+        // Live guests: the GDB remote protocol and QMP, over sockets.
+        .target(name: "GuestCapture", dependencies: ["VMSA", "VMSATables", "VMSAJSON"]),
         .executableTarget(
             name: "vmsa",
             dependencies: [
-                "VMSA", "VMSAJSON", "VMSATables", "LinuxTables", "Conformance", "CReference",
+                "VMSA", "VMSAJSON", "VMSATables", "LinuxTables", "Conformance", "GuestCapture", "CReference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "VMSATests", dependencies: [
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "LinuxTablesTests", dependencies: [
             "VMSA", "VMSATables", "LinuxTables", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "GuestCaptureTests", dependencies: ["VMSA", "VMSATables", "GuestCapture"]),
         .testTarget(name: "ConformanceTests", dependencies: ["VMSA", "VMSATables", "Conformance"]),
         // Runs the built `vmsa` binary: exit statuses, JSON contract, files.
         .testTarget(name: "CLITests", dependencies: ["vmsa"]),

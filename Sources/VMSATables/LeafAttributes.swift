@@ -36,10 +36,12 @@ public struct LeafAttributes: Hashable, Sendable {
     }
 
     /// Whether an access of `kind` from `el` is allowed by these permissions
-    /// (Arm ARM `AArch64.S1DirectBasePermissions` with PAN, WXN and the
-    /// permission-indirection extensions off).
+    /// (Arm ARM `AArch64.S1DirectBasePermissions` with WXN and the
+    /// permission-indirection extensions off): PAN takes EL1's data
+    /// accesses to memory EL0 can reach.
     @inlinable
-    public func permits(_ kind: AccessKind, from el: ExceptionLevel) -> Bool {
+    public func permits(_ kind: AccessKind, from el: ExceptionLevel, pan: PrivilegedAccessNever = .off) -> Bool {
+        if pan.pan, el == .el1, kind != .execute, ap.el0Accessible || (pan.epan && !uxn) { return false }
         switch (kind, el) {
         case (.read, .el1): return true
         case (.read, .el0): return ap.el0Accessible

@@ -12,13 +12,16 @@ public struct ReachableTables {
         public let level: Level
         /// Bytes the table occupies (a start-level table may be smaller than a page).
         public let bytes: UInt64
+
+        /// What a walk that needs this table reports when memory lacks it.
+        public var notCaptured: TranslationFault { .notCaptured(address, level: level) }
     }
 
     /// Every reachable table the memory holds, each once, in discovery order.
     public private(set) var tables: [Table] = []
-    /// Each table a walk needs that the memory does not hold (its PA and
-    /// level, as the walk's `notCaptured` fault names it), each once.
-    public private(set) var missing: [TranslationFault] = []
+    /// Each table a walk needs that the memory does not hold, each once:
+    /// where a capture reads next, and what an import warns about.
+    public private(set) var missing: [Table] = []
 
     /// Walks both halves of `regime` over `memory`.
     public init<Memory: PhysicalMemory>(_ regime: TranslationRegime, in memory: Memory) {
@@ -26,11 +29,16 @@ public struct ReachableTables {
         var missed = Set<UInt64>()
         for ttbr in TranslationTableBase.allCases {
             guard let first = regime.root(ttbr, in: memory) else { continue }
+            let w = regime.walkParameters(ttbr)
+            let tableBytes = UInt64(w.tableEntries) &* DescriptorLayout.bytes
+            let rootBytes = UInt64(w.rootEntries) &* DescriptorLayout.bytes
             var stack = [first]
             while let next = stack.popLast() {
                 switch next {
                 case .failure(let fault):
-                    if let pa = fault.table?.rawValue, missed.insert(pa).inserted { missing.append(fault) }
+                    guard let pa = fault.table?.rawValue, missed.insert(pa).inserted else { continue }
+                    let isRoot = fault.level.rawValue == w.startLevel
+                    missing.append(Table(ttbr: ttbr, address: pa, level: fault.level, bytes: isRoot ? rootBytes : tableBytes))
                 case .success(let table):
                     guard seen.insert(table.address).inserted else { continue }
                     tables.append(Table(ttbr: ttbr, address: table.address, level: table.level,

@@ -17,12 +17,15 @@ extension TableImage {
     /// 4. AF=0 with TCR_EL1.HA=0: access flag fault at the leaf's level.
     /// 5. Permissions (AP after APTable, PXN/UXN after the table bits, and
     ///    EL0-writable never privileged-executable): permission fault at the
-    ///    leaf's level. PSTATE.PAN=0 and SCTLR_EL1.WXN=0 are assumed.
+    ///    leaf's level; with PSTATE.PAN (and SCTLR_EL1.EPAN) as captured
+    ///    in the image's state unless `pan` says otherwise. SCTLR_EL1.WXN=0
+    ///    is assumed.
     /// A table the memory does not hold ends the walk as `notCaptured` at
     /// the level that needed it.
     @inlinable
-    public func translate(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel) -> Result<Translation, TranslationFault> {
-        regime.translate(va, access: access, el: el, in: self)
+    public func translate(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
+                          pan: PrivilegedAccessNever? = nil) -> Result<Translation, TranslationFault> {
+        regime.translate(va, access: access, el: el, pan: pan ?? PrivilegedAccessNever(state), in: self)
     }
 }
 
@@ -31,7 +34,7 @@ extension TranslationRegime {
     /// `TableImage.translate`): the one walk core for a single address.
     @inlinable
     public func translate<Memory: PhysicalMemory>(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
-                                                  in memory: Memory) -> Result<Translation, TranslationFault> {
+                                                  pan: PrivilegedAccessNever = .off, in memory: Memory) -> Result<Translation, TranslationFault> {
         let v = va.rawValue
         let upper = RegimeHalf.rangeSelectBit.isSet(v)
         let ttbr: TranslationTableBase = upper ? .ttbr1 : .ttbr0
@@ -88,8 +91,8 @@ extension TranslationRegime {
             // (clears AP[2] in the descriptor). The attributes stay those the
             // walk read, as the AT instructions and the probes report them.
             var dirtied = false
-            if !attributes.permits(access, from: el) {
-                guard Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, w) else {
+            if !attributes.permits(access, from: el, pan: pan) {
+                guard Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, pan, w) else {
                     return .failure(TranslationFault(kind: .permission, level: leafLevel))
                 }
                 dirtied = true
@@ -110,13 +113,13 @@ extension TranslationRegime {
     /// AP[2] instead of faulting (APTable still applies).
     @inlinable
     static func dirtyWritePermitted(_ raw: UInt64, tableBits: UInt64, _ attributes: LeafAttributes, _ access: AccessKind,
-                             _ el: ExceptionLevel, _ w: borrowing WalkParameters) -> Bool {
+                             _ el: ExceptionLevel, _ pan: PrivilegedAccessNever, _ w: borrowing WalkParameters) -> Bool {
         guard access == .write, w.hardwareDirty, Descriptor.Bits.dbm.isSet(raw) else { return false }
         let tableAP = w.hpd ? 0 : Descriptor.Bits.apTable.extract(tableBits)
         guard tableAP & TableAccessPermissions.readOnly.rawValue == 0 else { return false }
         var writable = attributes
         writable.ap = attributes.ap.dirtied
-        return writable.permits(access, from: el)
+        return writable.permits(access, from: el, pan: pan)
     }
 
     /// The effective attributes of leaf `raw` under table descriptors whose

@@ -17,7 +17,7 @@ struct ConformCommand: VMSASubcommand {
             documented deviations, which are counted as expected differences. With --image, runs the \
             walk and MMU legs over an image's mapped ranges and random holes. \
             Prints one line per configuration and `N passed, M failed`; exit status 1 on any mismatch. \
-            Needs `make probes` (or VMSA_PROBE_DIR) and qemu-aarch64 / qemu-system-aarch64.
+            Needs `make probes` (or VMSA_PROBE_DIR) and qemu-aarch64 / qemu-system-aarch64.             With --gdb and --qmp, checks a live QEMU guest instead: it is captured through its gdbstub             and `translate` (a read from the EL the CPU stopped at, with its PAN) must agree with QEMU's             own walker (the monitor's gva2gpa) on every mapped item's first, middle and last VA, every             hole and random VAs of both halves; each disagreement prints the VA, both answers and vmsa's walk.
             """)
 
     @Option(help: "Seed of the random layouts and probes (decimal or 0x hex).") var seed: String?
@@ -28,6 +28,9 @@ struct ConformCommand: VMSASubcommand {
     @Option(name: .customLong("probe-dir"), help: "Directory of the built probes (default: .build-probes or $VMSA_PROBE_DIR).")
     var probeDirectory: String?
     @Flag(help: "Print JSON Lines: one object per configuration and leg, then a summary.") var json = false
+    @OptionGroup var guest: GuestOptions
+    @Option(help: ArgumentHelp("With --gdb: the guest's QMP socket (-qmp unix:PATH,server), for QEMU's gva2gpa.", valueName: "path"))
+    var qmp: String?
 
     func validate() throws {
         if let probes, probes < 1 { throw ValidationError("--probes \(probes) is not a positive count") }
@@ -37,6 +40,8 @@ struct ConformCommand: VMSASubcommand {
             throw ValidationError("--probes \(probes) is more than the MMU probe's buffer holds; expected at most \(MMULeg.capacity())")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) is not a positive count") }
+        if guest.isLive != (qmp != nil) { throw ValidationError("a live guest needs both --gdb HOST:PORT and --qmp PATH") }
+        if guest.isLive, image != nil || only != nil { throw ValidationError("--gdb checks a live guest; drop --image and --only") }
     }
 
     func execute() throws {
@@ -49,6 +54,7 @@ struct ConformCommand: VMSASubcommand {
         } else {
             seedValue = ConformanceRunner.defaultSeed
         }
+        if let qmp { return try LiveConformance.run(guest, qmp: qmp, probes: probes, seed: seedValue, json: json) }
         // Read the image before looking for tools, so a bad file reports 65/66.
         let userImage = try image.map { try ImageFiles.image($0) }
         let toolchain: ProbeToolchain

@@ -14,12 +14,14 @@ struct DiffCommand: VMSASubcommand {
             """)
 
     @Argument(help: "The first image.") var a: String
-    @Argument(help: "The second image.") var b: String
+    @Argument(help: "The second image (or --gdb: the live guest).") var b: String?
+    @OptionGroup var guest: GuestOptions
     @Flag(help: "One JSON object per differing range (JSON Lines), then a summary object.") var json = false
 
     func execute() throws {
         let first = try ImageFiles.image(a)
-        let second = try ImageFiles.image(b)
+        let second = try ImageSource.image(b, guest)
+        let b = self.b ?? guest.address.map { "gdb \($0)" } ?? "?"
         let differences = first.differences(from: second)
         for d in differences {
             if json {

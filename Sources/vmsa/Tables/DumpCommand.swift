@@ -20,7 +20,8 @@ struct DumpCommand: VMSASubcommand {
             PSTATE.PAN and the memory segments the image holds.
             """)
 
-    @Argument(help: "The image file.") var image: String
+    @Argument(help: "The image file (or --gdb).") var image: String?
+    @OptionGroup var guest: GuestOptions
     @Option(help: "tree, ptdump, json, dot, raw or registers.") var format: Format = .tree
     @Option(help: "Only this half.") var ttbr: TranslationTableBase?
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output; - is standard output.") var output: String?
@@ -39,7 +40,7 @@ struct DumpCommand: VMSASubcommand {
     }
 
     func execute() throws {
-        let loaded = try ImageFiles.image(image)
+        let loaded = try ImageSource.image(image, guest)
         let halves: [TranslationTableBase] = ttbr.map { [$0] } ?? [.ttbr1, .ttbr0]
         var lines: [String] = []
         let effective: Format = json && (format == .tree || format == .ptdump) ? .json : format

@@ -86,12 +86,16 @@ enum TableJSON {
         return .object(JSONObject(fields))
     }
 
+    /// The registers and CPU state an image records, by their JSON keys.
+    static func registerFields(_ image: TableImage) -> [(String, JSONValue)] {
+        [("tcr_el1", .hex(image.tcr.rawValue)), ("mair_el1", .hex(image.mair.rawValue)),
+         ("ttbr0_el1", .hex(image.ttbr0.rawValue)), ("ttbr1_el1", .hex(image.ttbr1.rawValue)),
+         ("sctlr_el1", .hex(image.state.sctlr)), ("pan", .bool(image.state.pan))]
+    }
+
     static func registers(_ image: TableImage) -> JSONValue {
-        .object(JSONObject([
-            ("tcr_el1", .hex(image.tcr.rawValue)), ("mair_el1", .hex(image.mair.rawValue)),
-            ("ttbr0_el1", .hex(image.ttbr0.rawValue)), ("ttbr1_el1", .hex(image.ttbr1.rawValue)),
+        .object(JSONObject(registerFields(image) + [
             ("tablesBase", .hex(image.tablesBase)), ("tablesSize", .hex(image.tablesSize)),
-            ("sctlr_el1", .hex(image.state.sctlr)), ("pan", .bool(image.state.pan)),
             ("segments", .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
         ]))
     }

@@ -15,19 +15,24 @@ struct TranslateCommand: VMSASubcommand {
             names the problem in brackets, and in `problems` with --json.
             """)
 
-    @Argument(help: "The image file.") var image: String
+    @Argument(help: "The image file (with --gdb, leave it out).") var image: String?
     @Argument(help: "Virtual addresses, hex (the 0x is optional).") var addresses: [String] = []
+    @OptionGroup var guest: GuestOptions
+    @Flag(inversion: .prefixedNo, help: "PSTATE.PAN for EL1 data accesses (default: as the image was captured).") var pan: Bool?
     @Option(help: "Access kind: read, write or execute.") var access: AccessKind = .read
     @Option(help: "Exception level the access is made from.") var el: ExceptionLevel = .el1
     @Flag(help: "One JSON object per address (JSON Lines).") var json = false
 
     func execute() throws {
-        let loaded = try ImageFiles.image(image)
+        // With --gdb every positional value is an address.
+        let values = guest.isLive ? (image.map { [$0] } ?? []) + addresses : addresses
+        let loaded = try ImageSource.image(guest.isLive ? nil : image, guest)
+        let privileged = pan.map { PrivilegedAccessNever(pan: $0, epan: PrivilegedAccessNever(loaded.state).epan) }
         // Computed once: what the walk does not stop at but the Arm ARM forbids.
         let runs = loaded.contiguousRunProblems()
-        for text in InputValues.lines(addresses) {
+        for text in InputValues.lines(values) {
             let va = try InputValues.uint64(text, what: "virtual address")
-            let result = loaded.translate(VirtualAddress(va), access: access, el: el)
+            let result = loaded.translate(VirtualAddress(va), access: access, el: el, pan: privileged)
             let half = loaded.tcr.select(VirtualAddress(va))
             let problems = (try? result.get()).map { loaded.regime.problems(of: $0, runs: runs) } ?? []
             if json {

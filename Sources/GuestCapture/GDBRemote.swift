@@ -1,0 +1,177 @@
+/// A client of the GDB remote serial protocol (the packets of GDB's
+/// "Remote Protocol" appendix), enough to read a stopped AArch64 guest:
+/// registers through the target description, memory, hardware
+/// breakpoints, continue and detach. It talks to QEMU's gdbstub or any
+/// stub that exposes the system registers; no gdb is needed.
+public final class GDBRemote {
+    let socket: StreamSocket
+    /// The peer as the user named it.
+    public var peer: String { socket.peer }
+    /// After QStartNoAckMode neither side sends '+' acknowledgements, so
+    /// requests can be pipelined.
+    private(set) var noAck = false
+    /// The largest packet the stub accepts or sends (qSupported PacketSize).
+    private(set) var packetSize = GDBPacket.defaultSize
+
+    /// Connects to HOST:PORT and negotiates the features it needs.
+    public init(connectingTo address: String) throws(GuestError) {
+        socket = try StreamSocket.tcp(address)
+        let features = try request("qSupported:xmlRegisters=aarch64").split(separator: ";")
+        for f in features {
+            if f.hasPrefix("PacketSize="), let n = Int(f.dropFirst("PacketSize=".count), radix: 16), n > GDBPacket.framing {
+                packetSize = n
+            }
+        }
+        if features.contains("QStartNoAckMode+"), try request("QStartNoAckMode") == "OK" { noAck = true }
+    }
+
+    /// Sends one request and returns its reply's payload, skipping console
+    /// output ("O…") that a running target interleaves.
+    public func request(_ payload: String) throws(GuestError) -> String {
+        try socket.write(GDBPacket.frame(payload))
+        return try reply(to: payload)
+    }
+
+    /// Sends every request at once and then reads the replies in order:
+    /// with no-ack mode the stub handles them back to back, so a capture
+    /// pays the round trip once per batch instead of once per read.
+    public func requests(_ payloads: [String]) throws(GuestError) -> [String] {
+        guard noAck else {
+            var out: [String] = []
+            for p in payloads { out.append(try request(p)) }
+            return out
+        }
+        var out: [String] = []
+        out.reserveCapacity(payloads.count)
+        var i = 0
+        while i < payloads.count {
+            let batch = payloads[i..<min(payloads.count, i + GDBPacket.pipelineDepth)]
+            var bytes: [UInt8] = []
+            for p in batch { bytes += GDBPacket.frame(p) }
+            try socket.write(bytes)
+            for p in batch { out.append(try reply(to: p)) }
+            i += batch.count
+        }
+        return out
+    }
+
+    /// Waits for the next reply packet.
+    private func reply(to request: String) throws(GuestError) -> String {
+        while true {
+            let payload = try receive(after: request)
+            if payload.hasPrefix("O"), payload.count > 1, payload.dropFirst().allSatisfy(\.isHexDigit) { continue }
+            return payload
+        }
+    }
+
+    /// Reads one packet, checks its checksum, acknowledges it when acks are on.
+    private func receive(after request: String) throws(GuestError) -> String {
+        var b = try socket.readByte()
+        while b != GDBPacket.start {
+            // '+' acknowledges our packet; '-' asks for it again.
+            if b == GDBPacket.nak { try socket.write(GDBPacket.frame(request)) }
+            b = try socket.readByte()
+        }
+        var raw: [UInt8] = []
+        var sum: UInt8 = 0
+        while true {
+            b = try socket.readByte()
+            if b == GDBPacket.end { break }
+            raw.append(b)
+            sum &+= b
+        }
+        let high = try socket.readByte(), low = try socket.readByte()
+        guard let given = GDBPacket.hexValue(high, low) else {
+            throw .protocolError(peer, detail: "a packet's checksum is not two hex digits")
+        }
+        guard given == sum || noAck else {
+            try socket.write([GDBPacket.nak])
+            return try receive(after: request)
+        }
+        if !noAck { try socket.write([GDBPacket.ack]) }
+        guard let decoded = GDBPacket.decode(raw) else {
+            throw .protocolError(peer, detail: "a reply to \"\(request)\" has a bad escape or run-length")
+        }
+        return decoded
+    }
+
+    // MARK: Requests
+
+    /// Why the target stopped ("?"): also what makes QEMU report a stopped CPU.
+    public func stopReason() throws(GuestError) -> String { try request("?") }
+
+    /// The object `annex` of qXfer:features:read (the target description).
+    public func features(_ annex: String) throws(GuestError) -> String {
+        var text = ""
+        let chunk = packetSize - GDBPacket.framing - 1
+        while true {
+            let q = "qXfer:features:read:\(annex):\(String(text.utf8.count, radix: 16)),\(String(chunk, radix: 16))"
+            let r = try request(q)
+            guard let kind = r.first, kind == "m" || kind == "l" else { throw .refused(request: q, reply: r) }
+            text += r.dropFirst()
+            if kind == "l" { return text }
+        }
+    }
+
+    /// Register `number`'s bytes, in target (little-endian) order.
+    public func register(_ number: Int) throws(GuestError) -> [UInt8] {
+        let q = "p" + String(number, radix: 16)
+        let r = try request(q)
+        guard let bytes = GDBPacket.bytes(fromHex: r) else { throw .refused(request: q, reply: r) }
+        return bytes
+    }
+
+    /// The most bytes one "m" reply can carry: two hex digits per byte
+    /// inside the framing, rounded down to whole 16-byte lines.
+    var maximumRead: Int { ((packetSize - GDBPacket.framing) / 2) & ~15 }
+
+    /// Reads each (address, bytes) range, pipelined; nil for a range the
+    /// stub cannot read (an "E" reply: memory outside RAM).
+    public func read(_ ranges: [(address: UInt64, bytes: Int)]) throws(GuestError) -> [[UInt8]?] {
+        var packets: [String] = []
+        var pieces: [Int] = []
+        for r in ranges {
+            var done = 0
+            var n = 0
+            while done < r.bytes {
+                let len = min(maximumRead, r.bytes - done)
+                packets.append("m\(String(r.address &+ UInt64(done), radix: 16)),\(String(len, radix: 16))")
+                done += len
+                n += 1
+            }
+            pieces.append(n)
+        }
+        let replies = try requests(packets)
+        var out: [[UInt8]?] = []
+        var k = 0
+        for (r, n) in zip(ranges, pieces) {
+            var data: [UInt8]? = []
+            data?.reserveCapacity(r.bytes)
+            for reply in replies[k..<k + n] {
+                if let b = GDBPacket.bytes(fromHex: reply), data != nil { data! += b } else { data = nil }
+            }
+            k += n
+            out.append(data?.count == r.bytes ? data : nil)
+        }
+        return out
+    }
+
+    /// Sends a request that must answer "OK".
+    public func command(_ payload: String) throws(GuestError) {
+        let r = try request(payload)
+        guard r == "OK" else { throw .refused(request: payload, reply: r) }
+    }
+
+    /// Continues until the target stops again (a breakpoint), returning the stop reply.
+    public func continueUntilStop() throws(GuestError) -> String {
+        try socket.write(GDBPacket.frame("c"))
+        while true {
+            let r = try reply(to: "c")
+            if let c = r.first, c == "T" || c == "S" { return r }
+            if let c = r.first, c == "W" || c == "X" { throw .protocolError(peer, detail: "the target exited (\(r))") }
+        }
+    }
+
+    /// Detaches: the stub lets the target run on.
+    public func detach() throws(GuestError) { try command("D") }
+}
