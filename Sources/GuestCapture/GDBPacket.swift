@@ -76,6 +76,12 @@ enum GDBPacket {
         }
     }
 
+    /// A stop reply: "S" or "T" and a two-digit signal number.
+    static func isStopReply(_ payload: String) -> Bool {
+        let u = Array(payload.utf8)
+        return u.count >= 3 && (u[0] == UInt8(ascii: "S") || u[0] == UInt8(ascii: "T")) && hexValue(u[1], u[2]) != nil
+    }
+
     /// The bytes a hex reply spells; nil for an error reply or odd length.
     static func bytes(fromHex text: String) -> [UInt8]? {
         let u = Array(text.utf8)

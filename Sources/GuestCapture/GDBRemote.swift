@@ -1,3 +1,4 @@
+import Glibc
 /// A client of the GDB remote serial protocol (the packets of GDB's
 /// "Remote Protocol" appendix), enough to read a stopped AArch64 guest:
 /// registers through the target description, memory, hardware
@@ -25,22 +26,17 @@ public final class GDBRemote {
         if features.contains("QStartNoAckMode+"), try request("QStartNoAckMode") == "OK" { noAck = true }
     }
 
-    /// Sends one request and returns its reply's payload, skipping console
-    /// output ("O…") that a running target interleaves.
+    /// Sends one request and returns its reply's payload.
     public func request(_ payload: String) throws(GuestError) -> String {
         try socket.write(GDBPacket.frame(payload))
         return try reply(to: payload)
     }
 
-    /// Sends every request at once and then reads the replies in order:
-    /// with no-ack mode the stub handles them back to back, so a capture
-    /// pays the round trip once per batch instead of once per read.
+    /// Sends every request at once and then reads the replies in order: a
+    /// stub handles them back to back (QEMU's system-mode stub does not
+    /// wait for our acknowledgements), so a capture pays the round trip
+    /// once per batch instead of once per read.
     public func requests(_ payloads: [String]) throws(GuestError) -> [String] {
-        guard noAck else {
-            var out: [String] = []
-            for p in payloads { out.append(try request(p)) }
-            return out
-        }
         var out: [String] = []
         out.reserveCapacity(payloads.count)
         var i = 0
@@ -55,27 +51,39 @@ public final class GDBRemote {
         return out
     }
 
-    /// Waits for the next reply packet.
+    /// Waits for the reply to `request`. With acknowledgements on, the
+    /// stub's '+' for the request comes first: a packet before it is not
+    /// the reply (QEMU sends a stop packet of its own when a debugger
+    /// connects). Console output ("O…") is skipped, and so is a stop packet
+    /// unless the request asks for one.
     private func reply(to request: String) throws(GuestError) -> String {
+        if !noAck {
+            while true {
+                let b = try socket.readByte()
+                if b == GDBPacket.ack { break }
+                if b == GDBPacket.nak { try socket.write(GDBPacket.frame(request)) }
+                if b == GDBPacket.start { _ = try packet(request) }
+            }
+        }
+        let wantsStop = request == "?" || request == "c"
         while true {
-            let payload = try receive(after: request)
+            var b = try socket.readByte()
+            while b != GDBPacket.start { b = try socket.readByte() }
+            let payload = try packet(request)
             if payload.hasPrefix("O"), payload.count > 1, payload.dropFirst().allSatisfy(\.isHexDigit) { continue }
+            if !wantsStop, GDBPacket.isStopReply(payload) { continue }
+            if Self.tracing { print("gdb> \(request)\ngdb< \(payload.prefix(120))") }
             return payload
         }
     }
 
-    /// Reads one packet, checks its checksum, acknowledges it when acks are on.
-    private func receive(after request: String) throws(GuestError) -> String {
-        var b = try socket.readByte()
-        while b != GDBPacket.start {
-            // '+' acknowledges our packet; '-' asks for it again.
-            if b == GDBPacket.nak { try socket.write(GDBPacket.frame(request)) }
-            b = try socket.readByte()
-        }
+    /// Reads the rest of a packet whose '$' was just read, checks its
+    /// checksum and acknowledges it when acks are on.
+    private func packet(_ request: String) throws(GuestError) -> String {
         var raw: [UInt8] = []
         var sum: UInt8 = 0
         while true {
-            b = try socket.readByte()
+            let b = try socket.readByte()
             if b == GDBPacket.end { break }
             raw.append(b)
             sum &+= b
@@ -85,8 +93,7 @@ public final class GDBRemote {
             throw .protocolError(peer, detail: "a packet's checksum is not two hex digits")
         }
         guard given == sum || noAck else {
-            try socket.write([GDBPacket.nak])
-            return try receive(after: request)
+            throw .protocolError(peer, detail: "the reply to \"\(request)\" has a bad checksum")
         }
         if !noAck { try socket.write([GDBPacket.ack]) }
         guard let decoded = GDBPacket.decode(raw) else {
@@ -94,6 +101,9 @@ public final class GDBRemote {
         }
         return decoded
     }
+
+    /// VMSA_GDB_TRACE=1 prints each request and the start of its reply.
+    static let tracing = getenv("VMSA_GDB_TRACE") != nil
 
     // MARK: Requests
 
@@ -119,6 +129,11 @@ public final class GDBRemote {
         let r = try request(q)
         guard let bytes = GDBPacket.bytes(fromHex: r) else { throw .refused(request: q, reply: r) }
         return bytes
+    }
+
+    /// Writes register `number` with `bytes` in target (little-endian) order.
+    public func setRegister(_ number: Int, _ bytes: [UInt8]) throws(GuestError) {
+        try command("P" + String(number, radix: 16) + "=" + bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined())
     }
 
     /// The most bytes one "m" reply can carry: two hex digits per byte
@@ -167,6 +182,7 @@ public final class GDBRemote {
         try socket.write(GDBPacket.frame("c"))
         while true {
             let r = try reply(to: "c")
+            // QEMU has no reply to "c" until the target stops.
             if let c = r.first, c == "T" || c == "S" { return r }
             if let c = r.first, c == "W" || c == "X" { throw .protocolError(peer, detail: "the target exited (\(r))") }
         }

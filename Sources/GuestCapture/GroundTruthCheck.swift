@@ -32,15 +32,22 @@ public struct GroundTruthCheck {
     static let unmappedReply = "Unmapped"
     static let mappedPrefix = "gpa: "
 
-    /// Checks `addresses` of `capture` against the monitor behind `qmp`.
-    /// The guest must still be stopped where it was captured.
-    public init(_ capture: GuestCapture, addresses: [UInt64], qmp: QMPClient) throws(GuestError) {
+    /// The EL and PSTATE.PAN the addresses were checked with.
+    public let el: ExceptionLevel
+    public let pan: Bool
+
+    /// Checks `addresses` of `capture` from `el` with PSTATE.PAN = `pan`
+    /// against the monitor behind `qmp`. The guest must still be stopped
+    /// where it was captured, with that EL and PAN.
+    public init(_ capture: GuestCapture, addresses: [UInt64], el: ExceptionLevel, pan: Bool, qmp: QMPClient) throws(GuestError) {
         let image = capture.image
-        let el: ExceptionLevel = capture.pstate.exceptionLevel == 0 ? .el0 : .el1
+        self.el = el
+        self.pan = pan
+        let privileged = PrivilegedAccessNever(pan: pan, epan: PrivilegedAccessNever(image.state).epan)
         let replies = try qmp.monitor(addresses.map { "gva2gpa 0x" + String($0, radix: 16) })
         for (va, reply) in zip(addresses, replies) {
             let qemu = reply.trimmingWhitespace()
-            let result = image.translate(VirtualAddress(va), access: .read, el: el)
+            let result = image.translate(VirtualAddress(va), access: .read, el: el, pan: privileged)
             let expected: String
             let walk: String
             switch result {

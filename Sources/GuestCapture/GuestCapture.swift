@@ -18,11 +18,16 @@ public struct GuestCapture {
     public let bytesRead: UInt64
     /// Memory read requests sent.
     public let reads: Int
+    /// ID_AA64MMFR1_EL1.PAN (bits [23:20]): 0 when the CPU has no PAN, or
+    /// the stub does not show the register.
+    public let panSupport: Int
+    /// Where the stub keeps PSTATE, for `withProcessorState`.
+    let pstateRegister: TargetDescription.Register
 
     /// The register names stubs use, in the order tried.
     enum Names {
         static let ttbr0 = ["TTBR0_EL1"], ttbr1 = ["TTBR1_EL1"], tcr = ["TCR_EL1"], mair = ["MAIR_EL1"]
-        static let sctlr = ["SCTLR_EL1", "SCTLR"], pstate = ["cpsr", "pstate"]
+        static let sctlr = ["SCTLR_EL1", "SCTLR"], pstate = ["cpsr", "pstate"], mmfr1 = ["ID_AA64MMFR1_EL1"]
     }
 
     /// QEMU's switch between virtual (0) and physical (1) memory reads.
@@ -44,11 +49,14 @@ public struct GuestCapture {
             }
             return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
         }
+        pstateRegister = try description.register(Names.pstate)
         pstate = ProcessorState(rawValue: try value(Names.pstate))
         if pstate.isAArch32 { throw .badRegisters("the CPU is in AArch32 state; only AArch64 translation is read") }
         let regime = TranslationRegime(tcr: TCR(rawValue: try value(Names.tcr)), mair: MAIR(rawValue: try value(Names.mair)),
                                        ttbr0: TTBR(rawValue: try value(Names.ttbr0)), ttbr1: TTBR(rawValue: try value(Names.ttbr1)))
         let state = CPUState(sctlr: try value(Names.sctlr), pan: pstate.pan)
+        let panField: (shift: UInt64, mask: UInt64) = (20, 0xf)
+        panSupport = (try? value(Names.mmfr1)).map { Int($0 >> panField.shift & panField.mask) } ?? 0
 
         try gdb.command(Self.physicalMemoryMode(true))
         let memory = FetchedMemory()
@@ -87,6 +95,30 @@ public struct GuestCapture {
         missing = reach.missing
         bytesRead = memory.bytesHeld
         self.reads = reads
+    }
+
+    /// Runs `body` with the stopped CPU's PSTATE.EL set to `el` (SPSel=1)
+    /// and PSTATE.PAN to `pan` (the rest as captured), then puts PSTATE
+    /// back: QEMU's debug walk (gva2gpa) applies the permissions of the
+    /// current EL and PAN, so this is how the kernel half, and PAN, are
+    /// checked while the CPU stopped in a user process.
+    public func withProcessorState<R>(el: Int, pan: Bool, _ gdb: GDBRemote,
+                                      _ body: () throws(GuestError) -> R) throws(GuestError) -> R {
+        let bytes = pstateRegister.bitSize / 8
+        func encode(_ v: UInt64) -> [UInt8] { (0..<bytes).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+        let modeMask: UInt64 = 0b1111
+        let handlerStack: UInt64 = 1
+        let panMask: UInt64 = 1 << ProcessorState.panBit
+        let changed = pstate.rawValue & ~(modeMask | panMask) | UInt64(el) << ProcessorState.elShift | handlerStack
+            | (pan ? panMask : 0)
+        try gdb.setRegister(pstateRegister.number, encode(changed))
+        let result: R
+        do { result = try body() } catch {
+            _ = try? gdb.setRegister(pstateRegister.number, encode(pstate.rawValue))
+            throw error
+        }
+        try gdb.setRegister(pstateRegister.number, encode(pstate.rawValue))
+        return result
     }
 
     /// Runs the guest until it executes the instruction at `va` (a
