@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "GuestCaptureTests", dependencies: ["VMSA", "VMSATables", "GuestCapture"]),
         .testTarget(name: "ConformanceTests", dependencies: ["VMSA", "VMSATables", "Conformance"]),
         // Runs the built `vmsa` binary: exit statuses, JSON contract, files.
-        .testTarget(name: "CLITests", dependencies: ["vmsa"]),
+        // With the real-kernel leg, which also reads captures through the libraries.
+        .testTarget(name: "CLITests", dependencies: ["vmsa", "VMSA", "VMSATables", "LinuxTables"]),
     ]
 )

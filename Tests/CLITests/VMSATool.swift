@@ -39,15 +39,16 @@ enum VMSATool {
     /// the test is still blocked writing or reading another.
     /// With `ignoringSIGPIPE` the child starts with SIGPIPE ignored, as under
     /// Python's subprocess or some CI runners.
+    /// `program` runs another executable (a project script) the same way.
     static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil,
-                    stdout: StandardOutput = .captured, ignoringSIGPIPE: Bool = false) throws -> Result {
+                    stdout: StandardOutput = .captured, ignoringSIGPIPE: Bool = false, program: URL? = nil) throws -> Result {
         let p = Process()
         if ignoringSIGPIPE {
             // An ignored signal stays ignored across exec.
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
             p.arguments = ["-c", "trap '' PIPE; exec \"$0\" \"$@\"", binary.path] + arguments
         } else {
-            p.executableURL = binary
+            p.executableURL = program ?? binary
             p.arguments = arguments
         }
         if let cwd { p.currentDirectoryURL = cwd }

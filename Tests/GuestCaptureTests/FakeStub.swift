@@ -166,15 +166,17 @@ final class FakeStub: @unchecked Sendable {
         let fd = accept(listener, nil, nil)
         defer { close(fd); close(listener); done.signal() }
         var noAck = false
-        var buffer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var next = 0, end = 0
         func byte() -> UInt8? {
-            if buffer.isEmpty {
-                var chunk = [UInt8](repeating: 0, count: 65536)
-                let n = recv(fd, &chunk, chunk.count, 0)
+            if next == end {
+                let n = recv(fd, &buffer, buffer.count, 0)
                 guard n > 0 else { return nil }
-                buffer = Array(chunk[0..<n])
+                next = 0
+                end = n
             }
-            return buffer.removeFirst()
+            defer { next += 1 }
+            return buffer[next]
         }
         while true {
             var b: UInt8
