@@ -70,7 +70,7 @@ struct TraceCommand: VMSASubcommand {
             Output.note("\(summary.aboveVALimit) entries at or above \(Hex.short(TraceSynthesizer.vaLimit)) (the model's 48-bit VA) left out")
         }
         if summary.unsupported > 0 {
-            Output.warning("\(summary.unsupported) entries the Linux model cannot replay left out (faulting, beyond 48-bit PA, or a non-present PUD)")
+            Output.warning("\(summary.unsupported) entries the Linux model cannot replay left out (faulting, beyond 48-bit PA, a non-present PUD or a leaf above level 1)")
         }
         Output.note("Linux \(version.rawValue) tables: \(summary.tablesRead) tables read, \(summary.entries) entries: \(summary.operations) operations")
         try write(text)
