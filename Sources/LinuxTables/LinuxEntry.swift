@@ -16,14 +16,16 @@ public enum LinuxEntry: Hashable, Sendable {
     case hwpoison(pfn: UInt64)
     /// is_pte_marker_entry: PTE_MARKER_UFFD_WP, PTE_MARKER_POISONED bits.
     case marker(UInt64)
+    /// is_swapin_error_entry (v5.19 to v6.1 only; see `LinuxSoftwareLayout.v6_1`).
+    case swapinError(pfn: UInt64)
 
-    /// Classifies a value read from a PTE, PMD or PUD slot.
+    /// Classifies a value read from a PTE, PMD or PUD slot, in the model's
+    /// (v6.12) layout; `LinuxSoftwareLayout.entry` reads other versions.
     public init(_ pte: LinuxPTE) {
         if pte.isNone { self = .none; return }
         if pte.isPresent { self = .present(pfn: pte.pfn, valid: pte.isValid); return }
         let swp = SwapEntry(pte)!
-        let pfnMask: UInt64 = (1 << UInt64(SwapType.pfnBits)) - 1
-        let pfn = swp.offset & pfnMask
+        let pfn = swp.offset & SwapType.pfnMask
         switch swp.type {
         case SwapType.migrationRead: self = .migration(pfn: pfn, writable: false, exclusive: false)
         case SwapType.migrationReadExclusive: self = .migration(pfn: pfn, writable: false, exclusive: true)
@@ -48,6 +50,7 @@ public enum LinuxEntry: Hashable, Sendable {
         case .device: "device"
         case .hwpoison: "hwpoison"
         case .marker: "marker"
+        case .swapinError: "swapin-error"
         }
     }
 }

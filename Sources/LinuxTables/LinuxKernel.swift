@@ -10,7 +10,7 @@ import VMSA
 /// CONFIG_HAVE_ARCH_USERFAULTFD_WP, as a distribution kernel is configured.
 public enum LinuxKernel {
     /// The kernel version the bit layout is pinned to.
-    public static let version = "v6.12"
+    public static let version = LinuxVersion.model.rawValue
     // Constants the hot paths use are computed and inlinable (a `static let`
     // would cost a lazy-initialisation check on every access).
     /// Linux page tables stay at the kernel's 4K geometry.

@@ -10,9 +10,11 @@ public struct ReplayReport: Sendable {
     public var census: TableCensus
     public var warnings: Int
     public var equivalence: EquivalenceChecker.Result
+    /// The trace's source record, when it had one.
+    public var source: TraceSource?
 
     /// Checks equivalence and counts the tables of `process` as they are now.
-    public init(_ process: ProcessTables, warnings: Int) throws(LinuxTableError) {
+    public init(_ process: ProcessTables, warnings: Int, source: TraceSource? = nil) throws(LinuxTableError) {
         equivalence = try EquivalenceChecker.check(process)
         census = try TableCensus(process)
         operations = process.operations
@@ -20,10 +22,11 @@ public struct ReplayReport: Sendable {
         fallbacks = process.fallbacks
         mode = process.mode
         self.warnings = warnings
+        self.source = source
     }
 
     public var json: JSONValue {
-        .object(JSONObject([
+        var o = JSONObject([
             ("ops", .int(operations)), ("translated", .int(translated)), ("fallbacks", .int(fallbacks)),
             ("mode", .string(mode.rawValue)),
             ("linuxEntries", .int(census.linuxEntries)), ("nativeEntries", .int(census.nativeEntries)),
@@ -33,12 +36,15 @@ public struct ReplayReport: Sendable {
                 ("native", .int(census.tlb.native)),
             ]))),
             ("warnings", .int(warnings)), ("equivalent", .bool(equivalence.equivalent)),
-        ]))
+        ])
+        if let source { o["source"] = .object(JSONObject([("from", .string(source.from)), ("linux", .string(source.linux.rawValue))])) }
+        return .object(o)
     }
 
     /// The human-readable report, one line per fact.
     public func lines(native granule: Granule) -> [String] {
-        var out = [
+        var out = source.map { ["source            \($0.from), Linux \($0.linux.rawValue) tables"] } ?? []
+        out += [
             "operations        \(operations) (\(translated) translated, \(fallbacks) fallback)",
             "mode              \(mode.rawValue)" + (mode == .native ? " (TTBR0 on the \(granule) table)" : " (TTBR0 on the 4K Linux table)"),
             "leaf entries      \(census.linuxEntries) Linux, \(census.nativeEntries) native \(granule)",

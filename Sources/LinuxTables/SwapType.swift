@@ -27,6 +27,8 @@ public enum SwapType {
     /// Offset bits that hold a PFN in migration, device and hwpoison
     /// entries: SWP_PFN_BITS = MAX_PHYSMEM_BITS - PAGE_SHIFT.
     public static let pfnBits = LinuxKernel.physicalAddressBits - LinuxKernel.granule.pageShift
+    /// The offset bits that hold that PFN.
+    public static let pfnMask: UInt64 = (1 << UInt64(pfnBits)) - 1
     /// SWP_MIG_YOUNG_BIT and SWP_MIG_DIRTY_BIT: migration entries keep A/D
     /// above the PFN (migration_entry_supports_ad() holds on arm64).
     public static let migrationYoungBit = pfnBits, migrationDirtyBit = pfnBits + 1

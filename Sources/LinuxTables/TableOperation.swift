@@ -46,16 +46,17 @@ public enum TableOperation: Hashable, Sendable {
         }
     }
 
-    /// Parses one trace line; errors name the line number and the bad value.
+    /// Parses one trace line that holds an operation; errors name the line
+    /// number and the bad value.
     public static func parse(line text: String, number: Int) throws(JSONError) -> TableOperation {
-        let value: JSONValue
-        do { value = try JSONParser.parse(text) } catch {
-            throw JSONError("line \(number): \(error.message)")
+        switch try TraceRecord.parse(line: text, number: number) {
+        case .operation(let op): return op
+        case .source: throw JSONError("line \(number): a \"\(TraceSource.op)\" record is not an operation")
         }
-        var r = try JSONObjectReader(value, context: "line \(number)")
-        guard let op = try r.optionalChoice("op", names) else {
-            throw JSONError("line \(number): \"op\" is missing; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", "))
-        }
+    }
+
+    /// Reads the fields of operation `op` (and checks there are no others).
+    init(_ op: String, _ r: inout JSONObjectReader) throws(JSONError) {
         let countRange = 1...LinuxKernel.entriesPerTable
         let result: TableOperation
         switch op {
@@ -86,7 +87,7 @@ public enum TableOperation: Hashable, Sendable {
         default: result = .reclaim
         }
         try r.finish()
-        return result
+        self = result
     }
 
     /// The JSON Lines form of the operation (what `parse` reads).

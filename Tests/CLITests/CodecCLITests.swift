@@ -146,8 +146,26 @@ struct CodecCLITests {
         #expect(try linux("0x0") == "Linux v6.12  pte_none")
         let swap = try VMSATool.run(["decode", "--linux", "v6.12", "--json", "0x0000000000100040"])
         #expect(swap.stdout.contains(#""linux":{"version":"v6.12","kind":"swap","type":1,"offset":"0x0000000000000100","exclusive":false}"#), "\(swap.stdout)")
-        let other = try VMSATool.run(["decode", "--linux", "v6.1", "0x3"])
-        #expect(other.status == 64 && other.stderr == "vmsa: --linux v6.1 is not a modelled kernel; expected v6.12\n")
+        let other = try VMSATool.run(["decode", "--linux", "v5.4", "0x3"])
+        #expect(other.status == 64 && other.stderr == "vmsa: --linux v5.4 is not a modelled kernel; expected v6.1, v6.12\n")
+    }
+
+    @Test("decode --linux v6.1 reads a value with v6.1's software bits")
+    func decodeLinuxV61() throws {
+        func linux(_ value: String, _ extra: [String] = []) throws -> String {
+            try VMSATool.run(["decode", "--linux", "v6.1"] + extra + [value]).lines.last ?? ""
+        }
+        // PAGE_NONE: PTE_PROT_NONE (bit 58) with VALID clear; v6.12 would call bit 58 uffd-wp.
+        #expect(try linux("0x0460000041200f82") == "Linux v6.1  present, PFN 0x41200 (PROT_NONE, young)")
+        #expect(try VMSATool.run(["decode", "--linux", "v6.12", "0x0460000041200f82"]).lines.last
+                == "Linux v6.12  present, PFN 0x41200 (PROT_NONE, young, uffd-wp)")
+        // Swap type 1, offset 0x100, exclusive: type [7:3], offset [57:8].
+        #expect(try linux("0x1000c") == "Linux v6.1  swap entry, type 1, offset 0x100, exclusive")
+        #expect(try linux("0x41200f8") == "Linux v6.1  swap-in error entry, PFN 0x41200")
+        // PMD_PRESENT_INVALID (bit 59) makes a PMD present, not a PTE.
+        #expect(try linux("0x0868000041400fc0", ["--level", "2"]) == "Linux v6.1  present, PFN 0x41400 (present-invalid, young, write, user)")
+        let json = try VMSATool.run(["decode", "--linux", "v6.1", "--json", "0x41200f8"])
+        #expect(json.stdout.contains(#""linux":{"version":"v6.1","kind":"swapin-error","pfn":"0x0000000000041200"}"#), "\(json.stdout)")
     }
 
     @Test("a bad value on standard input is named by its line; the values before it are already out")

@@ -24,11 +24,12 @@ struct DecodeCommand: VMSASubcommand {
 
     func validate() throws {
         if file != nil, !values.isEmpty { throw ValidationError("--file decodes a table page; drop the values given as arguments") }
-        if let linux { try LinuxReading.check(linux) }
+        if let linux { _ = try LinuxReading.version(linux) }
     }
 
     func execute() throws {
         let (format, level) = try format.resolved()
+        let linuxVersion = try linux.map(LinuxReading.version)
         if let file { return try decodePage(file, format: format, level: level) }
         var anyProblem = false
         for text in InputValues.lines(values) {
@@ -36,14 +37,14 @@ struct DecodeCommand: VMSASubcommand {
             anyProblem = anyProblem || !Descriptor(rawValue: raw).problems(at: level, format: format).isEmpty
             if json {
                 var value = DescriptorJSON.object(raw: raw, level: level, format: format)
-                if linux != nil, case .object(var o) = value {
-                    o["linux"] = .object(JSONObject(LinuxReading.fields(raw)))
+                if let linuxVersion, case .object(var o) = value {
+                    o["linux"] = .object(JSONObject(LinuxReading.fields(raw, version: linuxVersion, level: level)))
                     value = .object(o)
                 }
                 Output.json(value)
             } else {
                 Output.line(DescriptorText.render(raw: raw, level: level, format: format))
-                if linux != nil { Output.line(LinuxReading.text(raw)) }
+                if let linuxVersion { Output.line(LinuxReading.text(raw, version: linuxVersion, level: level)) }
             }
         }
         if anyProblem { throw CLIError(.checkFailed, json ? "some descriptors have problems (see \"problems\")" : "some descriptors have problems (listed above)") }

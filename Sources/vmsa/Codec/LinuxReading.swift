@@ -3,24 +3,29 @@ import LinuxTables
 import VMSA
 import VMSAJSON
 
-/// `decode --linux VERSION`: a value read as that kernel's arm64 page-table
-/// code means it (LinuxTables' entry model): present with its software
-/// state, PROT_NONE, swap, migration, device, hwpoison or a marker.
+/// `decode --linux VERSION` (and `trace --linux`): a value read as that
+/// kernel's arm64 page-table code means it (LinuxTables' entry model, with
+/// that version's software-bit layout): present with its software state,
+/// PROT_NONE, swap, migration, device, hwpoison, a marker or (v6.1) a
+/// swap-in error.
 enum LinuxReading {
-    /// The kernel versions whose entry layout the model pins.
-    static let versions = [LinuxKernel.version]
+    /// The kernel versions whose entry layout the model knows.
+    static let versions = LinuxVersion.allCases.map(\.rawValue)
 
-    static func check(_ version: String) throws {
-        guard versions.contains(version) else {
-            throw ValidationError("--linux \(version) is not a modelled kernel; expected \(versions.joined(separator: ", "))")
+    /// The version `--linux NAME` names; a usage error otherwise.
+    static func version(_ name: String) throws -> LinuxVersion {
+        guard let version = LinuxVersion(rawValue: name) else {
+            throw ValidationError("--linux \(name) is not a modelled kernel; expected \(versions.joined(separator: ", "))")
         }
+        return version
     }
 
-    /// The Linux meaning as JSON fields.
-    static func fields(_ raw: UInt64) -> [(String, JSONValue)] {
-        let pte = LinuxPTE(raw)
-        let entry = LinuxEntry(pte)
-        var out: [(String, JSONValue)] = [("version", .string(LinuxKernel.version)), ("kind", .string(entry.kindName))]
+    /// The Linux meaning as JSON fields. Flags are read from the entry in
+    /// the model's layout (`modelPTE`), so they mean the same in every version.
+    static func fields(_ raw: UInt64, version: LinuxVersion, level: Level) -> [(String, JSONValue)] {
+        let pte = version.layout.modelPTE(raw, level: level)
+        let entry = version.layout.entry(raw, level: level)
+        var out: [(String, JSONValue)] = [("version", .string(version.rawValue)), ("kind", .string(entry.kindName))]
         switch entry {
         case .none: break
         case .present(let pfn, let valid):
@@ -35,15 +40,17 @@ enum LinuxReading {
             out += [("pfn", .hex(pfn))]
         case .marker(let bits):
             out += [("marker", .hex(bits))]
+        case .swapinError(let pfn):
+            out += [("pfn", .hex(pfn))]
         }
         return out
     }
 
     /// The Linux meaning on one line.
-    static func text(_ raw: UInt64) -> String {
-        let pte = LinuxPTE(raw)
+    static func text(_ raw: UInt64, version: LinuxVersion, level: Level) -> String {
+        let pte = version.layout.modelPTE(raw, level: level)
         let what: String
-        switch LinuxEntry(pte) {
+        switch version.layout.entry(raw, level: level) {
         case .none: what = "pte_none"
         case .present(let pfn, let valid):
             var flags: [String] = []
@@ -65,7 +72,9 @@ enum LinuxReading {
             what = "hwpoison entry, PFN \(Hex.short(pfn))"
         case .marker(let bits):
             what = "PTE marker \(Hex.short(bits))"
+        case .swapinError(let pfn):
+            what = "swap-in error entry, PFN \(Hex.short(pfn))"
         }
-        return "Linux \(LinuxKernel.version)  \(what)"
+        return "Linux \(version.rawValue)  \(what)"
     }
 }

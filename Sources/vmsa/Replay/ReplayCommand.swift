@@ -12,7 +12,11 @@ struct ReplayCommand: VMSASubcommand {
             TRACE is JSON Lines, one operation per line (\"-\" reads standard input), for example
               {"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}
             Operations: \(TableOperation.names.joined(separator: ", ")).
-            Entries use arm64 Linux \(LinuxKernel.version) bits. Every operation that cannot become
+            Entries use arm64 Linux \(LinuxKernel.version) bits. The first line may instead name the
+            trace's source, as `vmsa trace --image` writes it:
+              {"op":"source","linux":"v6.1","from":"image guest.img"}
+            ("linux": the kernel whose tables the entries were read from, converted to \(LinuxKernel.version)
+            form); --report prints it. Every operation that cannot become
             native entries prints a warning, and the process falls back to its Linux table until
             the native table can express everything again. Exit status 1 when the active hardware
             table does not translate every address the way the Linux table does.
@@ -35,10 +39,21 @@ struct ReplayCommand: VMSASubcommand {
     func execute() throws {
         let granule = native.granule
         let process = try ProcessTables(native: granule, vaBits: vaBits)
-        var warnings = 0
+        var warnings = 0, records = 0
+        var source: TraceSource?
         try LineReader.forEachLine(path: trace) { line, number in
             guard line.contains(where: { !$0.isWhitespace }) else { return }
-            let op = try TableOperation.parse(line: line, number: number)
+            records += 1
+            let op: TableOperation
+            switch try TraceRecord.parse(line: line, number: number) {
+            case .operation(let o): op = o
+            case .source(let s):
+                guard records == 1 else {
+                    throw CLIError(.dataError, "line \(number): a \"\(TraceSource.op)\" record must be the first line of the trace")
+                }
+                source = s
+                return
+            }
             let warning: MirrorWarning?
             do { warning = try process.apply(op) } catch {
                 throw CLIError(.dataError, "line \(number): \(error)")
@@ -55,7 +70,7 @@ struct ReplayCommand: VMSASubcommand {
             try ImageFiles.write(image, to: nativeImage)
         }
         let result: ReplayReport
-        do { result = try ReplayReport(process, warnings: warnings) } catch { throw CLIError(.dataError, "\(error)") }
+        do { result = try ReplayReport(process, warnings: warnings, source: source) } catch { throw CLIError(.dataError, "\(error)") }
         if report {
             if json { Output.json(result.json) } else { result.lines(native: granule).forEach(Output.line) }
         } else if !json {

@@ -1,0 +1,25 @@
+import VMSAJSON
+
+/// One line of a replay trace: an operation, or the source record that
+/// may open the trace.
+public enum TraceRecord: Hashable, Sendable {
+    case source(TraceSource)
+    case operation(TableOperation)
+
+    /// Every "op" value a trace line may have.
+    public static let names = TableOperation.names + [TraceSource.op]
+
+    /// Parses one trace line; errors name the line number and the bad value.
+    public static func parse(line text: String, number: Int) throws(JSONError) -> TraceRecord {
+        let value: JSONValue
+        do { value = try JSONParser.parse(text) } catch {
+            throw JSONError("line \(number): \(error.message)")
+        }
+        var r = try JSONObjectReader(value, context: "line \(number)")
+        guard let op = try r.optionalChoice("op", names) else {
+            throw JSONError("line \(number): \"op\" is missing; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        if op == TraceSource.op { return .source(try TraceSource(&r)) }
+        return .operation(try TableOperation(op, &r))
+    }
+}
