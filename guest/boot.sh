@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Boots a real Debian arm64 kernel under qemu-system-aarch64 with the probe
 # initramfs and waits until the probe spins (its VMSA-READY line). QEMU keeps
 # running with its gdbstub and QMP open; guest/stop.sh WORKDIR ends it.
@@ -73,15 +73,20 @@ while :; do
     port_free "$port" || continue
     rm -f "$serial" "$qmp" "$pidfile"
     start=$(now)
+
     # -nic none: otherwise QEMU wants efi-virtio.rom and dies.
-    if "$QEMU" -M virt -cpu "$cpu" -m "$GUEST_MEM_MIB" -smp 1 \
+    # The daemon must not keep a descriptor it inherited beyond 0-2 (a
+    # caller's pipe would then never see end of file): the subshell closes
+    # them all before it becomes QEMU.
+    if ( for fd in $(ls /proc/self/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
+         exec "$QEMU" -M virt -cpu "$cpu" -m "$GUEST_MEM_MIB" -smp 1 \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyAMA0 nokaslr" \
         -nic none -display none \
         -serial "file:$serial" \
         -gdb "tcp:127.0.0.1:$port" \
         -qmp "unix:$qmp,server,nowait" \
-        -daemonize -pidfile "$pidfile" 2>"$work/qemu.err"; then
+        -daemonize -pidfile "$pidfile" ) 2>"$work/qemu.err"; then
         break
     fi
     # Another process may have taken the port in between: try another one.

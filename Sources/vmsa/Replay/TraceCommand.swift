@@ -25,15 +25,17 @@ struct TraceCommand: VMSASubcommand {
 
     @Argument(help: "The process ID, or \"self\".") var pid: String?
     @Option(help: "Read a captured image's TTBR0 tables instead of a running process.") var image: String?
+    @OptionGroup var guest: GuestOptions
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("assume-present"), help: "Ignore pagemap: every page of every mapping is present.") var assumePresent = false
     @Option(name: .customLong("max-mapping"), help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
 
     func validate() throws {
-        switch (pid, image) {
-        case (nil, nil): throw ValidationError("give a PID or --image IMAGE")
-        case (_?, _?): throw ValidationError("give a PID or --image IMAGE, not both")
+        // A live guest (--gdb) stands where the image would.
+        switch (pid, image ?? guest.address) {
+        case (nil, nil): throw ValidationError("give a PID, --image IMAGE or --gdb HOST:PORT")
+        case (_?, _?): throw ValidationError("give one of a PID, --image IMAGE and --gdb HOST:PORT")
         case (let pid?, nil):
             guard pid == "self" || (Int(pid).map { $0 > 0 } ?? false) else { throw ValidationError("PID must be a positive number or \"self\", not \(pid)") }
             if linux != nil { throw ValidationError("--linux names the kernel of --image's tables; a PID trace is written in \(LinuxVersion.model.rawValue) form") }
@@ -45,15 +47,17 @@ struct TraceCommand: VMSASubcommand {
     }
 
     func execute() throws {
-        if let image { return try traceImage(image) }
+        if image != nil || guest.isLive { return try traceImage(image) }
         try tracePID(pid!)
     }
 
     /// The trace of a captured image's user tables.
-    private func traceImage(_ path: String) throws {
+    private func traceImage(_ file: String?) throws {
+        if file != nil, guest.isLive { throw CLIError(.usage, "give --image IMAGE or --gdb HOST:PORT, not both") }
         let version = try linux.map(LinuxReading.version) ?? .model
-        let tables = try ImageFiles.image(path)
-        var text = TraceSource(linux: version, from: "image \(path)").json.jsonText + "\n"
+        let tables = try ImageSource.image(file, guest)
+        let path = file ?? "the guest at \(guest.address ?? "?")"
+        var text = TraceSource(linux: version, from: file.map { "image \($0)" } ?? "gdb \(guest.address ?? "?")").json.jsonText + "\n"
         let summary: ImageTraceReader.Summary
         do {
             summary = try ImageTraceReader(version: version).read(tables.regime, in: tables) { op in
