@@ -14,11 +14,18 @@ public struct ReachableTables {
         public let bytes: UInt64
     }
 
+    /// One table a walk needs that the memory does not hold.
+    public struct Missing: Hashable, Sendable {
+        /// The half whose walk first needed it.
+        public let ttbr: TranslationTableBase
+        /// The walk's `notCaptured` fault: the table's PA and level.
+        public let fault: TranslationFault
+    }
+
     /// Every reachable table the memory holds, each once, in discovery order.
     public private(set) var tables: [Table] = []
-    /// Each table a walk needs that the memory does not hold (its PA and
-    /// level, as the walk's `notCaptured` fault names it), each once.
-    public private(set) var missing: [TranslationFault] = []
+    /// Each table a walk needs that the memory does not hold, each once.
+    public private(set) var missing: [Missing] = []
 
     /// Walks both halves of `regime` over `memory`.
     public init<Memory: PhysicalMemory>(_ regime: TranslationRegime, in memory: Memory) {
@@ -30,7 +37,7 @@ public struct ReachableTables {
             while let next = stack.popLast() {
                 switch next {
                 case .failure(let fault):
-                    if let pa = fault.table?.rawValue, missed.insert(pa).inserted { missing.append(fault) }
+                    if let pa = fault.table?.rawValue, missed.insert(pa).inserted { missing.append(Missing(ttbr: ttbr, fault: fault)) }
                 case .success(let table):
                     guard seen.insert(table.address).inserted else { continue }
                     tables.append(Table(ttbr: ttbr, address: table.address, level: table.level,
