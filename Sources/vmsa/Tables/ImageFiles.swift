@@ -18,15 +18,21 @@ enum ImageFiles {
     /// Maps and loads an image file (see `ImageFormat`): a version 2 image
     /// costs the pages its walks touch, not the size of the file.
     static func image(_ path: String) throws -> TableImage {
-        guard let file = MappedFile(path: path) else {
-            let reason = errno == EISDIR ? "not a regular file" : String(cString: strerror(errno))
-            throw CLIError(.noInput, "cannot read \(path): \(reason)")
-        }
+        let file = try mapped(path)
         do {
             return try TableImage.load(file)
         } catch {
             throw CLIError(.dataError, "\(path): \(error.description)")
         }
+    }
+
+    /// Maps a whole file (an image, a core, a RAM file); 66 when it cannot be read.
+    static func mapped(_ path: String) throws -> MappedFile {
+        guard let file = MappedFile(path: path) else {
+            let reason = errno == EISDIR ? "not a regular file" : String(cString: strerror(errno))
+            throw CLIError(.noInput, "cannot read \(path): \(reason)")
+        }
+        return file
     }
 
     /// Writes the image file (version 2), or with `tablesOnly` the raw
@@ -86,13 +92,24 @@ enum TableJSON {
         return .object(JSONObject(fields))
     }
 
+    /// The keys of `dump --format registers --json`, which `import
+    /// --registers` reads back.
+    enum RegisterKey: String, CaseIterable {
+        case tcr = "tcr_el1", mair = "mair_el1", ttbr0 = "ttbr0_el1", ttbr1 = "ttbr1_el1"
+        case tablesBase, tablesSize
+        case sctlr = "sctlr_el1", pan, segments
+        /// What the image holds rather than what the CPU had: an import ignores them.
+        static let descriptive: [RegisterKey] = [.tablesBase, .tablesSize, .segments]
+    }
+
     static func registers(_ image: TableImage) -> JSONValue {
-        .object(JSONObject([
-            ("tcr_el1", .hex(image.tcr.rawValue)), ("mair_el1", .hex(image.mair.rawValue)),
-            ("ttbr0_el1", .hex(image.ttbr0.rawValue)), ("ttbr1_el1", .hex(image.ttbr1.rawValue)),
-            ("tablesBase", .hex(image.tablesBase)), ("tablesSize", .hex(image.tablesSize)),
-            ("sctlr_el1", .hex(image.state.sctlr)), ("pan", .bool(image.state.pan)),
-            ("segments", .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
+        typealias K = RegisterKey
+        return .object(JSONObject([
+            (K.tcr.rawValue, .hex(image.tcr.rawValue)), (K.mair.rawValue, .hex(image.mair.rawValue)),
+            (K.ttbr0.rawValue, .hex(image.ttbr0.rawValue)), (K.ttbr1.rawValue, .hex(image.ttbr1.rawValue)),
+            (K.tablesBase.rawValue, .hex(image.tablesBase)), (K.tablesSize.rawValue, .hex(image.tablesSize)),
+            (K.sctlr.rawValue, .hex(image.state.sctlr)), (K.pan.rawValue, .bool(image.state.pan)),
+            (K.segments.rawValue, .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
         ]))
     }
 
