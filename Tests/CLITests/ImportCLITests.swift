@@ -127,6 +127,23 @@ struct ImportCLITests {
             """)
     }
 
+    @Test("--data also keeps the RAM the leaves map; without it only the table pages")
+    func dataPages() throws {
+        let base = try dumped("per-process-4k.json")
+        // RAM from 0x40000000: TTBR1's 1 GiB block maps all of it, the tables sit at tablesBase inside it.
+        let ramBase: UInt64 = 0x4000_0000
+        let tables = try Data(contentsOf: dir.appendingPathComponent("a.raw"))
+        let ram = Data(repeating: 0xa5, count: Int(base - ramBase)) + tables + Data(repeating: 0x5a, count: 0x10_0000)
+        try ram.write(to: dir.appendingPathComponent("ram.bin"))
+        let place = "ram.bin@\(String(ramBase, radix: 16))"
+        let plain = try VMSATool.run(["import", "--ram", place, "--registers", "regs.json", "-o", "t.img", "--json"], cwd: dir)
+        #expect(plain.stdout.contains(#""bytes":"0x000000000000f000","dumpBytes":"0x000000000020f000""#), "\(plain.stdout)")
+        let data = try VMSATool.run(["import", "--ram", place, "--registers", "regs.json", "-o", "d.img", "--json", "--data"], cwd: dir)
+        #expect(data.stdout.contains(#""bytes":"0x000000000020f000","dumpBytes":"0x000000000020f000""#), "\(data.stdout)")
+        try expectSameTranslations("a.img", "t.img")
+        try expectSameTranslations("a.img", "d.img")
+    }
+
     @Test("a table outside the dump is named in a warning and translates as not captured")
     func missingTable() throws {
         let base = try dumped("per-process-4k.json")
