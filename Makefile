@@ -81,7 +81,7 @@ bench: release
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch copy of its seed corpus
 # (Fuzz/corpus/NAME); a crashing input lands in out/fuzz/ and fails the run.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= Descriptor JSON Layout Image Words Trace
+FUZZ_TARGETS ?= Descriptor JSON Layout Image Words Trace Core
 FUZZ_RUNTIME  = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
 FUZZ_FLAGS    = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
                 -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++

@@ -26,6 +26,9 @@ let package = Package(
         .executableTarget(name: "FuzzWords", dependencies: [
             "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "VMSATables", package: "vmsa"),
         ]),
+        .executableTarget(name: "FuzzCore", dependencies: [
+            "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "VMSATables", package: "vmsa"),
+        ]),
         .executableTarget(name: "FuzzTrace", dependencies: [
             "FuzzDriver", .product(name: "VMSA", package: "vmsa"), .product(name: "LinuxTables", package: "vmsa"),
         ]),

@@ -60,7 +60,7 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
         case .reservedBytesSet(let offset):
             return "image header byte \(offset) is reserved and must be zero"
         case .unknownFlags(let f):
-            return "image flags \(Hex.short(UInt64(f))) set unknown bits; expected only bit 0 (DS)"
+            return "image flags \(Hex.short(UInt64(f))) set unknown bits; expected only bit 0 (DS) and, in version 2, bit 1 (PAN) and bit 2 (partial)"
         case .checksumMismatch(let stored, let computed):
             return "image checksum \(Hex.format(stored)) does not match the contents (\(Hex.format(computed))); the file is corrupted"
         case .tcrRes0(let bits):

@@ -15,7 +15,7 @@ import VMSA
 /// | 48 | 8 | TTBR1_EL1 |
 /// | 56 | 8 | SCTLR_EL1 (0 when unknown) |
 /// | 64 | 1 | paBits: TCR_EL1.IPS in bits (must agree with TCR_EL1) |
-/// | 65 | 1 | flags: bit 0 TCR_EL1.DS (must agree), bit 1 PSTATE.PAN; others zero |
+/// | 65 | 1 | flags: bit 0 TCR_EL1.DS (must agree), bit 1 PSTATE.PAN, bit 2 partial (a dump lacking some reachable table); others zero |
 /// | 66 | 6 | zero |
 /// | 72 | 8 | checksum: 64-bit FNV-1a over the header (this field read as zero) and the segment table |
 /// | 80 | 48 | zero |
@@ -49,9 +49,11 @@ public enum ImageFormat {
     static let checksumOffset = 72
     /// Bytes that must be zero: [66, 72) and [80, 128).
     static let reservedRanges = [66..<72, 80..<128]
-    /// Flags byte, bit 0: TCR_EL1.DS; bit 1 (v2): PSTATE.PAN.
+    /// Flags byte, bit 0: TCR_EL1.DS; bit 1 (v2): PSTATE.PAN; bit 2 (v2):
+    /// the memory lacks some reachable table (`TableImage.isPartial`).
     static let dsFlag: UInt8 = 1
     static let panFlag: UInt8 = 2
+    static let partialFlag: UInt8 = 4
 
     // Version 2.
     static let segmentCountOffset = 16
@@ -146,6 +148,7 @@ extension TableImage {
                 put(ttbr1.rawValue, at: ImageFormat.ttbr1Offset)
                 put(state.sctlr, at: ImageFormat.sctlrOffset)
                 if state.pan { flags |= ImageFormat.panFlag }
+                if isPartial { flags |= ImageFormat.partialFlag }
             }
             put(flags, at: ImageFormat.flagsOffset)
             var sum = ImageFormat.checksum(header: UnsafeRawBufferPointer(raw), seed: ImageFormat.fnvOffsetBasis)

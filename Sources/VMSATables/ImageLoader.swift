@@ -59,7 +59,7 @@ extension TableImage {
             if let i = range.first(where: { bytes[$0] != 0 }) { throw .reservedBytesSet(offset: i) }
         }
         let flags = bytes[ImageFormat.flagsOffset]
-        let known = v1 ? ImageFormat.dsFlag : ImageFormat.dsFlag | ImageFormat.panFlag
+        let known = v1 ? ImageFormat.dsFlag : ImageFormat.dsFlag | ImageFormat.panFlag | ImageFormat.partialFlag
         guard flags & ~known == 0 else { throw .unknownFlags(flags) }
         let stored = read64(ImageFormat.checksumOffset)
         let checked = ImageFormat.checkedBytes(version: version, segments: segmentCount, fileSize: bytes.count)
@@ -67,9 +67,7 @@ extension TableImage {
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
 
         let tcr = TCR(rawValue: read64(v1 ? ImageFormat.v1TCROffset : ImageFormat.tcrOffset))
-        guard let ips = tcr.physicalAddressSize else { throw .reservedIPS(tcr[TCR.Field.ips]) }
-        let res0 = tcr.rawValue & TCR.res0Mask
-        guard res0 == 0 else { throw .tcrRes0(res0) }
+        let ips = try checkTCR(tcr)
         let paBits = Int(bytes[ImageFormat.paBitsOffset])
         guard paBits == ips.bits else { throw .paBitsMismatch(header: paBits, tcr: ips.bits) }
         let dsFlag = flags & ImageFormat.dsFlag != 0
@@ -114,13 +112,26 @@ extension TableImage {
                 dataStart = offset + size
             }
         }
-        let image = TableImage(regime: regime, state: state, segments: segments)
+        var image = TableImage(regime: regime, state: state, segments: segments)
+        image.isPartial = flags & ImageFormat.partialFlag != 0
         try image.validateTables()
         return image
     }
 
+    /// Refuses a TCR_EL1 no image may hold (a reserved IPS, RES0 bits set);
+    /// returns its physical address size. Every source of registers (an
+    /// image file, an import) is checked here.
+    public static func checkTCR(_ tcr: TCR) throws(ImageError) -> PhysicalAddressSize {
+        guard let ips = tcr.physicalAddressSize else { throw .reservedIPS(tcr[TCR.Field.ips]) }
+        let res0 = tcr.rawValue & TCR.res0Mask
+        guard res0 == 0 else { throw .tcrRes0(res0) }
+        return ips
+    }
+
     /// Checks the registers of each enabled half and every table reachable
-    /// from it (see `load`), descending through the walk core.
+    /// from it (see `load`), descending through the walk core. A partial
+    /// image may lack tables: their walks end `notCaptured`, so a table
+    /// (or root) it does not hold is not followed rather than refused.
     public func validateTables() throws(ImageError) {
         guard !segments.isEmpty else { throw .noMemory }
         let held = tablesBase...(tablesBase &+ (tablesSize &- 1))
@@ -142,7 +153,10 @@ extension TableImage {
             let alignment = max(rootBytes, h.fiftyTwoBitBase ? TTBR.alignment52 : 1)
             guard rawBase & (alignment - 1) == 0 else { throw .rootMisaligned(t, base: rawBase, alignment: alignment) }
             guard !h.baseAddressFault else { throw .rootBeyondOutputSize(t, base: rawBase, bits: h.outputBits) }
-            guard case .success(let root)? = regime.root(t, in: self) else { throw .rootOutside(t, base: h.rootAddress, tables: held) }
+            guard case .success(let root)? = regime.root(t, in: self) else {
+                if isPartial { continue }
+                throw .rootOutside(t, base: h.rootAddress, tables: held)
+            }
 
             var stack = [root]
             while let table = stack.popLast() {
@@ -162,6 +176,7 @@ extension TableImage {
                     let target = table.outputAddress(of: raw)
                     switch regime.child(of: table, at: i, in: self) {
                     case .success(let next)?: stack.append(next)
+                    case .failure? where isPartial: continue
                     case .failure?: throw .tablePointerOutside(t, level: table.level, entry: entry, target: target, tables: held)
                     case nil: throw .tablePointerBeyondOutputSize(t, level: table.level, entry: entry, target: target, bits: h.outputBits)
                     }

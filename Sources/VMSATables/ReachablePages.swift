@@ -8,8 +8,12 @@ extension TableImage {
     /// hold is not included. With `data`, also the pages the leaves map
     /// (a capture's data pages), where the image holds them.
     public func reachablePages(data: Bool = false) -> [(base: UInt64, bytes: UInt64)] {
+        reachablePages(ReachableTables(regime, in: self), data: data)
+    }
+
+    /// The same from tables already found.
+    func reachablePages(_ reach: ReachableTables, data: Bool) -> [(base: UInt64, bytes: UInt64)] {
         let page = Granule.k4.pageSize
-        let reach = ReachableTables(regime, in: self)
         var spans = reach.pages(of: .k4).map { ($0.base, $0.base &+ $0.bytes) }
         if data {
             let held = memorySegments.map { ($0.base.rawValue, $0.bytes) }
@@ -29,9 +33,12 @@ extension TableImage {
     }
 
     /// The same regime and state over only `reachablePages(data:)`: what
-    /// `vmsa convert` writes. Parts of a page the image does not hold (a
-    /// sub-page root at the edge of a segment) are left out, never invented.
+    /// `vmsa convert` and `vmsa import` write. Parts of a page the image
+    /// does not hold (a sub-page root at the edge of a segment) are left
+    /// out, never invented; the result is partial when some table the walks
+    /// reach is not held (a dump's tables pointing outside it).
     public func reachable(data: Bool = false) -> TableImage {
+        let reach = ReachableTables(regime, in: self)
         let page = Granule.k4.pageSize
         let pageWords = Int(page >> DescriptorLayout.shift)
         var segments: [ImageSegment] = []
@@ -48,7 +55,7 @@ extension TableImage {
             }
             run.append(contentsOf: UnsafeBufferPointer(start: words, count: count))
         }
-        for (base, bytes) in reachablePages(data: data) {
+        for (base, bytes) in reachablePages(reach, data: data) {
             var pa = base
             while pa < base &+ bytes {
                 if let p = words(at: pa, count: pageWords) {
@@ -64,6 +71,8 @@ extension TableImage {
             }
         }
         flush()
-        return TableImage(regime: regime, state: state, segments: segments)
+        var kept = TableImage(regime: regime, state: state, segments: segments)
+        kept.isPartial = !reach.missing.isEmpty
+        return kept
     }
 }

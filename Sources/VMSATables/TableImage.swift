@@ -31,6 +31,11 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     /// The CPU state the image was taken in (SCTLR_EL1, PSTATE.PAN);
     /// zero and false for built images.
     public var state: CPUState
+    /// The memory is a dump that lacks some table the walks reach (an
+    /// import): the loader accepts such an image, and walks through a
+    /// missing table end `notCaptured`. False for everything vmsa builds,
+    /// whose every reachable table must be held.
+    public var isPartial = false
 
     /// Sorted by base, disjoint.
     @usableFromInline var segments: [ImageSegment] { didSet { cacheSegments() } }
@@ -183,9 +188,9 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
 }
 
 extension TableImage: Equatable {
-    /// Same registers, state and segments with byte-identical memory.
+    /// Same registers, state, partiality and segments with byte-identical memory.
     public static func == (a: TableImage, b: TableImage) -> Bool {
-        a.regime == b.regime && a.state == b.state && a.segments.count == b.segments.count
+        a.regime == b.regime && a.state == b.state && a.isPartial == b.isPartial && a.segments.count == b.segments.count
             && zip(a.segments, b.segments).allSatisfy { x, y in
                 x.base == y.base && (x.memory === y.memory || x.memory.equals(y.memory))
             }

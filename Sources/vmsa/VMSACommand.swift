@@ -14,7 +14,7 @@ struct VMSACommand: ParsableCommand {
         subcommands: [
             DecodeCommand.self, EncodeCommand.self, GeometryCommand.self,
             TCRCommand.self, MAIRCommand.self, TTBRCommand.self,
-            BuildCommand.self, ConvertCommand.self, CaptureCommand.self, DumpCommand.self, TranslateCommand.self, DiffCommand.self,
+            BuildCommand.self, ConvertCommand.self, CaptureCommand.self, ImportCommand.self, DumpCommand.self, TranslateCommand.self, DiffCommand.self,
             ConformCommand.self, BenchCommand.self,
             ReplayCommand.self, TraceCommand.self,
         ])

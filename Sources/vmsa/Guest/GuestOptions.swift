@@ -41,9 +41,7 @@ struct GuestOptions: ParsableArguments {
         if capture.pstate.exceptionLevel > 1 {
             Output.warning("the CPU stopped at EL\(capture.pstate.exceptionLevel); the EL1&0 registers read may not be the tables in use")
         }
-        for t in capture.missing {
-            Output.warning("table at PA \(Hex.short(t.address)) (\(t.level), \(t.ttbr)) is outside the guest's memory; its walks show as not captured")
-        }
+        for t in capture.missing { ImageFiles.warnMissing(t, outside: "the guest's memory") }
     }
 
     /// Runs `body`, turning a guest error into the contract's exit status:

@@ -55,3 +55,25 @@ extension TranslationTableBase: ExpressibleByArgument {
     public var defaultValueDescription: String { "\(rawValue)" }
     public static var allValueStrings: [String] { allCases.map { "\($0.rawValue)" } }
 }
+
+/// `--ram FILE@PA`: a raw RAM file and the physical address of its first
+/// byte, hex (the `0x` optional), aligned to the smallest page (4K). The
+/// last `@` splits, so a path may hold one.
+struct RAMPlacement {
+    let path: String
+    let base: UInt64
+
+    init(_ text: String) throws {
+        let expected = "expected FILE@PA with a hex PA aligned to \(Hex.size(Granule.k4.pageSize)), e.g. ram.bin@0x40000000"
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex else {
+            throw ValidationError("--ram \"\(text)\": \(expected)")
+        }
+        let file = String(text[..<at]), address = String(text[text.index(after: at)...])
+        guard let base = Hex.parse(address) else { throw ValidationError("--ram \"\(text)\": PA \"\(address)\" is not hex; \(expected)") }
+        guard base & (Granule.k4.pageSize - 1) == 0 else {
+            throw ValidationError("--ram \"\(text)\": PA \(Hex.short(base)) is not aligned to \(Hex.size(Granule.k4.pageSize)); \(expected)")
+        }
+        path = file
+        self.base = base
+    }
+}

@@ -18,15 +18,26 @@ enum ImageFiles {
     /// Maps and loads an image file (see `ImageFormat`): a version 2 image
     /// costs the pages its walks touch, not the size of the file.
     static func image(_ path: String) throws -> TableImage {
-        guard let file = MappedFile(path: path) else {
-            let reason = errno == EISDIR ? "not a regular file" : String(cString: strerror(errno))
-            throw CLIError(.noInput, "cannot read \(path): \(reason)")
-        }
+        let file = try mapped(path)
         do {
             return try TableImage.load(file)
         } catch {
             throw CLIError(.dataError, "\(path): \(error.description)")
         }
+    }
+
+    /// Maps a whole file (an image, a core, a RAM file); 66 when it cannot be read.
+    static func mapped(_ path: String) throws -> MappedFile {
+        guard let file = MappedFile(path: path) else {
+            let reason = errno == EISDIR ? "not a regular file" : String(cString: strerror(errno))
+            throw CLIError(.noInput, "cannot read \(path): \(reason)")
+        }
+        return file
+    }
+
+    /// The warning for a table a walk needs that `outside` does not hold.
+    static func warnMissing(_ t: ReachableTables.Table, outside: String) {
+        Output.warning("table at PA \(Hex.short(t.address)) (\(t.level), \(t.ttbr)) is outside \(outside); its walks show as not captured")
     }
 
     /// Writes the image file (version 2), or with `tablesOnly` the raw
@@ -86,17 +97,29 @@ enum TableJSON {
         return .object(JSONObject(fields))
     }
 
+    /// The keys of `dump --format registers --json`, which `import
+    /// --registers` reads back.
+    enum RegisterKey: String, CaseIterable {
+        case tcr = "tcr_el1", mair = "mair_el1", ttbr0 = "ttbr0_el1", ttbr1 = "ttbr1_el1"
+        case tablesBase, tablesSize
+        case sctlr = "sctlr_el1", pan, segments
+        /// What the image holds rather than what the CPU had: an import ignores them.
+        static let descriptive: [RegisterKey] = [.tablesBase, .tablesSize, .segments]
+    }
+
     /// The registers and CPU state an image records, by their JSON keys.
     static func registerFields(_ image: TableImage) -> [(String, JSONValue)] {
-        [("tcr_el1", .hex(image.tcr.rawValue)), ("mair_el1", .hex(image.mair.rawValue)),
-         ("ttbr0_el1", .hex(image.ttbr0.rawValue)), ("ttbr1_el1", .hex(image.ttbr1.rawValue)),
-         ("sctlr_el1", .hex(image.state.sctlr)), ("pan", .bool(image.state.pan))]
+        typealias K = RegisterKey
+        return [(K.tcr.rawValue, .hex(image.tcr.rawValue)), (K.mair.rawValue, .hex(image.mair.rawValue)),
+                (K.ttbr0.rawValue, .hex(image.ttbr0.rawValue)), (K.ttbr1.rawValue, .hex(image.ttbr1.rawValue)),
+                (K.sctlr.rawValue, .hex(image.state.sctlr)), (K.pan.rawValue, .bool(image.state.pan))]
     }
 
     static func registers(_ image: TableImage) -> JSONValue {
-        .object(JSONObject(registerFields(image) + [
-            ("tablesBase", .hex(image.tablesBase)), ("tablesSize", .hex(image.tablesSize)),
-            ("segments", .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
+        typealias K = RegisterKey
+        return .object(JSONObject(registerFields(image) + [
+            (K.tablesBase.rawValue, .hex(image.tablesBase)), (K.tablesSize.rawValue, .hex(image.tablesSize)),
+            (K.segments.rawValue, .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
         ]))
     }
 

@@ -1,0 +1,50 @@
+/// The parts of the ELF64 format (System V gABI, `<elf.h>`) a core reader
+/// needs: the file header and the program header table. Offsets are bytes
+/// from the start of each structure; names are the ELF spec's.
+public enum ElfFormat {
+    /// `e_ident[EI_MAG0...EI_MAG3]`: "\x7fELF".
+    public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
+    static let eiClass = 4
+    static let eiData = 5
+    static let eiVersion = 6
+    /// `e_ident[EI_CLASS]`: 64-bit objects.
+    public static let elfClass64: UInt8 = 2
+    /// `e_ident[EI_DATA]`: two's complement, little-endian.
+    public static let elfData2LSB: UInt8 = 1
+    /// `e_ident[EI_VERSION]` and `e_version`.
+    public static let evCurrent: UInt8 = 1
+    /// `e_type`: a core file.
+    public static let etCore: UInt16 = 4
+    /// `e_machine`: Arm 64-bit (AArch64).
+    public static let emAArch64: UInt16 = 183
+
+    /// sizeof(Elf64_Ehdr).
+    public static let headerSize = 64
+    static let eType = 16
+    static let eMachine = 18
+    static let ePhoff = 32
+    static let eShoff = 40
+    static let ePhentsize = 54
+    static let ePhnum = 56
+
+    /// sizeof(Elf64_Phdr).
+    public static let programHeaderSize = 56
+    static let pType = 0
+    static let pOffset = 8
+    static let pVaddr = 16
+    static let pPaddr = 24
+    static let pFilesz = 32
+    static let pMemsz = 40
+    /// `p_type`: a loadable segment (in a core, a run of memory).
+    public static let ptLoad: UInt32 = 1
+    /// `p_type`: notes (NT_PRSTATUS and friends).
+    public static let ptNote: UInt32 = 4
+
+    /// `e_phnum` when the count does not fit: the real count is section
+    /// header 0's `sh_info` (QEMU's dump-guest-memory writes this for many
+    /// memory blocks).
+    public static let pnXNum: UInt16 = 0xffff
+    /// sizeof(Elf64_Shdr).
+    public static let sectionHeaderSize = 64
+    static let shInfo = 44
+}
