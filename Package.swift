@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["VMSA", "VMSATables", "Conformance"]),
         // Runs the built `vmsa` binary: exit statuses, JSON contract, files.
         // With the real-kernel leg, which also reads captures through the libraries.
-        .testTarget(name: "CLITests", dependencies: ["vmsa", "VMSA", "VMSATables", "LinuxTables"]),
+        .testTarget(name: "CLITests", dependencies: ["vmsa", "VMSA", "VMSATables", "LinuxTables", "GuestCapture", "VMSAJSON"]),
     ]
 )
