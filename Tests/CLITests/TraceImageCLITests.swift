@@ -67,8 +67,8 @@ import Testing
         """
 
     static let badArguments: [([String], String)] = [
-        (["trace"], "vmsa: give a PID or --image IMAGE\n"),
-        (["trace", "self", "--image", "x.img"], "vmsa: give a PID or --image IMAGE, not both\n"),
+        (["trace"], "vmsa: give a PID, --image IMAGE or --gdb HOST:PORT\n"),
+        (["trace", "self", "--image", "x.img"], "vmsa: give one of a PID, --image IMAGE and --gdb HOST:PORT\n"),
         (["trace", "--image", "x.img", "--linux", "v5.4"], "vmsa: --linux v5.4 is not a modelled kernel; expected v6.1, v6.12\n"),
         (["trace", "self", "--linux", "v6.1"], "vmsa: --linux names the kernel of --image's tables; a PID trace is written in v6.12 form\n"),
         (["trace", "--image", "x.img", "--assume-present"], "vmsa: --assume-present is for a PID; --image reads the tables themselves\n"),
