@@ -15,6 +15,10 @@ enum GDBPacket {
     static let framing = 4
     /// What a stub that does not say accepts (GDB's own default buffer).
     static let defaultSize = 400
+    /// Bounds on what one reply may cost: a packet (far above any stub's
+    /// PacketSize) and a whole target description.
+    static let maximumPayload = 1 << 20
+    static let maximumDocument = 16 << 20
     /// Requests in flight at once: small enough that the replies never
     /// fill the socket buffers while requests are still being written.
     static let pipelineDepth = 64

@@ -85,6 +85,9 @@ public final class GDBRemote {
         while true {
             let b = try socket.readByte()
             if b == GDBPacket.end { break }
+            guard raw.count < GDBPacket.maximumPayload else {
+                throw .protocolError(peer, detail: "a reply to \"\(request)\" is longer than \(GDBPacket.maximumPayload) bytes")
+            }
             raw.append(b)
             sum &+= b
         }
@@ -118,6 +121,10 @@ public final class GDBRemote {
             let q = "qXfer:features:read:\(annex):\(String(text.utf8.count, radix: 16)),\(String(chunk, radix: 16))"
             let r = try request(q)
             guard let kind = r.first, kind == "m" || kind == "l" else { throw .refused(request: q, reply: r) }
+            // A stub that says "more" must send some, and a description has a size.
+            guard kind == "l" || r.count > 1, text.utf8.count + r.utf8.count <= GDBPacket.maximumDocument else {
+                throw .protocolError(peer, detail: "the target description \(annex) does not end within \(GDBPacket.maximumDocument) bytes")
+            }
             text += r.dropFirst()
             if kind == "l" { return text }
         }

@@ -8,6 +8,8 @@ public final class QMPClient {
     public var peer: String { socket.peer }
     /// Commands in flight at once: QMP answers in order, one line each.
     static let pipelineDepth = 64
+    /// The longest message read: a bound on what the peer can make us hold.
+    static let maximumMessage = 16 << 20
 
     /// Connects to a `-qmp unix:PATH,server` socket and leaves capability
     /// negotiation mode.
@@ -58,6 +60,9 @@ public final class QMPClient {
         while true {
             let b = try socket.readByte()
             if b == UInt8(ascii: "\n") { break }
+            guard line.count < Self.maximumMessage else {
+                throw .protocolError(peer, detail: "a message is longer than \(Self.maximumMessage) bytes")
+            }
             line.append(b)
         }
         do {
