@@ -115,15 +115,17 @@ struct XMLTags: Sequence, IteratorProtocol {
         return nil
     }
 
-    private func starts(_ s: String) -> Bool {
-        let p = Array(s.utf8)
-        return i + p.count <= u.count && Array(u[i..<i + p.count]) == p
+    private func starts(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard i + n <= u.count else { return false }
+        let p = s.utf8Start
+        for k in 0..<n where u[i + k] != p[k] { return false }
+        return true
     }
 
-    private mutating func skip(past s: String) {
-        let p = Array(s.utf8)
+    private mutating func skip(past s: StaticString) {
         while i < u.count, !starts(s) { i += 1 }
-        i = Swift.min(u.count, i + p.count)
+        i = Swift.min(u.count, i + s.utf8CodeUnitCount)
     }
 
     private func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }

@@ -1,5 +1,6 @@
 import Testing
 @testable import GuestCapture
+import VMSA
 
 @Suite("GDB remote protocol packets")
 struct PacketTests {
@@ -41,5 +42,42 @@ struct PacketTests {
         #expect(try d.register(["SCTLR_EL1", "SCTLR"]).number == 34)
         #expect(d.registers["fake"] == nil)
         #expect(throws: GuestError.self) { try d.register(["TTBR0_EL1"]) }
+    }
+}
+
+@Suite("Replies a stub may send, however malformed")
+struct MalformedReplyTests {
+    /// Random bytes drawn mostly from the characters that matter to the
+    /// parsers, so escapes, run lengths, tags and quotes meet every state.
+    static func noise(_ rng: inout SplitMix64, _ alphabet: [UInt8]) -> [UInt8] {
+        (0..<Int(rng.next() % 200)).map { _ in
+            rng.next() % 4 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : alphabet[Int(rng.next() % UInt64(alphabet.count))]
+        }
+    }
+
+    @Test func packetDecodingNeverTraps() {
+        var rng = SplitMix64(seed: 0x6462)
+        let alphabet = Array("}*#$0aF ".utf8)
+        for _ in 0..<5_000 {
+            let raw = Self.noise(&rng, alphabet)
+            if let text = GDBPacket.decode(raw) {
+                // Without escapes or run lengths, decoding is the identity.
+                if !raw.contains(GDBPacket.escape), !raw.contains(GDBPacket.runLength) {
+                    #expect(Array(text.utf8) == raw || String(decoding: raw, as: UTF8.self) == text)
+                }
+            }
+            _ = GDBPacket.bytes(fromHex: String(decoding: raw, as: UTF8.self))
+        }
+    }
+
+    @Test func targetDescriptionParsingNeverTraps() {
+        var rng = SplitMix64(seed: 0x786d6c)
+        let alphabet = Array("<reg name=\"x\" bitsize='64' regnum=\"1\"/><!-- --><?xi:include href=\"a\"/>> ".utf8)
+        var parsed = 0
+        for _ in 0..<5_000 {
+            let text = String(decoding: Self.noise(&rng, alphabet), as: UTF8.self)
+            if (try? TargetDescription(text: text)) != nil { parsed += 1 }
+        }
+        #expect(parsed > 0)
     }
 }
