@@ -10,7 +10,7 @@ RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
 APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd cpio
 
-.PHONY: all deps build release probes test conformance demo bench fuzz clean
+.PHONY: all deps build release probes test conformance demo bench fuzz man clean
 
 all: build
 
@@ -98,6 +98,15 @@ fuzz:
 	  crashes=$$(ls $(OUT)/fuzz/$$name-crash-* $(OUT)/fuzz/$$name-leak-* $(OUT)/fuzz/$$name-timeout-* 2>/dev/null | wc -l); \
 	  echo "fuzz $$name: $${runs:-0} executions, $$crashes findings"; \
 	done; exit $$status
+
+# The manual page, from the command definitions (swift-argument-parser's
+# generate-manual plugin; it builds the tool in release mode first).
+MAN_DIR = $(OUT)/man
+
+man: deps
+	@mkdir -p $(MAN_DIR)
+	$(SWIFT) package --allow-writing-to-directory $(MAN_DIR) generate-manual --output-directory $(MAN_DIR)
+	@echo "make man: wrote $(MAN_DIR)/vmsa.1 (read it with: man -l $(MAN_DIR)/vmsa.1)"
 
 clean:
 	rm -rf .build $(OUT)

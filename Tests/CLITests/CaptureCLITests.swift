@@ -26,3 +26,15 @@ struct CaptureCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.img").path))
     }
 }
+
+@Suite("Shell completion scripts")
+struct CompletionTests {
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func everyShellGetsEveryCommand(_ shell: String) throws {
+        let r = try VMSATool.run(["--generate-completion-script", shell])
+        #expect(r.status == 0)
+        for command in ["decode", "capture", "import", "translate", "conform", "replay", "trace"] {
+            #expect(r.stdout.contains(command), "\(shell) completion lacks \(command)")
+        }
+    }
+}
