@@ -10,7 +10,7 @@ RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
 APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd cpio
 
-.PHONY: all deps build release probes test conformance demo bench fuzz man clean
+.PHONY: all deps build release probes test conformance demo bench fuzz man docs clean
 
 all: build
 
@@ -98,6 +98,19 @@ fuzz:
 	  crashes=$$(ls $(OUT)/fuzz/$$name-crash-* $(OUT)/fuzz/$$name-leak-* $(OUT)/fuzz/$$name-timeout-* 2>/dev/null | wc -l); \
 	  echo "fuzz $$name: $${runs:-0} executions, $$crashes findings"; \
 	done; exit $$status
+
+# DocC archives of the library products (swift-docc-plugin), built with
+# warnings as errors, and each one's documentation coverage.
+DOC_TARGETS = VMSA VMSATables LinuxTables GuestCapture VMSAJSON
+
+docs: deps
+	@for t in $(DOC_TARGETS); do \
+	  out=$$($(SWIFT) package generate-documentation --target $$t --warnings-as-errors \
+	    --experimental-documentation-coverage --coverage-summary-level brief 2>&1) || \
+	    { echo "$$out" | tail -20; echo "make docs: $$t failed"; exit 1; }; \
+	  echo "$$out" | sed -n '/Abstract/,/^$$/p' | sed "s/^/$$t: /"; \
+	done
+	@echo "make docs: archives in .build/plugins/Swift-DocC/outputs/"
 
 # The manual page, from the command definitions (swift-argument-parser's
 # generate-manual plugin; it builds the tool in release mode first).

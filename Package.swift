@@ -10,11 +10,14 @@ let package = Package(
         .library(name: "VMSATables", targets: ["VMSATables"]),
         .library(name: "LinuxTables", targets: ["LinuxTables"]),
         .library(name: "VMSAJSON", targets: ["VMSAJSON"]),
+        .library(name: "GuestCapture", targets: ["GuestCapture"]),
         .executable(name: "vmsa", targets: ["vmsa"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        // `make docs`: DocC catalogs of the library products.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         // Architecture: granules, levels, descriptors, registers. No Foundation.
