@@ -117,10 +117,14 @@ enum TableJSON {
 
     static func registers(_ image: TableImage) -> JSONValue {
         typealias K = RegisterKey
-        return .object(JSONObject(registerFields(image) + [
-            (K.tablesBase.rawValue, .hex(image.tablesBase)), (K.tablesSize.rawValue, .hex(image.tablesSize)),
-            (K.segments.rawValue, .array(image.memorySegments.map { .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))])) })),
-        ]))
+        // The registers, then what the image holds, then the CPU state: the
+        // order `dump --format registers --json` has always printed.
+        let fields = registerFields(image)
+        let memory: [(String, JSONValue)] = [(K.tablesBase.rawValue, .hex(image.tablesBase)), (K.tablesSize.rawValue, .hex(image.tablesSize))]
+        let segments: (String, JSONValue) = (K.segments.rawValue, .array(image.memorySegments.map {
+            .object(JSONObject([("pa", .hex($0.base.rawValue)), ("bytes", .hex($0.bytes))]))
+        }))
+        return .object(JSONObject(Array(fields.prefix(4)) + memory + Array(fields.dropFirst(4)) + [segments]))
     }
 
     static func outcome(_ o: TranslationOutcome) -> JSONValue {
