@@ -184,11 +184,11 @@ final class FakeStub: @unchecked Sendable {
             var payload: [UInt8] = []
             while let x = byte(), x != UInt8(ascii: "#") { payload.append(x) }
             _ = byte(); _ = byte()
-            if !noAck { _ = send(fd, "+", 1, 0) }
+            if !noAck { _ = send(fd, "+", 1, Int32(MSG_NOSIGNAL)) }
             let q = String(decoding: payload, as: UTF8.self)
             let reply = answer(q, noAck: &noAck)
             let framed = q.hasPrefix("m") && runLength ? Self.rawFrame(encodeRuns(reply)) : String(decoding: GDBPacket.frame(reply), as: UTF8.self)
-            _ = framed.withCString { send(fd, $0, strlen($0), 0) }
+            _ = framed.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             if q == "QStartNoAckMode", reply == "OK" { noAck = true }
             if q == "D" { return }
         }
