@@ -49,6 +49,28 @@ struct BadInputCLITests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test("junk in the probe directory is one error naming the file and what was expected, exit 66, at once", arguments: [
+        ("text", "not an ELF file"),
+        ("host", "an ELF file for e_machine 62, not EM_AARCH64 (183)"),
+    ])
+    func junkProbes(kind: String, found: String) throws {
+        let probes = dir.appendingPathComponent("probes-\(kind)")
+        try FileManager.default.createDirectory(at: probes, withIntermediateDirectories: true)
+        // An x86-64 executable (the host's /bin/true) where an AArch64 one belongs.
+        let walk = kind == "host" ? try Data(contentsOf: URL(fileURLWithPath: "/bin/true")) : Data("not a probe\n".utf8)
+        try walk.write(to: probes.appendingPathComponent("walk_probe"))
+        for name in ["layout_probe", "mmu_probe.elf"] {
+            try Data("not a probe\n".utf8).write(to: probes.appendingPathComponent(name))
+        }
+        let started = Date()
+        let r = try VMSATool.run(["conform", "--probe-dir", probes.path, "--probes", "4"], cwd: dir)
+        #expect(r.status == 66)
+        #expect(r.stderr == "vmsa: \(probes.path)/walk_probe is \(found); expected an AArch64 ELF executable (rebuild with `make probes`)\n")
+        #expect(r.stdout.isEmpty)
+        // Found when the toolchain is located, not after a probe's timeout.
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
     @Test("a missing file exits 66")
     func missing() throws {
         let r = try VMSATool.run(["dump", "no-such.img"], cwd: dir)
