@@ -110,6 +110,22 @@ struct BadInputCLITests {
         #expect(r.stderr.hasPrefix("vmsa: line 2: ") && r.stderr.contains(mentions), "\(r.stderr)")
     }
 
+    @Test("a 100 MB line on standard input is refused at the 1 MiB bound, naming the line, exit 65", arguments: [
+        (["replay", "-", "--native", "64k"], "line 2"),
+        (["decode"], "standard input line 2"),
+        (["tcr", "decode"], "standard input line 2"),
+        (["encode", "--json"], "line 2"),
+    ])
+    func overlongLine(args: [String], place: String) throws {
+        // Streamed by the shell, never held by the test: one good line, then
+        // 100 MB without a newline. The tool stops at the bound, not at the end.
+        let first = args[0] == "replay" ? #"{"op":"mkold","addr":"0x7f0000000000","nr":1}"# : args[0] == "encode" ? #"{"kind":"invalid"}"# : "0x0"
+        let script = "{ echo '\(first)'; head -c 100000000 /dev/zero | tr '\\0' 7; } | \"$0\" \"$@\""
+        let r = try VMSATool.run(["-c", script, VMSATool.binary.path] + args, program: URL(fileURLWithPath: "/bin/sh"))
+        #expect(r.status == 65)
+        #expect(r.stderr.hasSuffix("vmsa: \(place) is longer than 1 MiB, the most one input line may hold\n"), "\(r.stderr)")
+    }
+
     @Test("replay usage errors exit 64")
     func replayUsage() throws {
         let r = try VMSATool.run(["replay", "-", "--native", "8k"], stdin: "")
