@@ -12,8 +12,8 @@ struct BenchCommand: VMSASubcommand {
             """)
 
     @Flag(help: "One JSON object per operation: name, unit, swift, c, ratio (ns/op).") var json = false
-    @Option(name: .customLong("repeat"), help: "Runs per implementation; the fastest counts.") var runs: Int = 5
-    @Option(help: "Shrink every workload by this factor (1 = full size, at most \(BenchSuite.largestScale)).") var scale: Int = 1
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Runs per implementation; the fastest counts.") var runs: Int = 5
+    @Option(parsing: .unconditional, help: "Shrink every workload by this factor (1 = full size, at most \(BenchSuite.largestScale)).") var scale: Int = 1
     @Option(help: "Run only operations whose name contains this text.") var filter: String?
 
     func validate() throws {

@@ -21,10 +21,10 @@ struct ConformCommand: VMSASubcommand {
             """)
 
     @Option(help: "Seed of the random layouts and probes (decimal or 0x hex).") var seed: String?
-    @Option(help: "Probes (virtual addresses) per configuration, or in total with --image.") var probes: Int?
+    @Option(parsing: .unconditional, help: "Probes (virtual addresses) per configuration, or in total with --image.") var probes: Int?
     @Option(help: "Probe a vmsa image file instead of the matrix.") var image: String?
     @Option(help: "Run only the configurations whose name contains this text.") var only: String?
-    @Option(help: "Configurations run at once (default: one per core).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Configurations run at once (default: one per core).") var jobs: Int?
     @Option(name: .customLong("probe-dir"), help: "Directory of the built probes (default: .build-probes or $VMSA_PROBE_DIR).")
     var probeDirectory: String?
     @Flag(help: "Print JSON Lines: one object per configuration and leg, then a summary.") var json = false

@@ -29,7 +29,7 @@ struct TraceCommand: VMSASubcommand {
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("assume-present"), help: "Ignore pagemap: every page of every mapping is present.") var assumePresent = false
-    @Option(name: .customLong("max-mapping"), help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
+    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
 
     func validate() throws {
         // A live guest (--gdb) stands where the image would.
@@ -43,7 +43,7 @@ struct TraceCommand: VMSASubcommand {
             if let linux { _ = try LinuxReading.version(linux) }
             if assumePresent { throw ValidationError("--assume-present is for a PID; --image reads the tables themselves") }
         }
-        guard maxMappingPages > 0 else { throw ValidationError("--max-mapping must be positive") }
+        guard maxMappingPages > 0 else { throw ValidationError("--max-mapping \(maxMappingPages) is not a positive count") }
     }
 
     func execute() throws {
