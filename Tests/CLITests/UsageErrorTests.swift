@@ -8,10 +8,12 @@ struct UsageErrorTests {
     @Test("bad option values, missing arguments and unknown options", arguments: [
         (["decode", "--granule", "8k", "0x3"],
          "vmsa: the value '8k' is invalid for '--granule <granule>'; expected one of '4k', '16k' or '64k'\n"),
-        (["replay", "--native", "8k", "trace.jsonl"],
-         "vmsa: the value '8k' is invalid for '--native <native>'; expected one of '16k' and '64k'\n"),
+        (["replay", "--granule", "8k", "trace.jsonl"],
+         "vmsa: the value '8k' is invalid for '--granule <granule>'; expected one of '16k' and '64k'\n"),
+        (["replay", "--granule", "4k", "trace.jsonl"],
+         "vmsa: the value '4k' is invalid for '--granule <granule>'; expected one of '16k' and '64k'\n"),
         (["replay", "--native", "4k", "trace.jsonl"],
-         "vmsa: the value '4k' is invalid for '--native <native>'; expected one of '16k' and '64k'\n"),
+         "vmsa: the value '4k' is invalid for '--native', the old spelling of --granule; expected one of 16k, 64k\n"),
         (["translate", "IMG", "0x0", "--el", "2"],
          "vmsa: the value '2' is invalid for '--el <el>'; expected one of '0' and '1'\n"),
         (["translate", "IMG", "0x0", "--access", "rw"],
@@ -70,6 +72,26 @@ struct UsageErrorTests {
         (["replay"], "vmsa: missing expected argument '<trace>'\n"),
         (["conform", "--seed"], "vmsa: missing value for '--seed <seed>'\n"),
         (["geometry", "--va-bits", "x"], "vmsa: the value 'x' is invalid for '--va-bits <va-bits>'\n"),
+        // Options a format or mode does not read are refused, never dropped.
+        (["dump", "IMG", "--merge"],
+         "vmsa: --merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format tree\n"),
+        (["dump", "IMG", "--format", "dot", "--merge"],
+         "vmsa: --merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format dot\n"),
+        (["dump", "IMG", "--format", "registers", "--ttbr", "1"], "vmsa: --ttbr 1 does not apply to --format registers, which covers both halves\n"),
+        (["dump", "IMG", "--format", "raw", "-o", "x", "--ttbr", "0"], "vmsa: --ttbr 0 does not apply to --format raw, which covers both halves\n"),
+        (["conform", "--image", "IMG", "--only", "4k"], "vmsa: --only does not apply with --image: it selects and runs the matrix's configurations\n"),
+        (["conform", "--image", "IMG", "--jobs", "2"], "vmsa: --jobs does not apply with --image: it selects and runs the matrix's configurations\n"),
+        (["conform", "--gdb", "h:1", "--qmp", "q", "--jobs", "2"],
+         "vmsa: --jobs does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes\n"),
+        (["conform", "--gdb", "h:1", "--qmp", "q", "--probe-dir", "p"],
+         "vmsa: --probe-dir does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes\n"),
+        (["ttbr", "encode", "--json", "--pa-bits", "52"], "vmsa: --pa-bits does not apply with --json: each JSON line carries its own fields\n"),
+        (["ttbr", "encode", "--json", "--cnp"], "vmsa: --cnp does not apply with --json: each JSON line carries its own fields\n"),
+        // An old spelling and its canonical name together.
+        (["replay", "-", "--native", "16k", "--granule", "64k"], "vmsa: --native is the old spelling of --granule; give one of them\n"),
+        (["ttbr", "encode", "--baddr", "0x1000", "--pa52", "--pa-bits", "52"], "vmsa: --pa52 is the old spelling of --pa-bits 52; give one of them\n"),
+        (["ttbr", "encode", "--baddr", "0x1000", "--pa-bits", "47"],
+         "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
         // A negative count is that count, not a missing value and an unknown option.
         (["conform", "--probes", "-1"], "vmsa: --probes -1 is not a positive count\n"),
         (["conform", "--jobs", "-2"], "vmsa: --jobs -2 is not a positive count\n"),
@@ -81,6 +103,30 @@ struct UsageErrorTests {
         #expect(r.status == 64)
         #expect(r.stderr == message)
         #expect(r.stdout.isEmpty)
+    }
+
+    @Test("the canonical option name and its old spelling give the same answer", arguments: [
+        (["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa-bits", "52"],
+         ["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa52"], "0x0005000040100028\n"),
+        (["ttbr", "decode", "--pa-bits", "52", "--json", "0x0005000040100028"], ["ttbr", "decode", "--pa52", "--json", "0x0005000040100028"],
+         "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"asid\":5,\"cnp\":false,\"pa52\":true}\n"),
+        (["replay", "-", "--granule", "16k", "--report", "--json"], ["replay", "-", "--native", "16k", "--report", "--json"], nil),
+    ])
+    func spellings(canonical: [String], old: [String], expected: String?) throws {
+        let trace = #"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"# + "\n"
+        let a = try VMSATool.run(canonical, stdin: trace), b = try VMSATool.run(old, stdin: trace)
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
+        #expect(a.stdout == b.stdout)
+        if let expected { #expect(a.stdout == expected) } else { #expect(a.stdout.contains(#""nativeEntries""#)) }
+    }
+
+    @Test("old spellings work but are not in the help", arguments: [
+        (["replay", "--help"], "--native <"), (["ttbr", "encode", "--help"], "--pa52"), (["ttbr", "decode", "--help"], "--pa52"),
+    ])
+    func hiddenSpellings(args: [String], old: String) throws {
+        let r = try VMSATool.run(args)
+        #expect(r.status == 0)
+        #expect(!r.stdout.contains(old))
     }
 
     @Test("--help still prints the help on standard output and exits 0", arguments: [

@@ -42,6 +42,12 @@ struct ConformCommand: VMSASubcommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) is not a positive count") }
         if guest.isLive != (qmp != nil) { throw ValidationError("a live guest needs both --gdb HOST:PORT and --qmp PATH") }
         if guest.isLive, image != nil || only != nil { throw ValidationError("--gdb checks a live guest; drop --image and --only") }
+        if guest.isLive, let ignored = jobs.map({ _ in "--jobs" }) ?? probeDirectory.map({ _ in "--probe-dir" }) {
+            throw ValidationError("\(ignored) does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes")
+        }
+        if image != nil, let ignored = only.map({ _ in "--only" }) ?? jobs.map({ _ in "--jobs" }) {
+            throw ValidationError("\(ignored) does not apply with --image: it selects and runs the matrix's configurations")
+        }
     }
 
     func execute() throws {

@@ -37,6 +37,13 @@ struct DumpCommand: VMSASubcommand {
             throw ValidationError("-o - writes table memory to standard output, which leaves no room for --json")
         }
         if format == .dot, json { throw ValidationError("--format dot has no JSON form; drop --json") }
+        // Options a format does not read are refused, never dropped.
+        if merge, !(format == .json || (json && (format == .tree || format == .ptdump))) {
+            throw ValidationError("--merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format \(format.rawValue)\(json ? " --json" : "")")
+        }
+        if let ttbr, format == .raw || format == .registers {
+            throw ValidationError("--ttbr \(ttbr.rawValue) does not apply to --format \(format.rawValue), which covers both halves")
+        }
     }
 
     func execute() throws {
