@@ -49,7 +49,7 @@ struct ReplayCommand: VMSASubcommand {
         let process = try ProcessTables(native: granule, vaBits: vaBits)
         var warnings = 0, records = 0
         var source: TraceSource?
-        try LineReader.forEachLine(path: trace) { line, number in
+        try LineReader.forEachLine(path: trace, reading: "the trace from standard input, one operation per line") { line, number in
             guard line.contains(where: { !$0.isWhitespace }) else { return }
             records += 1
             let op: TableOperation

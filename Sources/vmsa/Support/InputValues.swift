@@ -17,8 +17,7 @@ struct InputValue {
 enum InputValues {
     static func lines(_ arguments: [String]) -> AnySequence<InputValue> {
         if !arguments.isEmpty { return AnySequence(arguments.map { InputValue(text: $0, line: nil) }) }
-        if isatty(STDIN_FILENO) != 0 { Output.note("reading values from standard input, one per line (end with Ctrl-D)") }
-        let reader = LineReader(standardInputNamedBy: "standard input line")
+        let reader = LineReader(standardInputNamedBy: "standard input line", reading: "values from standard input, one per line")
         var failed = false
         return AnySequence(AnyIterator { () -> InputValue? in
             guard !failed else { return nil }
@@ -61,7 +60,7 @@ extension InputValues {
     /// Standard input as JSON Lines: each non-blank line parsed strictly and
     /// handed to `body` as an object reader whose errors name the line.
     static func jsonLines(_ body: (inout JSONObjectReader) throws -> Void) throws {
-        try LineReader.forEachLine(path: "-") { line, number in
+        try LineReader.forEachLine(path: "-", reading: "JSON Lines from standard input") { line, number in
             guard !line.allSatisfy(\.isWhitespace) else { return }
             var reader = try JSONObjectReader(try JSONParser.parse(line), context: "line \(number)")
             try body(&reader)

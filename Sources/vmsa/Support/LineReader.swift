@@ -33,14 +33,17 @@ final class LineReader {
         self.place = place
     }
 
-    /// Standard input.
-    convenience init(standardInputNamedBy place: String = "line") {
+    /// Standard input. On a terminal it says once what it is waiting for
+    /// (`reading`, e.g. "values from standard input, one per line"), so a command given no
+    /// value does not look hung.
+    convenience init(standardInputNamedBy place: String = "line", reading: String) {
+        if isatty(STDIN_FILENO) != 0 { Output.note("reading \(reading) (end with Ctrl-D)") }
         self.init(fd: STDIN_FILENO, path: "-", place: place)
     }
 
     /// A file; "-" is standard input.
-    convenience init(path: String, place: String = "line") throws(CLIError) {
-        guard path != "-" else { self.init(standardInputNamedBy: place); return }
+    convenience init(path: String, place: String = "line", reading: String) throws(CLIError) {
+        guard path != "-" else { self.init(standardInputNamedBy: place, reading: reading); return }
         let opened = open(path, O_RDONLY | O_CLOEXEC)
         guard opened >= 0 else { throw CLIError(.noInput, "cannot read \(path): \(String(cString: strerror(errno)))") }
         self.init(fd: opened, path: path, place: place)
@@ -91,8 +94,8 @@ final class LineReader {
     }
 
     /// Calls `body` with each line and its number.
-    static func forEachLine(path: String, place: String = "line", _ body: (String, Int) throws -> Void) throws {
-        let reader = try LineReader(path: path, place: place)
+    static func forEachLine(path: String, place: String = "line", reading: String, _ body: (String, Int) throws -> Void) throws {
+        let reader = try LineReader(path: path, place: place, reading: reading)
         while let text = try reader.next() { try body(text, reader.number) }
     }
 }
