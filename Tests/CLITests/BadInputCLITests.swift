@@ -126,6 +126,13 @@ struct BadInputCLITests {
         #expect(r.stderr.hasSuffix("vmsa: \(place) is longer than 1 MiB, the most one input line may hold\n"), "\(r.stderr)")
     }
 
+    @Test("decode --file of an endless device is refused at the bound, not read whole")
+    func endlessPageFile() throws {
+        let r = try VMSATool.run(["decode", "--file", "/dev/zero", "--level", "3"])
+        #expect(r.status == 65)
+        #expect(r.stderr == "vmsa: /dev/zero is larger than 1 MiB; expected one table page, as raw words or a hexdump\n")
+    }
+
     @Test("replay usage errors exit 64")
     func replayUsage() throws {
         let r = try VMSATool.run(["replay", "-", "--native", "8k"], stdin: "")

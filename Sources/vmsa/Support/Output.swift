@@ -1,4 +1,5 @@
 import Foundation
+import VMSA
 import VMSAJSON
 
 /// Everything the CLI writes goes through here: results to standard output,
@@ -34,6 +35,24 @@ enum Output {
     static func read(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError(.noInput, "cannot read \(path): no such file or not readable")
+        }
+        return data
+    }
+
+    /// Reads a file of at most `limit` bytes without reading more than one
+    /// byte past it, so a device (/dev/zero) or a huge file is refused at
+    /// once; `expected` says what the file should be.
+    static func read(_ path: String, atMost limit: Int, expected: String) throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CLIError(.noInput, "cannot read \(path): no such file or not readable")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: limit + 1) ?? Data() } catch {
+            throw CLIError(.ioError, "cannot read \(path): \(error.localizedDescription)")
+        }
+        guard data.count <= limit else {
+            throw CLIError(.dataError, "\(path) is larger than \(Hex.size(UInt64(limit))); expected \(expected)")
         }
         return data
     }
