@@ -6,8 +6,8 @@ struct BenchCommand: VMSASubcommand {
         commandName: "bench",
         abstract: "Measure the hot paths against the plain-C reference compiled into this binary.",
         discussion: """
-            Each operation runs its Swift implementation and the C reference on the same input,
-            several times; the fastest run counts (the machine is shared). Both must produce the
+            Each operation runs its Swift implementation and the C reference on the same input, \
+            several times; the fastest run counts (the machine is shared). Both must produce the \
             same checksum, or the run fails with status 1. Build with -c release for real figures.
             """)
 

@@ -11,14 +11,14 @@ struct ReplayCommand: VMSASubcommand {
         discussion: """
             TRACE is JSON Lines, one operation per line (\"-\" reads standard input), for example
               {"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}
-            Operations: \(TableOperation.names.joined(separator: ", ")).
-            Entries use arm64 Linux \(LinuxKernel.version) bits. The first line may instead name the
+            Operations: \(TableOperation.names.joined(separator: ", ")). \
+            Entries use arm64 Linux \(LinuxKernel.version) bits. The first line may instead name the \
             trace's source, as `vmsa trace --image` writes it:
               {"op":"source","linux":"v6.1","from":"image guest.img"}
-            ("linux": the kernel whose tables the entries were read from, converted to \(LinuxKernel.version)
-            form); --report prints it. Every operation that cannot become
-            native entries prints a warning, and the process falls back to its Linux table until
-            the native table can express everything again. Exit status 1 when the active hardware
+            ("linux": the kernel whose tables the entries were read from, converted to \(LinuxKernel.version) \
+            form); --report prints it. Every operation that cannot become \
+            native entries prints a warning, and the process falls back to its Linux table until \
+            the native table can express everything again. Exit status 1 when the active hardware \
             table does not translate every address the way the Linux table does.
             """)
 

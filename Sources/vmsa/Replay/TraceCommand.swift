@@ -10,16 +10,16 @@ struct TraceCommand: VMSASubcommand {
         commandName: "trace",
         abstract: "Write a replay trace that rebuilds a process's page table, running or captured.",
         discussion: """
-            With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need
-            CAP_SYS_ADMIN). Without PFNs each mapping gets a physically contiguous, 2M-aligned range
-            (the best case for a native granule); without pagemap every page of every mapping counts
+            With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need \
+            CAP_SYS_ADMIN). Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
+            (the best case for a native granule); without pagemap every page of every mapping counts \
             as present. Then
-              vmsa trace PID | vmsa replay - --native 64k --report
-            answers "what would 64K give this process?".
-            With --image IMAGE: reads the real 4K Linux tables of the TTBR0 (user) half of a captured
-            image, every entry including PROT_NONE and swap entries, with the software-bit layout of
-            the kernel --linux names (\(LinuxReading.versions.joined(separator: ", ")); default \(LinuxVersion.model.rawValue)). The trace
-            opens with {"op":"source","linux":VERSION,"from":"image IMAGE"}, which replay --report
+              vmsa trace PID | vmsa replay - --granule 64k --report
+            answers "what would 64K give this process?". \
+            With --image IMAGE: reads the real 4K Linux tables of the TTBR0 (user) half of a captured \
+            image, every entry including PROT_NONE and swap entries, with the software-bit layout of \
+            the kernel --linux names (\(LinuxReading.versions.joined(separator: ", ")); default \(LinuxVersion.model.rawValue)). The trace \
+            opens with {"op":"source","linux":VERSION,"from":"image IMAGE"}, which replay --report \
             prints; its entries are in \(LinuxVersion.model.rawValue) form.
             """)
 

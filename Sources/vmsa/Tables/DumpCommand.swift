@@ -13,10 +13,10 @@ struct DumpCommand: VMSASubcommand {
         commandName: "dump",
         abstract: "Show a table image: tree, ptdump, json, dot, raw or registers.",
         discussion: """
-            tree: tables and their leaves, indented. ptdump: the line format of Linux's
-            kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz
-            digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o).
-            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize, SCTLR_EL1,
+            tree: tables and their leaves, indented. ptdump: the line format of Linux's \
+            kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz \
+            digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o). \
+            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize, SCTLR_EL1, \
             PSTATE.PAN and the memory segments the image holds.
             """)
 

@@ -8,10 +8,10 @@ struct TranslateCommand: VMSASubcommand {
         commandName: "translate",
         abstract: "Translate virtual addresses through an image as the MMU walks it.",
         discussion: """
-            Values come as arguments or, when none are given, one per line on standard input.
-            A fault is a result, not an error: it prints its type and level (as PAR_EL1 reports
-            them) and the command still exits 0. A translation through a leaf the Arm ARM
-            forbids but the walk does not stop at (RES0 bits set, a broken contiguous run)
+            Values come as arguments or, when none are given, one per line on standard input. \
+            A fault is a result, not an error: it prints its type and level (as PAR_EL1 reports \
+            them) and the command still exits 0. A translation through a leaf the Arm ARM \
+            forbids but the walk does not stop at (RES0 bits set, a broken contiguous run) \
             names the problem in brackets, and in `problems` with --json.
             """)
 
