@@ -78,6 +78,24 @@ struct BadInputCLITests {
         #expect(r.stderr.hasPrefix("vmsa: cannot read no-such.img"))
     }
 
+    @Test("a directory or a missing file given as input is exit 66 in one sentence, whichever command reads it", arguments: [
+        (["build", "DIR", "-o", "x.img"], "cannot read DIR: it is a directory, not a file"),
+        (["dump", "DIR"], "cannot read DIR: it is a directory, not a file"),
+        (["replay", "DIR"], "cannot read DIR: it is a directory, not a file"),
+        (["decode", "--file", "DIR", "--level", "3"], "cannot read DIR: it is a directory, not a file"),
+        (["import", "-o", "x.img", "--ram", "DIR@0x40000000", "--tcr", "0", "--ttbr0", "0", "--ttbr1", "0"], "cannot read DIR: it is a directory, not a file"),
+        (["replay", "gone.jsonl"], "cannot read gone.jsonl: no such file"),
+        (["build", "gone.json", "-o", "x.img"], "cannot read gone.json: no such file"),
+        (["translate", "gone.img", "0x0"], "cannot read gone.img: no such file"),
+    ])
+    func unreadableInput(args: [String], message: String) throws {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("DIR"), withIntermediateDirectories: true)
+        let r = try VMSATool.run(args, cwd: dir)
+        #expect(r.status == 66)
+        #expect(r.stderr == "vmsa: \(message)\n")
+        #expect(r.stdout.isEmpty)
+    }
+
     @Test("a truncated or corrupted image exits 65")
     func badImage() throws {
         let layout = try file("ok.json", #"{"tablesBase":"0x40000000","mair":["normal-wb"],"ttbr0":{"granule":"4k","vaBits":39},"mappings":[{"va":"0x400000","pa":"0x80000000","size":"0x1000"}]}"#)

@@ -44,9 +44,7 @@ final class LineReader {
     /// A file; "-" is standard input.
     convenience init(path: String, place: String = "line", reading: String) throws(CLIError) {
         guard path != "-" else { self.init(standardInputNamedBy: place, reading: reading); return }
-        let opened = open(path, O_RDONLY | O_CLOEXEC)
-        guard opened >= 0 else { throw CLIError(.noInput, "cannot read \(path): \(String(cString: strerror(errno)))") }
-        self.init(fd: opened, path: path, place: place)
+        self.init(fd: try InputFile.open(path), path: path, place: place)
     }
 
     deinit {
