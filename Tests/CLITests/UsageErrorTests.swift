@@ -74,7 +74,7 @@ struct UsageErrorTests {
         (["capture"], "vmsa: missing expected argument '--output <output>'\n"),
         (["replay"], "vmsa: missing expected argument '<trace>'\n"),
         (["conform", "--seed"], "vmsa: missing value for '--seed <seed>'\n"),
-        (["geometry", "--va-bits", "x"], "vmsa: the value 'x' is invalid for '--va-bits <va-bits>'\n"),
+        (["geometry", "--va-bits", "x"], "vmsa: the value 'x' is invalid for '--va-bits <va-bits>'; expected a decimal integer\n"),
         // Options a format or mode does not read are refused, never dropped.
         (["dump", "IMG", "--merge"],
          "vmsa: --merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format tree\n"),
@@ -95,6 +95,8 @@ struct UsageErrorTests {
         (["ttbr", "encode", "--baddr", "0x1000", "--pa52", "--pa-bits", "52"], "vmsa: --pa52 is the old spelling of --pa-bits 52; give one of them\n"),
         (["ttbr", "encode", "--baddr", "0x1000", "--pa-bits", "47"],
          "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
+        (["decode", "--level", "1.5", "0x3"], "vmsa: the value '1.5' is invalid for '--level <level>'; expected a decimal integer\n"),
+        (["tcr", "encode", "--va-bits0", "x"], "vmsa: the value 'x' is invalid for '--va-bits0 <va-bits0>'; expected a decimal integer\n"),
         // A negative count is that count, not a missing value and an unknown option.
         (["conform", "--probes", "-1"], "vmsa: --probes -1 is not a positive count\n"),
         (["conform", "--jobs", "-2"], "vmsa: --jobs -2 is not a positive count\n"),

@@ -44,7 +44,15 @@ enum ParserMessage {
             i += 1
         }
         if joined.hasSuffix(".") { joined.removeLast() }
-        return joined
+        return withExpectation(joined)
+    }
+
+    /// "the value 'x' is invalid for '--level <level>'" says nothing of what
+    /// was expected. Every option whose values are listed gets "; expected
+    /// one of …" from argument-parser; the only ones without are integers.
+    static func withExpectation(_ text: String) -> String {
+        guard text.hasPrefix("the value '"), text.hasSuffix(">'"), !text.contains("; expected") else { return text }
+        return text + "; expected a decimal integer"
     }
 
     /// "The value …" → "the value …"; leaves "TCR_EL1 …" and "--x …" alone.
