@@ -63,13 +63,14 @@ struct ImportCLITests {
         return vas
     }
 
-    /// translate --json on both images agrees for every probe, as read, write at EL0 and execute.
+    /// translate --json on both images agrees for every probe, as read, write at EL1 and EL0, and
+    /// execute; `options` (PSTATE.PAN) go to b's EL1 data accesses, the only ones they apply to.
     func expectSameTranslations(_ a: String, _ b: String, overriding options: [String] = []) throws {
         let vas = try probes(a)
         #expect(vas.count > 20)
-        for access in [["--access", "r"], ["--access", "w", "--el", "0"], ["--access", "x"]] {
+        for (access, dataAtEL1) in [(["--access", "r"], true), (["--access", "w"], true), (["--access", "w", "--el", "0"], false), (["--access", "x"], false)] {
             let x = try VMSATool.run(["translate", a, "--json"] + access + vas, cwd: dir)
-            let y = try VMSATool.run(["translate", b, "--json"] + access + options + vas, cwd: dir)
+            let y = try VMSATool.run(["translate", b, "--json"] + access + (dataAtEL1 ? options : []) + vas, cwd: dir)
             #expect(x.status == 0 && y.status == 0, "\(y.stderr)")
             #expect(x.lines.count == vas.count && x.stdout == y.stdout, "\(access)")
         }

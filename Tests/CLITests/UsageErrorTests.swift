@@ -90,6 +90,9 @@ struct UsageErrorTests {
          "vmsa: --probe-dir does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes\n"),
         (["ttbr", "encode", "--json", "--pa-bits", "52"], "vmsa: --pa-bits does not apply with --json: each JSON line carries its own fields\n"),
         (["ttbr", "encode", "--json", "--cnp"], "vmsa: --cnp does not apply with --json: each JSON line carries its own fields\n"),
+        (["translate", "IMG", "0x0", "--el", "0", "--pan"], "vmsa: --pan does not apply with --el 0: PSTATE.PAN restricts EL1 data accesses\n"),
+        (["translate", "IMG", "0x0", "--access", "x", "--no-pan"],
+         "vmsa: --no-pan does not apply with --access x: PSTATE.PAN restricts EL1 data accesses, not instruction fetches\n"),
         // An old spelling and its canonical name together.
         (["replay", "-", "--native", "16k", "--granule", "64k"], "vmsa: --native is the old spelling of --granule; give one of them\n"),
         (["ttbr", "encode", "--baddr", "0x1000", "--pa52", "--pa-bits", "52"], "vmsa: --pa52 is the old spelling of --pa-bits 52; give one of them\n"),

@@ -23,6 +23,15 @@ struct TranslateCommand: VMSASubcommand {
     @Option(help: "Exception level the access is made from.") var el: ExceptionLevel = .el1
     @Flag(help: "One JSON object per address (JSON Lines).") var json = false
 
+    func validate() throws {
+        // PSTATE.PAN restricts EL1 data accesses only: with EL0 or a fetch it would be dropped.
+        if let pan {
+            let option = pan ? "--pan" : "--no-pan"
+            if el == .el0 { throw ValidationError("\(option) does not apply with --el 0: PSTATE.PAN restricts EL1 data accesses") }
+            if access == .execute { throw ValidationError("\(option) does not apply with --access x: PSTATE.PAN restricts EL1 data accesses, not instruction fetches") }
+        }
+    }
+
     func execute() throws {
         // With --gdb every positional value is an address.
         let values = guest.isLive ? (image.map { [$0] } ?? []) + addresses : addresses
