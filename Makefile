@@ -70,10 +70,10 @@ demo: build
 	$(DEBUG_BIN) dump $(DEMO_IMAGE) --format ptdump
 	$(DEBUG_BIN) translate $(DEMO_IMAGE) 0xffff000000001000 0xffff800080001234 0x400010 0x610000 0x20001234 0x800000
 	$(DEBUG_BIN) translate $(DEMO_IMAGE) 0x400010 0x600000 0xffff000000001000 --access w --el 0
-	$(DEBUG_BIN) replay examples/traces/clean-64k.jsonl --native 64k --report
-	$(DEBUG_BIN) replay examples/traces/fallback.jsonl --native 64k --report
+	$(DEBUG_BIN) replay examples/traces/clean-64k.jsonl --granule 64k --report
+	$(DEBUG_BIN) replay examples/traces/fallback.jsonl --granule 64k --report
 	@# What would 64K give a real process on this machine? (PFNs need root.)
-	@sleep 30 & pid=$$!; $(DEBUG_BIN) trace $$pid | $(DEBUG_BIN) replay - --native 64k --report 2>/dev/null; kill $$pid
+	@sleep 30 & pid=$$!; $(DEBUG_BIN) trace $$pid | $(DEBUG_BIN) replay - --granule 64k --report 2>/dev/null; kill $$pid
 
 bench: release
 	$(RELEASE_BIN) bench

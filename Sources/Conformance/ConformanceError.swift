@@ -4,6 +4,8 @@ import VMSA
 /// mismatch). Each description is one sentence naming the value.
 public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible {
     case probesNotFound(searched: String)
+    /// A file in the probe directory that is not an AArch64 executable.
+    case notAProbe(path: String, found: String)
     case toolNotFound(name: String, package: String)
     case launchFailed(tool: String, reason: String)
     case timedOut(tool: String, seconds: Double)
@@ -21,6 +23,8 @@ public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible
         switch self {
         case .probesNotFound(let searched):
             return "the AArch64 probes were not found (walk_probe, layout_probe and mmu_probe.elf in \(searched)); run `make probes` or set VMSA_PROBE_DIR"
+        case .notAProbe(let path, let found):
+            return "\(path) is \(found); expected an AArch64 ELF executable (rebuild with `make probes`)"
         case .toolNotFound(let name, let package):
             return "\(name) was not found on PATH; install the Debian package \(package) (`make deps`)"
         case .launchFailed(let tool, let reason):

@@ -56,6 +56,8 @@ public struct ProbeToolchain: Hashable, Sendable {
             let searched = probeDirectory ?? environment[probeDirectoryVariable].flatMap { $0.isEmpty ? nil : $0 }
             throw .probesNotFound(searched: searched ?? "\(probeDirectoryName) above the working directory or the vmsa executable")
         }
+        // Before the QEMUs: a junk probe is the first thing to fix.
+        for name in probeFiles { try ProbeBinary.check(found + "/" + name) }
         let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         func which(_ name: String, _ package: String) throws(ConformanceError) -> String {
             for dir in path where fm.isExecutableFile(atPath: dir + "/" + name) { return dir + "/" + name }

@@ -4,8 +4,8 @@
 public enum ElfFormat {
     /// `e_ident[EI_MAG0...EI_MAG3]`: "\x7fELF".
     public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
-    static let eiClass = 4
-    static let eiData = 5
+    public static let eiClass = 4
+    public static let eiData = 5
     static let eiVersion = 6
     /// `e_ident[EI_CLASS]`: 64-bit objects.
     public static let elfClass64: UInt8 = 2
@@ -13,6 +13,10 @@ public enum ElfFormat {
     public static let elfData2LSB: UInt8 = 1
     /// `e_ident[EI_VERSION]` and `e_version`.
     public static let evCurrent: UInt8 = 1
+    /// `e_type`: an executable file.
+    public static let etExec: UInt16 = 2
+    /// `e_type`: a shared object (a position-independent executable).
+    public static let etDyn: UInt16 = 3
     /// `e_type`: a core file.
     public static let etCore: UInt16 = 4
     /// `e_machine`: Arm 64-bit (AArch64).
@@ -20,8 +24,8 @@ public enum ElfFormat {
 
     /// sizeof(Elf64_Ehdr).
     public static let headerSize = 64
-    static let eType = 16
-    static let eMachine = 18
+    public static let eType = 16
+    public static let eMachine = 18
     static let ePhoff = 32
     static let eShoff = 40
     static let ePhentsize = 54

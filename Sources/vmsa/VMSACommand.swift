@@ -7,7 +7,7 @@ struct VMSACommand: ParsableCommand {
         commandName: "vmsa",
         abstract: "Bit-exact AArch64 (VMSAv8-64) translation tables: decode, build, walk, check against QEMU.",
         discussion: """
-            Exit status: 0 success, 1 a check failed or a mismatch was found, 64 usage error,
+            Exit status: 0 success, 1 a check failed or a mismatch was found, 64 usage error, \
             65 bad input data, 66 a file that cannot be read, 74 an I/O error.
             """,
         version: VMSACommand.version,
@@ -35,6 +35,7 @@ struct VMSACommand: ParsableCommand {
     static func main() {
         var status = ExitStatus.success.rawValue
         do {
+            if let unknown = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) { throw ValidationError(unknown) }
             var command = try parseAsRoot()
             try command.run()
         } catch {
@@ -49,5 +50,22 @@ struct VMSACommand: ParsableCommand {
         }
         Output.flush()
         Foundation.exit(status)
+    }
+
+    /// `vmsa help NAME…` naming no command: argument-parser would print the
+    /// nearest command's help and exit 0, hiding the typo.
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        var command: ParsableCommand.Type = VMSACommand.self
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            let subcommands: [ParsableCommand.Type] = command.configuration.subcommands
+            var names: [String] = []
+            for sub in subcommands { names.append(sub._commandName) }
+            guard let index = names.firstIndex(of: name) else {
+                return "help: '\(name)' is not a command of \(command._commandName)" + (names.isEmpty ? "" : "; expected one of \(names.joined(separator: ", "))")
+            }
+            command = subcommands[index]
+        }
+        return nil
     }
 }

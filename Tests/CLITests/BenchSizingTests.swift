@@ -32,7 +32,7 @@ struct BenchSizingTests {
         ("0", "vmsa: --scale 0 is out of range; expected 1 to 10000000, where every workload is at its smallest\n"),
         ("-3", "vmsa: --scale -3 is out of range; expected 1 to 10000000, where every workload is at its smallest\n"),
         ("10000001", "vmsa: --scale 10000001 is out of range; expected 1 to 10000000, where every workload is at its smallest\n"),
-        ("1e3", "vmsa: the value '1e3' is invalid for '--scale <scale>'\n"),
+        ("1e3", "vmsa: the value '1e3' is invalid for '--scale <scale>'; expected a decimal integer\n"),
     ])
     func badScale(value: String, message: String) throws {
         let r = try VMSATool.run(["bench", "--scale=" + value])

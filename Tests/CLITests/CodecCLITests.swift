@@ -116,7 +116,7 @@ struct CodecCLITests {
             (["decode", "zz"], Int32(65), "vmsa: descriptor \"zz\" is not a 64-bit hex value\n"),
             (["decode", "--level", "5", "0x3"], 64, "vmsa: level 5 does not exist for the 4K granule; expected 0 to 3\n"),
             (["decode", "--granule", "64k", "--level", "0", "0x3"], 64, "vmsa: level 0 does not exist for the 64K granule; expected 1 to 3\n"),
-            (["decode", "--granule", "8k", "0x3"], 64, "vmsa: the value '8k' is invalid for '--granule <granule>'. Please provide one of '4k', '16k' or '64k'.\n"),
+            (["decode", "--granule", "8k", "0x3"], 64, "vmsa: the value '8k' is invalid for '--granule <granule>'; expected one of '4k', '16k' or '64k'\n"),
             (["decode", "--granule", "64k", "--ds", "0x3"], 64, "vmsa: TCR_EL1.DS=1 applies only to the 4K and 16K granules, not 64K\n"),
             (["decode", "--pa-bits", "47", "0x3"], 64, "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
             (["decode", "0x10000000000000000"], 65, "vmsa: descriptor \"0x10000000000000000\" is not a 64-bit hex value\n"),

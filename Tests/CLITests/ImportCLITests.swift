@@ -63,13 +63,14 @@ struct ImportCLITests {
         return vas
     }
 
-    /// translate --json on both images agrees for every probe, as read, write at EL0 and execute.
+    /// translate --json on both images agrees for every probe, as read, write at EL1 and EL0, and
+    /// execute; `options` (PSTATE.PAN) go to b's EL1 data accesses, the only ones they apply to.
     func expectSameTranslations(_ a: String, _ b: String, overriding options: [String] = []) throws {
         let vas = try probes(a)
         #expect(vas.count > 20)
-        for access in [["--access", "r"], ["--access", "w", "--el", "0"], ["--access", "x"]] {
+        for (access, dataAtEL1) in [(["--access", "r"], true), (["--access", "w"], true), (["--access", "w", "--el", "0"], false), (["--access", "x"], false)] {
             let x = try VMSATool.run(["translate", a, "--json"] + access + vas, cwd: dir)
-            let y = try VMSATool.run(["translate", b, "--json"] + access + options + vas, cwd: dir)
+            let y = try VMSATool.run(["translate", b, "--json"] + access + (dataAtEL1 ? options : []) + vas, cwd: dir)
             #expect(x.status == 0 && y.status == 0, "\(y.stderr)")
             #expect(x.lines.count == vas.count && x.stdout == y.stdout, "\(access)")
         }
@@ -220,11 +221,11 @@ struct ImportCLITests {
              "extra.json: unknown key \"cpsr\"; expected one of \"mair_el1\", \"pan\", \"sctlr_el1\", \"segments\", \"tablesBase\", \"tablesSize\", \"tcr_el1\", \"ttbr0_el1\", \"ttbr1_el1\""),
             (["import", "--ram", ram, "--registers", "badhex.json"], 65,
              "badhex.json: \"ttbr1_el1\" is \"zz\"; expected a hex string such as \"0x40000000\""),
-            (["import", "--ram", ram, "--registers", "nothere.json"], 66, "cannot read nothere.json: no such file or not readable"),
+            (["import", "--ram", ram, "--registers", "nothere.json"], 66, "cannot read nothere.json: no such file"),
             (["import", "--ram", ram, "--tcr", "0x15b5103550", "--ttbr1", "0x40100000"], 65, "TCR_EL1 sets RES0 bits 0x40; expected them zero"),
             (["import", "--ram", ram, "--tcr", "0x15b51035x0", "--ttbr1", "0x40100000"], 65, "--tcr \"0x15b51035x0\" is not a 64-bit hex value"),
-            (["import", "--ram", "gone.raw@40100000", "--registers", "regs.json"], 66, "cannot read gone.raw: No such file or directory"),
-            (["import", "gone.elf", "--registers", "regs.json"], 66, "cannot read gone.elf: No such file or directory"),
+            (["import", "--ram", "gone.raw@40100000", "--registers", "regs.json"], 66, "cannot read gone.raw: no such file"),
+            (["import", "gone.elf", "--registers", "regs.json"], 66, "cannot read gone.elf: no such file"),
             (["import", "--registers", "regs.json"], 64, "no dump given: expected an ELF core or --ram FILE@PA"),
             (["import", "core.elf", "--ram", ram], 64, "give an ELF core or --ram files, not both"),
         ]

@@ -126,7 +126,7 @@ struct RealKernelTests {
         let traced = try VMSATool.run(["trace", "--image", image, "--linux", Self.kernelVersion(config).rawValue, "-o", trace])
         if pageShift == Granule.k4.pageShift {
             #expect(traced.status == 0, "trace --image: \(traced.stderr)")
-            let report = try VMSATool.run(["replay", trace, "--native", "16k", "--report"])
+            let report = try VMSATool.run(["replay", trace, "--granule", "16k", "--report"])
             #expect(report.status == 0 && report.stdout.contains("Linux \(Self.kernelVersion(config).rawValue) tables"), "\(report.stdout)\(report.stderr)")
             replayed = report.lines.first { $0.contains("native") } ?? "?"
         } else {

@@ -7,23 +7,25 @@ import Testing
 struct UsageErrorTests {
     @Test("bad option values, missing arguments and unknown options", arguments: [
         (["decode", "--granule", "8k", "0x3"],
-         "vmsa: the value '8k' is invalid for '--granule <granule>'. Please provide one of '4k', '16k' or '64k'.\n"),
-        (["replay", "--native", "8k", "trace.jsonl"],
-         "vmsa: the value '8k' is invalid for '--native <native>'. Please provide one of '16k' and '64k'.\n"),
+         "vmsa: the value '8k' is invalid for '--granule <granule>'; expected one of '4k', '16k' or '64k'\n"),
+        (["replay", "--granule", "8k", "trace.jsonl"],
+         "vmsa: the value '8k' is invalid for '--granule <granule>'; expected one of '16k' and '64k'\n"),
+        (["replay", "--granule", "4k", "trace.jsonl"],
+         "vmsa: the value '4k' is invalid for '--granule <granule>'; expected one of '16k' and '64k'\n"),
         (["replay", "--native", "4k", "trace.jsonl"],
-         "vmsa: the value '4k' is invalid for '--native <native>'. Please provide one of '16k' and '64k'.\n"),
+         "vmsa: the value '4k' is invalid for '--native', the old spelling of --granule; expected one of 16k, 64k\n"),
         (["translate", "IMG", "0x0", "--el", "2"],
-         "vmsa: the value '2' is invalid for '--el <el>'. Please provide one of '0' and '1'.\n"),
+         "vmsa: the value '2' is invalid for '--el <el>'; expected one of '0' and '1'\n"),
         (["translate", "IMG", "0x0", "--access", "rw"],
-         "vmsa: the value 'rw' is invalid for '--access <access>'. Please provide one of 'r', 'w' or 'x'.\n"),
+         "vmsa: the value 'rw' is invalid for '--access <access>'; expected one of 'r', 'w' or 'x'\n"),
         (["dump", "IMG", "--ttbr", "2"],
-         "vmsa: the value '2' is invalid for '--ttbr <ttbr>'. Please provide one of '0' and '1'.\n"),
+         "vmsa: the value '2' is invalid for '--ttbr <ttbr>'; expected one of '0' and '1'\n"),
         (["dump", "IMG", "--format", "svg"],
-         "vmsa: the value 'svg' is invalid for '--format <format>'. Please provide one of the following: tree, ptdump, json, dot, raw, registers\n"),
+         "vmsa: the value 'svg' is invalid for '--format <format>'; expected one of tree, ptdump, json, dot, raw, registers\n"),
         (["encode", "--kind", "leaf", "--oa", "0x1000"],
-         "vmsa: the value 'leaf' is invalid for '--kind <kind>'. Please provide one of 'invalid', 'table', 'block', 'page' or 'reserved'.\n"),
+         "vmsa: the value 'leaf' is invalid for '--kind <kind>'; expected one of 'invalid', 'table', 'block', 'page' or 'reserved'\n"),
         (["tcr", "encode", "--tg1", "8k"],
-         "vmsa: the value '8k' is invalid for '--tg1 <tg1>'. Please provide one of '4k', '16k' or '64k'.\n"),
+         "vmsa: the value '8k' is invalid for '--tg1 <tg1>'; expected one of '4k', '16k' or '64k'\n"),
         (["tcr", "encode", "--pa-bits", "47"],
          "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
         (["geometry", "--granule", "64k", "--ds"],
@@ -61,6 +63,48 @@ struct UsageErrorTests {
         (["decode", "--level"], "vmsa: missing value for '--level <level>'\n"),
         (["translate", "--colour", "IMG"], "vmsa: unknown option '--colour'\n"),
         (["frobnicate"], "vmsa: unexpected argument 'frobnicate'\n"),
+        (["help", "tcr", "bogus"], "vmsa: help: 'bogus' is not a command of tcr; expected one of decode, encode\n"),
+        (["help", "frobnicate"],
+         "vmsa: help: 'frobnicate' is not a command of vmsa; expected one of decode, encode, geometry, tcr, mair, ttbr, build, convert, capture, import, dump, translate, diff, conform, bench, replay, trace\n"),
+        // argument-parser's second sentence joins the first.
+        (["decode", "--levl", "3", "0x3"], "vmsa: unknown option '--levl'; did you mean '--level'?\n"),
+        (["ttbr", "encode", "--frob"], "vmsa: unknown option '--frob'; did you mean '--json'?\n"),
+        (["mair", "encode", "--attr"], "vmsa: unknown option '--attr'\n"),
+        (["tcr", "decode", "--bogus"], "vmsa: unknown option '--bogus'\n"),
+        (["capture"], "vmsa: missing expected argument '--output <output>'\n"),
+        (["replay"], "vmsa: missing expected argument '<trace>'\n"),
+        (["conform", "--seed"], "vmsa: missing value for '--seed <seed>'\n"),
+        (["geometry", "--va-bits", "x"], "vmsa: the value 'x' is invalid for '--va-bits <va-bits>'; expected a decimal integer\n"),
+        // Options a format or mode does not read are refused, never dropped.
+        (["dump", "IMG", "--merge"],
+         "vmsa: --merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format tree\n"),
+        (["dump", "IMG", "--format", "dot", "--merge"],
+         "vmsa: --merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format dot\n"),
+        (["dump", "IMG", "--format", "registers", "--ttbr", "1"], "vmsa: --ttbr 1 does not apply to --format registers, which covers both halves\n"),
+        (["dump", "IMG", "--format", "raw", "-o", "x", "--ttbr", "0"], "vmsa: --ttbr 0 does not apply to --format raw, which covers both halves\n"),
+        (["conform", "--image", "IMG", "--only", "4k"], "vmsa: --only does not apply with --image: it selects and runs the matrix's configurations\n"),
+        (["conform", "--image", "IMG", "--jobs", "2"], "vmsa: --jobs does not apply with --image: it selects and runs the matrix's configurations\n"),
+        (["conform", "--gdb", "h:1", "--qmp", "q", "--jobs", "2"],
+         "vmsa: --jobs does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes\n"),
+        (["conform", "--gdb", "h:1", "--qmp", "q", "--probe-dir", "p"],
+         "vmsa: --probe-dir does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes\n"),
+        (["ttbr", "encode", "--json", "--pa-bits", "52"], "vmsa: --pa-bits does not apply with --json: each JSON line carries its own fields\n"),
+        (["ttbr", "encode", "--json", "--cnp"], "vmsa: --cnp does not apply with --json: each JSON line carries its own fields\n"),
+        (["translate", "IMG", "0x0", "--el", "0", "--pan"], "vmsa: --pan does not apply with --el 0: PSTATE.PAN restricts EL1 data accesses\n"),
+        (["translate", "IMG", "0x0", "--access", "x", "--no-pan"],
+         "vmsa: --no-pan does not apply with --access x: PSTATE.PAN restricts EL1 data accesses, not instruction fetches\n"),
+        // An old spelling and its canonical name together.
+        (["replay", "-", "--native", "16k", "--granule", "64k"], "vmsa: --native is the old spelling of --granule; give one of them\n"),
+        (["ttbr", "encode", "--baddr", "0x1000", "--pa52", "--pa-bits", "52"], "vmsa: --pa52 is the old spelling of --pa-bits 52; give one of them\n"),
+        (["ttbr", "encode", "--baddr", "0x1000", "--pa-bits", "47"],
+         "vmsa: physical address size 47 is not supported; expected one of 32, 36, 40, 42, 44, 48, 52\n"),
+        (["decode", "--level", "1.5", "0x3"], "vmsa: the value '1.5' is invalid for '--level <level>'; expected a decimal integer\n"),
+        (["tcr", "encode", "--va-bits0", "x"], "vmsa: the value 'x' is invalid for '--va-bits0 <va-bits0>'; expected a decimal integer\n"),
+        // A negative count is that count, not a missing value and an unknown option.
+        (["conform", "--probes", "-1"], "vmsa: --probes -1 is not a positive count\n"),
+        (["conform", "--jobs", "-2"], "vmsa: --jobs -2 is not a positive count\n"),
+        (["bench", "--repeat", "-1"], "vmsa: --repeat -1 is not a positive count\n"),
+        (["trace", "--image", "IMG", "--max-mapping", "-5"], "vmsa: --max-mapping -5 is not a positive count\n"),
     ])
     func usageError(args: [String], message: String) throws {
         let r = try VMSATool.run(args)
@@ -69,14 +113,55 @@ struct UsageErrorTests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test("the canonical option name and its old spelling give the same answer", arguments: [
+        (["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa-bits", "52"],
+         ["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa52"], "0x0005000040100028\n"),
+        (["ttbr", "decode", "--pa-bits", "52", "--json", "0x0005000040100028"], ["ttbr", "decode", "--pa52", "--json", "0x0005000040100028"],
+         "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"asid\":5,\"cnp\":false,\"pa52\":true}\n"),
+        (["replay", "-", "--granule", "16k", "--report", "--json"], ["replay", "-", "--native", "16k", "--report", "--json"], nil),
+    ])
+    func spellings(canonical: [String], old: [String], expected: String?) throws {
+        let trace = #"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"# + "\n"
+        // Only replay reads standard input: a tool that exits unread would
+        // leave the test writing into a closed pipe.
+        let input = canonical[0] == "replay" ? trace : nil
+        let a = try VMSATool.run(canonical, stdin: input), b = try VMSATool.run(old, stdin: input)
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
+        #expect(a.stdout == b.stdout)
+        if let expected { #expect(a.stdout == expected) } else { #expect(a.stdout.contains(#""nativeEntries""#)) }
+    }
+
+    @Test("old spellings work but are not in the help", arguments: [
+        (["replay", "--help"], "--native <"), (["ttbr", "encode", "--help"], "--pa52"), (["ttbr", "decode", "--help"], "--pa52"),
+    ])
+    func hiddenSpellings(args: [String], old: String) throws {
+        let r = try VMSATool.run(args)
+        #expect(r.status == 0)
+        #expect(!r.stdout.contains(old))
+    }
+
     @Test("--help still prints the help on standard output and exits 0", arguments: [
-        ["--help"], ["decode", "--help"], ["help", "translate"],
+        ["--help"], ["decode", "--help"], ["help", "translate"], ["help", "tcr", "encode"], ["help"],
     ])
     func help(args: [String]) throws {
         let r = try VMSATool.run(args)
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("OVERVIEW: "))
         #expect(r.stderr.isEmpty)
+    }
+
+    @Test("help text is wrapped by argument-parser: no line ends mid-sentence short of the width", arguments: [
+        [], ["build"], ["dump"], ["translate"], ["diff"], ["bench"], ["replay"], ["trace"], ["conform"],
+    ])
+    func helpWrapped(command: [String]) throws {
+        let r = try VMSATool.run(command + ["--help"])
+        let overview = r.stdout.components(separatedBy: "USAGE:")[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // A short line followed by more prose at the same indent is a hard
+        // break in the source; indented example lines are meant.
+        for (line, next) in zip(overview, overview.dropFirst()) where !line.hasPrefix(" ") && !next.hasPrefix(" ") {
+            guard !line.isEmpty, !next.isEmpty, !line.hasPrefix("OVERVIEW:") else { continue }
+            #expect(line.count >= 60 || line.hasSuffix(".") || line.hasSuffix(":"), "hard break after \"\(line)\"")
+        }
     }
 
     @Test("help lists the values an option takes and its default")

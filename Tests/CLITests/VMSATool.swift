@@ -40,8 +40,11 @@ enum VMSATool {
     /// With `ignoringSIGPIPE` the child starts with SIGPIPE ignored, as under
     /// Python's subprocess or some CI runners.
     /// `program` runs another executable (a project script) the same way.
+    /// With `stdinTerminal` standard input is a pseudo-terminal, as for a
+    /// person typing: `stdin` is typed into it, then Ctrl-D.
     static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil,
-                    stdout: StandardOutput = .captured, ignoringSIGPIPE: Bool = false, program: URL? = nil) throws -> Result {
+                    stdout: StandardOutput = .captured, ignoringSIGPIPE: Bool = false, program: URL? = nil,
+                    stdinTerminal: Bool = false) throws -> Result {
         let p = Process()
         if ignoringSIGPIPE {
             // An ignored signal stays ignored across exec.
@@ -68,15 +71,34 @@ enum VMSATool {
             p.standardOutput = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
         }
         p.standardError = err
-        p.standardInput = inp
+        var terminal: Int32 = -1
+        if stdinTerminal {
+            terminal = PseudoTerminal.openpt(O_RDWR | O_NOCTTY)
+            guard terminal >= 0, PseudoTerminal.grantpt(terminal) == 0, PseudoTerminal.unlockpt(terminal) == 0,
+                  let name = PseudoTerminal.ptsname(terminal) else {
+                throw CocoaError(.fileReadUnknown)
+            }
+            // O_NOCTTY: the terminal must not become this process's own.
+            let secondary = open(name, O_RDWR | O_NOCTTY)
+            guard secondary >= 0 else { throw CocoaError(.fileReadUnknown) }
+            p.standardInput = FileHandle(fileDescriptor: secondary, closeOnDealloc: true)
+        } else {
+            p.standardInput = inp
+        }
         try p.run()
+        defer { if terminal >= 0 { close(terminal) } }
+        if terminal >= 0 {
+            // Typed lines, then Ctrl-D at the start of a line: end of input.
+            let typed = Array(((stdin ?? "") + "\u{04}").utf8)
+            _ = typed.withUnsafeBytes { write(terminal, $0.baseAddress, $0.count) }
+        }
 
         let group = DispatchGroup()
         let errData = Collected()
         let input = inp.fileHandleForWriting
         DispatchQueue.global().async(group: group) {
             // The child may exit without reading; a failed write is its business.
-            if let stdin { try? input.write(contentsOf: Data(stdin.utf8)) }
+            if let stdin, !stdinTerminal { try? input.write(contentsOf: Data(stdin.utf8)) }
             try? input.close()
         }
         let errHandle = err.fileHandleForReading
@@ -95,4 +117,18 @@ enum VMSATool {
         func set(_ d: Data) { lock.withLock { data = d } }
         func get() -> Data { lock.withLock { data } }
     }
+}
+
+/// posix_openpt(3) and friends, looked up at run time: Swift's Glibc module
+/// leaves them out (they are behind _XOPEN_SOURCE).
+enum PseudoTerminal {
+    private static func symbol<F>(_ name: String, as type: F.Type) -> F {
+        guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { fatalError("libc has no \(name)") }
+        return unsafeBitCast(address, to: type)
+    }
+    static let openpt = symbol("posix_openpt", as: (@convention(c) (Int32) -> Int32).self)
+    static let grantpt = symbol("grantpt", as: (@convention(c) (Int32) -> Int32).self)
+    static let unlockpt = symbol("unlockpt", as: (@convention(c) (Int32) -> Int32).self)
+    private static let ptsnameC = symbol("ptsname", as: (@convention(c) (Int32) -> UnsafeMutablePointer<CChar>?).self)
+    static func ptsname(_ fd: Int32) -> UnsafeMutablePointer<CChar>? { ptsnameC(fd) }
 }

@@ -6,14 +6,14 @@ struct BenchCommand: VMSASubcommand {
         commandName: "bench",
         abstract: "Measure the hot paths against the plain-C reference compiled into this binary.",
         discussion: """
-            Each operation runs its Swift implementation and the C reference on the same input,
-            several times; the fastest run counts (the machine is shared). Both must produce the
+            Each operation runs its Swift implementation and the C reference on the same input, \
+            several times; the fastest run counts (the machine is shared). Both must produce the \
             same checksum, or the run fails with status 1. Build with -c release for real figures.
             """)
 
     @Flag(help: "One JSON object per operation: name, unit, swift, c, ratio (ns/op).") var json = false
-    @Option(name: .customLong("repeat"), help: "Runs per implementation; the fastest counts.") var runs: Int = 5
-    @Option(help: "Shrink every workload by this factor (1 = full size, at most \(BenchSuite.largestScale)).") var scale: Int = 1
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Runs per implementation; the fastest counts.") var runs: Int = 5
+    @Option(parsing: .unconditional, help: "Shrink every workload by this factor (1 = full size, at most \(BenchSuite.largestScale)).") var scale: Int = 1
     @Option(help: "Run only operations whose name contains this text.") var filter: String?
 
     func validate() throws {

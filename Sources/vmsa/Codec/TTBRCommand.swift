@@ -13,9 +13,24 @@ struct TTBRCommand: ParsableCommand {
         ]))
     }
 
+    /// Which BADDR layout a value uses: `--pa-bits 52` puts BADDR[51:48] in
+    /// bits [5:2] (FEAT_LPA). `--pa52`, the first spelling, still works.
+    struct BaseFormat: ParsableArguments {
+        @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS); 52 puts BADDR[51:48] in bits [5:2]. (default: 48)") var paBits: Int?
+        @Flag(name: .customLong("pa52"), help: ArgumentHelp(visibility: .hidden)) var pa52 = false
+
+        var fiftyTwoBit: Bool { pa52 || paBits == 52 }
+
+        func validate() throws {
+            if let paBits, PhysicalAddressSize(bits: paBits) == nil { throw ValidationError(VMSAError.unsupportedPASize(paBits).description) }
+            if pa52, paBits != nil { throw ValidationError("--pa52 is the old spelling of --pa-bits 52; give one of them") }
+        }
+    }
+
     struct Decode: VMSASubcommand {
         static let configuration = CommandConfiguration(abstract: "Decode TTBRn_EL1 values: BADDR, ASID, CnP.")
-        @Flag(name: .customLong("pa52"), help: "52-bit base: bits [5:2] hold BADDR[51:48].") var pa52 = false
+        @OptionGroup var format: BaseFormat
+        private var pa52: Bool { format.fiftyTwoBit }
         @Flag(help: "Print one JSON object per value.") var json = false
         @Argument(help: "TTBRn_EL1 values; standard input when none.") var values: [String] = []
 
@@ -42,7 +57,14 @@ struct TTBRCommand: ParsableCommand {
         @Option(help: "Table base physical address.") var baddr: String?
         @Option(help: "ASID, 0 to 65535.") var asid: Int = 0
         @Flag(help: "CnP [0].") var cnp = false
-        @Flag(name: .customLong("pa52"), help: "52-bit base: BADDR[51:48] go to bits [5:2].") var pa52 = false
+        @OptionGroup var format: BaseFormat
+        private var pa52: Bool { format.fiftyTwoBit }
+
+        func validate() throws {
+            if json, let given = [(baddr != nil, "--baddr"), (cnp, "--cnp"), (format.paBits != nil, "--pa-bits"), (format.pa52, "--pa52")].first(where: \.0) {
+                throw ValidationError("\(given.1) does not apply with --json: each JSON line carries its own fields")
+            }
+        }
         @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input.") var json = false
 
         func execute() throws {

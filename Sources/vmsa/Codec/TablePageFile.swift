@@ -14,9 +14,11 @@ import VMSATables
 enum TablePageFile {
     /// Most words a file may hold: one 64K page of descriptors.
     static let maxWords = Granule.k64.entriesPerTable
+    /// Most bytes a file may hold: one 64K page in the widest hexdump (crash's `rd -64`, ~330 KiB).
+    static let maxFileBytes = 1 << 20
 
     static func words(path: String) throws -> [UInt64] {
-        let data = try Output.read(path)
+        let data = try Output.read(path, atMost: maxFileBytes, expected: "one table page, as raw words or a hexdump")
         let bytes = [UInt8](data)
         let isText = !bytes.isEmpty && bytes.allSatisfy { $0 == 0x0a || $0 == 0x0d || $0 == 0x09 || (0x20..<0x7f).contains($0) }
         let words = isText ? try text(String(decoding: bytes, as: UTF8.self), path: path) : try raw(bytes, path: path)

@@ -21,10 +21,10 @@ struct ConformCommand: VMSASubcommand {
             """)
 
     @Option(help: "Seed of the random layouts and probes (decimal or 0x hex).") var seed: String?
-    @Option(help: "Probes (virtual addresses) per configuration, or in total with --image.") var probes: Int?
+    @Option(parsing: .unconditional, help: "Probes (virtual addresses) per configuration, or in total with --image.") var probes: Int?
     @Option(help: "Probe a vmsa image file instead of the matrix.") var image: String?
     @Option(help: "Run only the configurations whose name contains this text.") var only: String?
-    @Option(help: "Configurations run at once (default: one per core).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Configurations run at once (default: one per core).") var jobs: Int?
     @Option(name: .customLong("probe-dir"), help: "Directory of the built probes (default: .build-probes or $VMSA_PROBE_DIR).")
     var probeDirectory: String?
     @Flag(help: "Print JSON Lines: one object per configuration and leg, then a summary.") var json = false
@@ -42,6 +42,12 @@ struct ConformCommand: VMSASubcommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) is not a positive count") }
         if guest.isLive != (qmp != nil) { throw ValidationError("a live guest needs both --gdb HOST:PORT and --qmp PATH") }
         if guest.isLive, image != nil || only != nil { throw ValidationError("--gdb checks a live guest; drop --image and --only") }
+        if guest.isLive, let ignored = jobs.map({ _ in "--jobs" }) ?? probeDirectory.map({ _ in "--probe-dir" }) {
+            throw ValidationError("\(ignored) does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes")
+        }
+        if image != nil, let ignored = only.map({ _ in "--only" }) ?? jobs.map({ _ in "--jobs" }) {
+            throw ValidationError("\(ignored) does not apply with --image: it selects and runs the matrix's configurations")
+        }
     }
 
     func execute() throws {

@@ -10,16 +10,16 @@ struct TraceCommand: VMSASubcommand {
         commandName: "trace",
         abstract: "Write a replay trace that rebuilds a process's page table, running or captured.",
         discussion: """
-            With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need
-            CAP_SYS_ADMIN). Without PFNs each mapping gets a physically contiguous, 2M-aligned range
-            (the best case for a native granule); without pagemap every page of every mapping counts
+            With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need \
+            CAP_SYS_ADMIN). Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
+            (the best case for a native granule); without pagemap every page of every mapping counts \
             as present. Then
-              vmsa trace PID | vmsa replay - --native 64k --report
-            answers "what would 64K give this process?".
-            With --image IMAGE: reads the real 4K Linux tables of the TTBR0 (user) half of a captured
-            image, every entry including PROT_NONE and swap entries, with the software-bit layout of
-            the kernel --linux names (\(LinuxReading.versions.joined(separator: ", ")); default \(LinuxVersion.model.rawValue)). The trace
-            opens with {"op":"source","linux":VERSION,"from":"image IMAGE"}, which replay --report
+              vmsa trace PID | vmsa replay - --granule 64k --report
+            answers "what would 64K give this process?". \
+            With --image IMAGE: reads the real 4K Linux tables of the TTBR0 (user) half of a captured \
+            image, every entry including PROT_NONE and swap entries, with the software-bit layout of \
+            the kernel --linux names (\(LinuxReading.versions.joined(separator: ", ")); default \(LinuxVersion.model.rawValue)). The trace \
+            opens with {"op":"source","linux":VERSION,"from":"image IMAGE"}, which replay --report \
             prints; its entries are in \(LinuxVersion.model.rawValue) form.
             """)
 
@@ -29,7 +29,7 @@ struct TraceCommand: VMSASubcommand {
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("assume-present"), help: "Ignore pagemap: every page of every mapping is present.") var assumePresent = false
-    @Option(name: .customLong("max-mapping"), help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
+    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
 
     func validate() throws {
         // A live guest (--gdb) stands where the image would.
@@ -43,7 +43,7 @@ struct TraceCommand: VMSASubcommand {
             if let linux { _ = try LinuxReading.version(linux) }
             if assumePresent { throw ValidationError("--assume-present is for a PID; --image reads the tables themselves") }
         }
-        guard maxMappingPages > 0 else { throw ValidationError("--max-mapping must be positive") }
+        guard maxMappingPages > 0 else { throw ValidationError("--max-mapping \(maxMappingPages) is not a positive count") }
     }
 
     func execute() throws {

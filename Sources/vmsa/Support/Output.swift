@@ -1,4 +1,5 @@
 import Foundation
+import VMSA
 import VMSAJSON
 
 /// Everything the CLI writes goes through here: results to standard output,
@@ -30,16 +31,24 @@ enum Output {
         try AtomicFile.write(to: path) { try $0.write(data) }
     }
 
-    /// Reads a whole file, mapping failure to exit status 66.
-    static func read(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError(.noInput, "cannot read \(path): no such file or not readable")
-        }
-        return data
+    /// Reads a whole file (see `InputFile`).
+    static func read(_ path: String) throws -> Data { try InputFile.read(path) }
+
+    /// Reads a file of at most `limit` bytes; `expected` says what it should be.
+    static func read(_ path: String, atMost limit: Int, expected: String) throws -> Data {
+        try InputFile.read(path, atMost: limit, expected: expected)
     }
 
     static func readText(_ path: String) throws -> String {
-        let data = try read(path)
+        try text(of: try read(path), path)
+    }
+
+    /// The same for a file of at most `limit` bytes (see `read(_:atMost:expected:)`).
+    static func readText(_ path: String, atMost limit: Int, expected: String) throws -> String {
+        try text(of: try read(path, atMost: limit, expected: expected), path)
+    }
+
+    private static func text(of data: Data, _ path: String) throws -> String {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CLIError(.dataError, "\(path) is not UTF-8 text")
         }

@@ -9,8 +9,8 @@ struct BuildCommand: VMSASubcommand {
         commandName: "build",
         abstract: "Build a table image from a layout file.",
         discussion: """
-            Writes the image file (header, registers, table memory; see the README) through a
-            temporary file and a rename, so a failed build leaves no output behind. A bad layout
+            Writes the image file (header, registers, table memory; see the README) through a \
+            temporary file and a rename, so a failed build leaves no output behind. A bad layout \
             exits 65 with one sentence naming the value; an unreadable one 66.
             """)
 

@@ -8,8 +8,8 @@ struct DiffCommand: VMSASubcommand {
         commandName: "diff",
         abstract: "List the VA ranges whose translation differs between two images.",
         discussion: """
-            Two addresses translate the same when both reach the same PA with the same effective
-            attributes (the Contiguous hint aside) or both fault with the same kind. Exit status 1
+            Two addresses translate the same when both reach the same PA with the same effective \
+            attributes (the Contiguous hint aside) or both fault with the same kind. Exit status 1 \
             when any range differs, 0 when none does.
             """)
 

@@ -13,10 +13,10 @@ struct DumpCommand: VMSASubcommand {
         commandName: "dump",
         abstract: "Show a table image: tree, ptdump, json, dot, raw or registers.",
         discussion: """
-            tree: tables and their leaves, indented. ptdump: the line format of Linux's
-            kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz
-            digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o).
-            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize, SCTLR_EL1,
+            tree: tables and their leaves, indented. ptdump: the line format of Linux's \
+            kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz \
+            digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o). \
+            registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize, SCTLR_EL1, \
             PSTATE.PAN and the memory segments the image holds.
             """)
 
@@ -37,6 +37,13 @@ struct DumpCommand: VMSASubcommand {
             throw ValidationError("-o - writes table memory to standard output, which leaves no room for --json")
         }
         if format == .dot, json { throw ValidationError("--format dot has no JSON form; drop --json") }
+        // Options a format does not read are refused, never dropped.
+        if merge, !(format == .json || (json && (format == .tree || format == .ptdump))) {
+            throw ValidationError("--merge applies only to the JSON walk (--format json, or --json with tree or ptdump), not --format \(format.rawValue)\(json ? " --json" : "")")
+        }
+        if let ttbr, format == .raw || format == .registers {
+            throw ValidationError("--ttbr \(ttbr.rawValue) does not apply to --format \(format.rawValue), which covers both halves")
+        }
     }
 
     func execute() throws {

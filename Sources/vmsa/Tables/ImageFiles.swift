@@ -6,8 +6,13 @@ import VMSATables
 /// Reading layouts and images for the table commands, with the contract's
 /// exit statuses: 66 for a file that cannot be read, 65 for bad contents.
 enum ImageFiles {
+    /// Most bytes a layout file may hold: about a million mappings at some
+    /// 200 bytes each. A layout is parsed whole, so a runaway input (a
+    /// device, a wrong file) must stop at a bound rather than at memory.
+    static let maximumLayoutBytes = 256 << 20
+
     static func layout(_ path: String) throws -> Layout {
-        let text = try Output.readText(path)
+        let text = try Output.readText(path, atMost: maximumLayoutBytes, expected: "a layout (JSON)")
         do {
             return try Layout.parse(text)
         } catch {
@@ -28,10 +33,7 @@ enum ImageFiles {
 
     /// Maps a whole file (an image, a core, a RAM file); 66 when it cannot be read.
     static func mapped(_ path: String) throws -> MappedFile {
-        guard let file = MappedFile(path: path) else {
-            let reason = errno == EISDIR ? "not a regular file" : String(cString: strerror(errno))
-            throw CLIError(.noInput, "cannot read \(path): \(reason)")
-        }
+        guard let file = MappedFile(path: path) else { throw InputFile.cannotRead(path, errno) }
         return file
     }
 

@@ -16,8 +16,12 @@ struct ImportRegisters {
 
     /// One JSON object; unknown keys are refused, the descriptive keys
     /// `dump` adds (tablesBase, tablesSize, segments) ignored.
+    /// Most bytes a registers file may hold: one small object (a few
+    /// hundred bytes), with room for whitespace and `dump`'s segment list.
+    static let maximumFileBytes = 1 << 20
+
     static func read(_ path: String) throws -> ImportRegisters {
-        let text = try Output.readText(path)
+        let text = try Output.readText(path, atMost: maximumFileBytes, expected: "one JSON object of registers")
         typealias K = TableJSON.RegisterKey
         let value: JSONValue
         do { value = try JSONParser.parse(text) } catch { throw CLIError(.dataError, "\(path): \(error.message)") }

@@ -8,10 +8,10 @@ struct TranslateCommand: VMSASubcommand {
         commandName: "translate",
         abstract: "Translate virtual addresses through an image as the MMU walks it.",
         discussion: """
-            Values come as arguments or, when none are given, one per line on standard input.
-            A fault is a result, not an error: it prints its type and level (as PAR_EL1 reports
-            them) and the command still exits 0. A translation through a leaf the Arm ARM
-            forbids but the walk does not stop at (RES0 bits set, a broken contiguous run)
+            Values come as arguments or, when none are given, one per line on standard input. \
+            A fault is a result, not an error: it prints its type and level (as PAR_EL1 reports \
+            them) and the command still exits 0. A translation through a leaf the Arm ARM \
+            forbids but the walk does not stop at (RES0 bits set, a broken contiguous run) \
             names the problem in brackets, and in `problems` with --json.
             """)
 
@@ -22,6 +22,15 @@ struct TranslateCommand: VMSASubcommand {
     @Option(help: "Access kind: read, write or execute.") var access: AccessKind = .read
     @Option(help: "Exception level the access is made from.") var el: ExceptionLevel = .el1
     @Flag(help: "One JSON object per address (JSON Lines).") var json = false
+
+    func validate() throws {
+        // PSTATE.PAN restricts EL1 data accesses only: with EL0 or a fetch it would be dropped.
+        if let pan {
+            let option = pan ? "--pan" : "--no-pan"
+            if el == .el0 { throw ValidationError("\(option) does not apply with --el 0: PSTATE.PAN restricts EL1 data accesses") }
+            if access == .execute { throw ValidationError("\(option) does not apply with --access x: PSTATE.PAN restricts EL1 data accesses, not instruction fetches") }
+        }
+    }
 
     func execute() throws {
         // With --gdb every positional value is an address.
