@@ -105,7 +105,8 @@ public struct DescriptorFields: Hashable, Sendable {
     /// Checks that every field fits and that addresses can be expressed, so
     /// that `encode` drops nothing. Architectural problems of the result
     /// (illegal block level, misalignment, …) are `Descriptor.problems`.
-    public func validate(level: Level, format: DescriptorFormat) throws(VMSAError) {
+    /// `extraRes0` widens the RES0 bits `res0` may carry (a regime's own).
+    public func validate(level: Level, format: DescriptorFormat, extraRes0: UInt64 = 0) throws(VMSAError) {
         typealias B = Descriptor.Bits
         func check(_ name: String, _ value: UInt64, _ field: BitField) throws(VMSAError) {
             guard field.fits(value) else { throw .fieldOutOfRange(name: name, value: value, max: field.maxValue) }
@@ -127,7 +128,8 @@ public struct DescriptorFields: Hashable, Sendable {
                 throw .fieldOutOfRange(name: "table flags", value: flags.rawValue, max: DescriptorFlags.table.rawValue)
             }
             if ignored & ~ignoredMask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ignoredMask) }
-            if res0 & ~format.tableRes0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: format.tableRes0Mask) }
+            let tableRes0 = format.tableRes0Mask | extraRes0
+            if res0 & ~tableRes0 != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: tableRes0) }
         case .block, .page:
             guard (kind == .page) == level.isLast else { throw .kindNotAllowed(kind, level) }
             guard format.canHold(address: outputAddress) else {
@@ -145,7 +147,7 @@ public struct DescriptorFields: Hashable, Sendable {
             if ignored & ~B.leafIgnored.mask != 0 {
                 throw .fieldOutOfRange(name: "ignored", value: ignored, max: B.leafIgnored.mask)
             }
-            let res0Mask = format.res0Mask(kind, at: level)
+            let res0Mask = format.res0Mask(kind, at: level) | extraRes0
             if res0 & ~res0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: res0Mask) }
         }
     }

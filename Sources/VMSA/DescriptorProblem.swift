@@ -9,6 +9,13 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
     case addressBeyondPASize(UInt64, paBits: Int, isTable: Bool)
     /// RES0 bits set (the set bits).
     case res0BitsSet(UInt64)
+    /// A named field that is RES0 here is set; `context` says where
+    /// ("in the EL3 translation regime", "without FEAT_XNX").
+    case fieldRes0(name: String, bits: BitField, context: String)
+    /// A named field that is RES1 here is clear.
+    case fieldRes1(name: String, bits: BitField, context: String)
+    /// A stage-2 MemAttr value that the reading in force reserves.
+    case reservedMemAttr(UInt8, reading: String)
 
     public var description: String {
         switch self {
@@ -20,6 +27,12 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
             return "\(isTable ? "next-table" : "output") address \(Hex.short(address)) is beyond the \(paBits)-bit physical address size"
         case .res0BitsSet(let bits):
             return "RES0 bits set: \(Hex.short(bits))"
+        case .fieldRes0(let name, let bits, let context):
+            return "\(name) \(bits) is set, but it is RES0 \(context)"
+        case .fieldRes1(let name, let bits, let context):
+            return "\(name) \(bits) is clear, but it is RES1 \(context)"
+        case .reservedMemAttr(let value, let reading):
+            return "MemAttr[3:0]=0b\(Stage2MemoryAttributes.binary(value)) is a reserved encoding in the \(reading) reading"
         }
     }
 }
