@@ -40,6 +40,13 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
 extension Descriptor {
     /// Every problem of this value at `level` in `format`.
     public func problems(at level: Level, format: DescriptorFormat) -> [DescriptorProblem] {
+        structuralProblems(at: level, format: format, res0Mask: format.res0Mask(kind(at: level), at: level))
+    }
+
+    /// The problems any stage's descriptor can have, given its RES0 bits: a
+    /// reserved encoding, a block where none is legal, RES0 bits set, an
+    /// address beyond the PA size. Stage 1 and stage 2 both call this.
+    public func structuralProblems(at level: Level, format: DescriptorFormat, res0Mask: UInt64) -> [DescriptorProblem] {
         var found: [DescriptorProblem] = []
         let kind = kind(at: level)
         switch kind {
@@ -47,24 +54,17 @@ extension Descriptor {
             break
         case .reserved:
             found.append(.reservedEncoding(level))
-        case .table:
-            let res0 = rawValue & format.tableRes0Mask
-            if res0 != 0 { found.append(.res0BitsSet(res0)) }
-            let next = format.address(of: rawValue)
-            if next >> UInt64(format.paBits) != 0 {
-                found.append(.addressBeyondPASize(next, paBits: format.paBits, isTable: true))
-            }
-        case .block, .page:
+        case .table, .block, .page:
             if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds) {
                 found.append(.blockNotLegal(level, format))
             }
             // A block's bits below its OA field are RES0, not a misaligned
             // address: the MMU outputs OA[47:n] and never looks at them.
-            let res0 = rawValue & format.res0Mask(kind, at: level)
+            let res0 = rawValue & res0Mask
             if res0 != 0 { found.append(.res0BitsSet(res0)) }
-            let oa = outputAddress(at: level, format: format)
-            if oa >> UInt64(format.paBits) != 0 {
-                found.append(.addressBeyondPASize(oa, paBits: format.paBits, isTable: false))
+            let address = kind == .table ? format.address(of: rawValue) : outputAddress(at: level, format: format)
+            if address >> UInt64(format.paBits) != 0 {
+                found.append(.addressBeyondPASize(address, paBits: format.paBits, isTable: kind == .table))
             }
         }
         return found

@@ -58,27 +58,17 @@ public struct Stage2Fields: Hashable, Sendable {
         }
     }
 
-    /// IGNORED bits of a stage-2 table: stage 1's, below the RES0 [63:59].
-    static func tableIgnoredMask(format: DescriptorFormat) -> UInt64 {
-        typealias B = Descriptor.Bits
-        var mask = B.tableIgnoredLow.mask | B.tableIgnoredHigh.mask
-        if format.ds { mask &= ~B.oaHighLPA2.mask }
-        return mask
-    }
-
     public init(decoding raw: UInt64, level: Level, format: DescriptorFormat) {
         typealias B = Descriptor.Bits
         let d = Descriptor(rawValue: raw)
         kind = d.kind(at: level)
         res0 = raw & Self.res0Mask(kind, at: level, format: format)
+        ignored = raw & kind.ignoredMask(format: format)
         switch kind {
-        case .invalid:
-            ignored = raw & ~B.valid.mask
-        case .reserved:
-            ignored = raw & ~B.type.mask
+        case .invalid, .reserved:
+            break
         case .table:
             nextTable = format.address(of: raw)
-            ignored = raw & Self.tableIgnoredMask(format: format)
         case .block, .page:
             outputAddress = d.outputAddress(at: level, format: format)
             memAttr = UInt8(truncatingIfNeeded: Bits.memAttr.extract(raw))
@@ -91,7 +81,6 @@ public struct Stage2Fields: Hashable, Sendable {
             xn = Stage2ExecuteNever(rawValue: Bits.xn.extract(raw))!
             software = UInt8(truncatingIfNeeded: B.software.extract(raw))
             pbha = UInt8(truncatingIfNeeded: B.pbha.extract(raw))
-            ignored = raw & B.leafIgnored.mask
         }
     }
 
@@ -124,35 +113,14 @@ public struct Stage2Fields: Hashable, Sendable {
         func check(_ name: String, _ value: UInt64, _ field: BitField) throws(VMSAError) {
             guard field.fits(value) else { throw .fieldOutOfRange(name: name, value: value, max: field.maxValue) }
         }
-        let res0Mask = Self.res0Mask(kind, at: level, format: format)
-        switch kind {
-        case .invalid:
-            if ignored & B.valid.mask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ~B.valid.mask) }
-        case .reserved:
-            guard level.isLast else { throw .kindNotAllowed(.reserved, level) }
-            if ignored & B.type.mask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ~B.type.mask) }
-        case .table:
-            guard !level.isLast else { throw .kindNotAllowed(.table, level) }
-            guard format.canHold(address: nextTable) else {
-                throw .addressNotEncodable(name: "next-table address", value: nextTable, format: format)
-            }
-            let ignoredMask = Self.tableIgnoredMask(format: format)
-            if ignored & ~ignoredMask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ignoredMask) }
-        case .block, .page:
-            guard (kind == .page) == level.isLast else { throw .kindNotAllowed(kind, level) }
-            guard format.canHold(address: outputAddress) else {
-                throw .addressNotEncodable(name: "output address", value: outputAddress, format: format)
-            }
-            if kind == .block, outputAddress & B.nT.mask != 0 { throw .blockAddressSetsNT(outputAddress) }
-            if kind == .page, nT { throw .nTOnlyInBlocks(kind) }
+        try kind.validatePlacement(level: level, format: format, address: kind == .table ? nextTable : outputAddress)
+        if kind == .page, nT { throw .nTOnlyInBlocks(kind) }
+        if kind.isLeaf {
             try check("memAttr", UInt64(memAttr), Bits.memAttr)
             try check("software", UInt64(software), B.software)
             try check("pbha", UInt64(pbha), B.pbha)
-            if ignored & ~B.leafIgnored.mask != 0 {
-                throw .fieldOutOfRange(name: "ignored", value: ignored, max: B.leafIgnored.mask)
-            }
         }
-        if res0 & ~res0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: res0Mask) }
+        try kind.validateSpareBits(ignored: ignored, res0: res0, format: format, res0Mask: Self.res0Mask(kind, at: level, format: format))
     }
 
     /// The memory attributes MemAttr gives in the reading `features` selects.
@@ -167,41 +135,19 @@ extension Descriptor {
     /// size), a MemAttr the reading reserves, MemAttr[3] with FWB=1 and
     /// XN[0] without FEAT_XNX.
     public func stage2Problems(at level: Level, format: DescriptorFormat, features: Stage2Features) -> [DescriptorProblem] {
-        var found: [DescriptorProblem] = []
         let kind = kind(at: level)
-        switch kind {
-        case .invalid:
-            return []
-        case .reserved:
-            return [.reservedEncoding(level)]
-        case .table:
-            let res0 = rawValue & Stage2Fields.res0Mask(.table, at: level, format: format)
-            if res0 != 0 { found.append(.res0BitsSet(res0)) }
-            let next = format.address(of: rawValue)
-            if next >> UInt64(format.paBits) != 0 {
-                found.append(.addressBeyondPASize(next, paBits: format.paBits, isTable: true))
-            }
-        case .block, .page:
-            if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds) {
-                found.append(.blockNotLegal(level, format))
-            }
-            let res0 = rawValue & Stage2Fields.res0Mask(kind, at: level, format: format)
-            if res0 != 0 { found.append(.res0BitsSet(res0)) }
-            let memAttr = UInt8(truncatingIfNeeded: Stage2Fields.Bits.memAttr.extract(rawValue))
-            let reading = Stage2MemoryAttributes.readingName(fwb: features.fwb)
-            if features.fwb, Stage2MemoryAttributes.fwbRes0.isSet(UInt64(memAttr)) {
-                let bit = Stage2Fields.Bits.memAttr.lsb + Stage2MemoryAttributes.fwbRes0.lsb
-                found.append(.fieldRes0(name: "MemAttr[3]", bits: BitField(bit: bit), context: "with \(reading)"))
-            } else if Stage2MemoryAttributes(memAttr: memAttr, fwb: features.fwb).isReserved {
-                found.append(.reservedMemAttr(memAttr, reading: reading))
-            }
-            if !features.xnx, Stage2Fields.Bits.xnZero.isSet(rawValue) {
-                found.append(.fieldRes0(name: "XN[0]", bits: Stage2Fields.Bits.xnZero, context: "without FEAT_XNX"))
-            }
-            let oa = outputAddress(at: level, format: format)
-            if oa >> UInt64(format.paBits) != 0 {
-                found.append(.addressBeyondPASize(oa, paBits: format.paBits, isTable: false))
-            }
+        var found = structuralProblems(at: level, format: format, res0Mask: Stage2Fields.res0Mask(kind, at: level, format: format))
+        guard kind.isLeaf else { return found }
+        let memAttr = UInt8(truncatingIfNeeded: Stage2Fields.Bits.memAttr.extract(rawValue))
+        let reading = Stage2MemoryAttributes.readingName(fwb: features.fwb)
+        if features.fwb, Stage2MemoryAttributes.fwbRes0.isSet(UInt64(memAttr)) {
+            let bit = Stage2Fields.Bits.memAttr.lsb + Stage2MemoryAttributes.fwbRes0.lsb
+            found.append(.fieldRes0(name: "MemAttr[3]", bits: BitField(bit: bit), context: "with \(reading)"))
+        } else if Stage2MemoryAttributes(memAttr: memAttr, fwb: features.fwb).isReserved {
+            found.append(.reservedMemAttr(memAttr, reading: reading))
+        }
+        if !features.xnx, Stage2Fields.Bits.xnZero.isSet(rawValue) {
+            found.append(.fieldRes0(name: "XN[0]", bits: Stage2Fields.Bits.xnZero, context: "without FEAT_XNX"))
         }
         return found
     }

@@ -109,10 +109,25 @@ enum DescriptorJSON {
     /// lists the problems the caller knows the value has (a decoded value
     /// carries them), so that such a value can round-trip. Every other key
     /// must belong to the kind.
+    /// "sh", which a DS=1 descriptor does not have (`source` holds it then).
+    static func shareability(_ r: inout JSONObjectReader, format: DescriptorFormat, source: String) throws -> Shareability? {
+        guard let sh = try r.optionalInt("sh", in: 0...3) else { return nil }
+        guard format.descriptorHasShareability else {
+            throw CLIError(.dataError, "\(r.context): \"sh\" does not exist with DS=1 (bits [9:8] hold OA[51:50]; shareability comes from \(source))")
+        }
+        return Shareability(rawValue: UInt64(sh))!
+    }
+
+    /// "nt", which only blocks have.
+    static func blockHint(_ r: inout JSONObjectReader, kind: DescriptorKind) throws -> Bool? {
+        guard let nt = try r.optionalBool("nt") else { return nil }
+        guard kind == .block else { throw CLIError(.dataError, "\(r.context): \"nt\" applies only to blocks") }
+        return nt
+    }
+
     static func fields(_ r: inout JSONObjectReader, defaults: FormatOptions, regime: TranslationRegimeKind = .el10)
         throws -> (fields: DescriptorFields, level: Level, format: DescriptorFormat, acknowledged: [String])
     {
-        let context = r.context
         let header = try header(&r, defaults: defaults)
         let (format, level, acknowledged) = (header.format, header.level, header.acknowledged)
         let oneEL = !regime.hasTwoPrivilegeLevels
@@ -138,18 +153,10 @@ enum DescriptorJSON {
             f.attrIndx = UInt8(try r.optionalInt("attrIndx", in: 0...7) ?? 0)
             f.ns = try r.optionalBool("ns") ?? false
             f.ap = AccessPermissions(rawValue: UInt64(try r.optionalInt("ap", in: 0...3) ?? 0))!
-            if let sh = try r.optionalInt("sh", in: 0...3) {
-                guard format.descriptorHasShareability else {
-                    throw CLIError(.dataError, "\(context): \"sh\" does not exist with DS=1 (bits [9:8] hold OA[51:50]; shareability comes from TCR_EL1.SHx)")
-                }
-                f.sh = Shareability(rawValue: UInt64(sh))!
-            }
+            if let sh = try shareability(&r, format: format, source: "TCR_EL1.SHx") { f.sh = sh }
             f.af = try r.optionalBool("af") ?? false
             if !oneEL { f.nG = try r.optionalBool("ng") ?? false }
-            if let nt = try r.optionalBool("nt") {
-                guard f.kind == .block else { throw CLIError(.dataError, "\(context): \"nt\" applies only to blocks") }
-                f.nT = nt
-            }
+            if let nt = try blockHint(&r, kind: f.kind) { f.nT = nt }
             f.gp = try r.optionalBool("gp") ?? false
             f.dbm = try r.optionalBool("dbm") ?? false
             f.contiguous = try r.optionalBool("contiguous") ?? false

@@ -179,17 +179,25 @@ struct EncodeCommand: VMSASubcommand {
         return v
     }
 
+    /// The next-table or output address the kind needs (`--next-table`, `--oa`).
+    private func requiredAddress() throws -> UInt64 {
+        if kind == .table {
+            guard let nextTable else { throw CLIError(.usage, "a table descriptor needs --next-table") }
+            return try InputValues.uint64(nextTable, what: "next-table address")
+        }
+        guard let outputAddress else { throw CLIError(.usage, "a \(kind.rawValue) descriptor needs --oa") }
+        return try InputValues.uint64(outputAddress, what: "output address")
+    }
+
     private func stage2FieldsFromOptions(format: DescriptorFormat) throws -> Stage2Fields {
         var f = Stage2Fields(kind: kind)
         switch kind {
         case .invalid, .reserved:
             break
         case .table:
-            guard let nextTable else { throw CLIError(.usage, "a table descriptor needs --next-table") }
-            f.nextTable = try InputValues.uint64(nextTable, what: "next-table address")
+            f.nextTable = try requiredAddress()
         case .block, .page:
-            guard let outputAddress else { throw CLIError(.usage, "a \(kind.rawValue) descriptor needs --oa") }
-            f.outputAddress = try InputValues.uint64(outputAddress, what: "output address")
+            f.outputAddress = try requiredAddress()
             f.memAttr = UInt8(try ranged("mem-attr", memAttr, 15))
             f.s2ap = Stage2AccessPermissions(rawValue: UInt64(try ranged("s2ap", s2ap, 3)))!
             f.sh = Shareability(rawValue: UInt64(try ranged("sh", sh, 3)))!
@@ -210,15 +218,13 @@ struct EncodeCommand: VMSASubcommand {
         case .invalid, .reserved:
             break
         case .table:
-            guard let nextTable else { throw CLIError(.usage, "a table descriptor needs --next-table") }
-            f.nextTable = try InputValues.uint64(nextTable, what: "next-table address")
+            f.nextTable = try requiredAddress()
             f.pxnTable = pxnTable
             f.uxnTable = uxnTable
             f.apTable = TableAccessPermissions(rawValue: UInt64(try ranged("ap-table", apTable, 3)))!
             f.nsTable = nsTable
         case .block, .page:
-            guard let outputAddress else { throw CLIError(.usage, "a \(kind.rawValue) descriptor needs --oa") }
-            f.outputAddress = try InputValues.uint64(outputAddress, what: "output address")
+            f.outputAddress = try requiredAddress()
             f.attrIndx = UInt8(try ranged("attr-indx", attrIndx, 7))
             f.ns = ns
             f.ap = AccessPermissions(rawValue: UInt64(try ranged("ap", ap, 3)))!

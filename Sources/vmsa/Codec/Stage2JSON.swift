@@ -37,7 +37,6 @@ enum Stage2JSON {
     static func fields(_ r: inout JSONObjectReader, defaults: FormatOptions)
         throws -> (fields: Stage2Fields, header: DescriptorJSON.Header, features: Stage2Features)
     {
-        let context = r.context
         let header = try DescriptorJSON.header(&r, defaults: defaults)
         let features = Stage2Features(fwb: try r.optionalBool("fwb") ?? defaults.fwb, xnx: try r.optionalBool("xnx") ?? defaults.xnx)
         let kindName = try r.optionalChoice("kind", DescriptorKind.allCases.map(\.rawValue)) ?? "page"
@@ -53,17 +52,9 @@ enum Stage2JSON {
             f.outputAddress = try r.hex("outputAddress")
             f.memAttr = UInt8(try r.optionalInt("memAttr", in: 0...15) ?? 0)
             f.s2ap = Stage2AccessPermissions(rawValue: UInt64(try r.optionalInt("s2ap", in: 0...3) ?? 0))!
-            if let sh = try r.optionalInt("sh", in: 0...3) {
-                guard header.format.descriptorHasShareability else {
-                    throw CLIError(.dataError, "\(context): \"sh\" does not exist with DS=1 (bits [9:8] hold OA[51:50]; shareability comes from VTCR_EL2.SH0)")
-                }
-                f.sh = Shareability(rawValue: UInt64(sh))!
-            }
+            if let sh = try DescriptorJSON.shareability(&r, format: header.format, source: "VTCR_EL2.SH0") { f.sh = sh }
             f.af = try r.optionalBool("af") ?? false
-            if let nt = try r.optionalBool("nt") {
-                guard f.kind == .block else { throw CLIError(.dataError, "\(context): \"nt\" applies only to blocks") }
-                f.nT = nt
-            }
+            if let nt = try DescriptorJSON.blockHint(&r, kind: f.kind) { f.nT = nt }
             f.dbm = try r.optionalBool("dbm") ?? false
             f.contiguous = try r.optionalBool("contiguous") ?? false
             f.xn = Stage2ExecuteNever(rawValue: UInt64(try r.optionalInt("xn", in: 0...3) ?? 0))!
