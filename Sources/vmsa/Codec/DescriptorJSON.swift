@@ -79,6 +79,8 @@ enum DescriptorJSON {
         var format: DescriptorFormat
         var level: Level
         var acknowledged: [String]
+        /// "kind" (default page).
+        var kind: DescriptorKind
     }
 
     /// The regime a JSON line names ("regime"; `fallback` when absent).
@@ -102,7 +104,9 @@ enum DescriptorJSON {
         let paBits = try r.optionalInt("paBits", in: 0...64) ?? defaults.paBits ?? (ds ? 52 : 48)
         let levelNumber = try r.optionalInt("level", in: Int.min...Int.max) ?? defaults.level
         let format = try FormatOptions.format(granule: granuleName, ds: ds, paBits: paBits)
-        return Header(format: format, level: try FormatOptions.level(levelNumber, format: format), acknowledged: acknowledged)
+        let kindName = try r.optionalChoice("kind", DescriptorKind.allCases.map(\.rawValue)) ?? DescriptorKind.page.rawValue
+        return Header(format: format, level: try FormatOptions.level(levelNumber, format: format), acknowledged: acknowledged,
+                      kind: DescriptorKind(rawValue: kindName)!)
     }
 
     /// Reads one descriptor object. `raw` is an output and ignored; `problems`
@@ -131,8 +135,7 @@ enum DescriptorJSON {
         let header = try header(&r, defaults: defaults)
         let (format, level, acknowledged) = (header.format, header.level, header.acknowledged)
         let oneEL = !regime.hasTwoPrivilegeLevels
-        let kindName = try r.optionalChoice("kind", DescriptorKind.allCases.map(\.rawValue)) ?? "page"
-        var f = DescriptorFields(kind: DescriptorKind(rawValue: kindName)!)
+        var f = DescriptorFields(kind: header.kind)
         f.ignored = try r.optionalHex("ignored") ?? 0
         switch f.kind {
         case .invalid, .reserved:

@@ -39,8 +39,7 @@ enum Stage2JSON {
     {
         let header = try DescriptorJSON.header(&r, defaults: defaults)
         let features = Stage2Features(fwb: try r.optionalBool("fwb") ?? defaults.fwb, xnx: try r.optionalBool("xnx") ?? defaults.xnx)
-        let kindName = try r.optionalChoice("kind", DescriptorKind.allCases.map(\.rawValue)) ?? "page"
-        var f = Stage2Fields(kind: DescriptorKind(rawValue: kindName)!)
+        var f = Stage2Fields(kind: header.kind)
         f.ignored = try r.optionalHex("ignored") ?? 0
         switch f.kind {
         case .invalid, .reserved:
