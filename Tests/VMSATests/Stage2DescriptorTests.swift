@@ -111,3 +111,22 @@ struct Stage2DescriptorTests {
         }
     }
 }
+
+@Suite("Stage-2 52-bit output addresses")
+struct Stage2WideAddressTests {
+    @Test("64K with a 52-bit PA keeps OA[51:48] in [15:12]; 4K with DS=1 keeps OA[51:50] in [9:8] and has no SH")
+    func wide() throws {
+        let f64 = try DescriptorFormat(granule: .k64, paBits: 52)
+        let raw64: UInt64 = 0x0000_0000_4001_57ff   // OA[47:16]=0x4001, OA[51:48]=5 in [15:12]
+        let p64 = Stage2Fields(decoding: raw64, level: .three, format: f64)
+        #expect(p64.outputAddress == 0x0005_0000_4001_0000)
+        #expect(p64.encode(format: f64) == raw64)
+        let ds = try DescriptorFormat(granule: .k4, ds: true, paBits: 52)
+        let rawDS: UInt64 = 0x0003_0000_4000_07ff   // OA[49:48]=3 in place, OA[51:50]=3 in [9:8], S2AP RW, AF
+        let pDS = Stage2Fields(decoding: rawDS, level: .three, format: ds)
+        #expect(pDS.outputAddress == 0x000f_0000_4000_0000 && pDS.s2ap == .readWrite && pDS.af && pDS.memAttr == 0xf)
+        #expect(pDS.sh == .nonShareable)   // no SH field with DS=1: VTCR_EL2.SH0 applies
+        #expect(pDS.encode(format: ds) == rawDS)
+        #expect(Descriptor(rawValue: rawDS).stage2Problems(at: .three, format: ds, features: Stage2Features()).isEmpty)
+    }
+}
