@@ -59,9 +59,7 @@ public struct DescriptorFields: Hashable, Sendable {
             nextTable = format.address(of: raw)
             apTable = TableAccessPermissions(rawValue: d[B.apTable])!
             flags = DescriptorFlags(rawValue: raw & DescriptorFlags.table.rawValue)
-            var ignoredMask = B.tableIgnoredLow.mask | B.tableIgnoredHigh.mask
-            if format.ds { ignoredMask &= ~B.oaHighLPA2.mask }
-            ignored = raw & ignoredMask
+            ignored = raw & kind.ignoredMask(format: format)
             res0 = raw & format.tableRes0Mask
         case .block, .page:
             let leafFlags = kind == .block ? DescriptorFlags.leaf.union(.nT) : DescriptorFlags.leaf
@@ -105,35 +103,23 @@ public struct DescriptorFields: Hashable, Sendable {
     /// Checks that every field fits and that addresses can be expressed, so
     /// that `encode` drops nothing. Architectural problems of the result
     /// (illegal block level, misalignment, …) are `Descriptor.problems`.
-    public func validate(level: Level, format: DescriptorFormat) throws(VMSAError) {
+    /// `extraRes0` widens the RES0 bits `res0` may carry (a regime's own).
+    public func validate(level: Level, format: DescriptorFormat, extraRes0: UInt64 = 0) throws(VMSAError) {
         typealias B = Descriptor.Bits
         func check(_ name: String, _ value: UInt64, _ field: BitField) throws(VMSAError) {
             guard field.fits(value) else { throw .fieldOutOfRange(name: name, value: value, max: field.maxValue) }
         }
+        try kind.validatePlacement(level: level, format: format, address: kind == .table ? nextTable : outputAddress)
         switch kind {
-        case .invalid:
-            if ignored & B.valid.mask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ~B.valid.mask) }
-        case .reserved:
-            guard level.isLast else { throw .kindNotAllowed(.reserved, level) }
-            if ignored & B.type.mask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ~B.type.mask) }
+        case .invalid, .reserved:
+            // Invalid and reserved encodings have no RES0 bits.
+            try kind.validateSpareBits(ignored: ignored, res0: 0, format: format, res0Mask: 0)
+            return
         case .table:
-            guard !level.isLast else { throw .kindNotAllowed(.table, level) }
-            guard format.canHold(address: nextTable) else {
-                throw .addressNotEncodable(name: "next-table address", value: nextTable, format: format)
-            }
-            var ignoredMask = B.tableIgnoredLow.mask | B.tableIgnoredHigh.mask
-            if format.ds { ignoredMask &= ~B.oaHighLPA2.mask }
             if !flags.isSubset(of: .table) {
                 throw .fieldOutOfRange(name: "table flags", value: flags.rawValue, max: DescriptorFlags.table.rawValue)
             }
-            if ignored & ~ignoredMask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ignoredMask) }
-            if res0 & ~format.tableRes0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: format.tableRes0Mask) }
         case .block, .page:
-            guard (kind == .page) == level.isLast else { throw .kindNotAllowed(kind, level) }
-            guard format.canHold(address: outputAddress) else {
-                throw .addressNotEncodable(name: "output address", value: outputAddress, format: format)
-            }
-            if kind == .block, outputAddress & B.nT.mask != 0 { throw .blockAddressSetsNT(outputAddress) }
             if kind == .page, flags.contains(.nT) { throw .nTOnlyInBlocks(kind) }
             let allowed = kind == .block ? DescriptorFlags.leaf.union(.nT) : DescriptorFlags.leaf
             if !flags.isSubset(of: allowed) {
@@ -142,11 +128,7 @@ public struct DescriptorFields: Hashable, Sendable {
             try check("attrIndx", UInt64(attrIndx), B.attrIndx)
             try check("software", UInt64(software), B.software)
             try check("pbha", UInt64(pbha), B.pbha)
-            if ignored & ~B.leafIgnored.mask != 0 {
-                throw .fieldOutOfRange(name: "ignored", value: ignored, max: B.leafIgnored.mask)
-            }
-            let res0Mask = format.res0Mask(kind, at: level)
-            if res0 & ~res0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: res0Mask) }
         }
+        try kind.validateSpareBits(ignored: ignored, res0: res0, format: format, res0Mask: format.res0Mask(kind, at: level) | extraRes0)
     }
 }

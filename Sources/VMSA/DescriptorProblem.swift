@@ -9,6 +9,13 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
     case addressBeyondPASize(UInt64, paBits: Int, isTable: Bool)
     /// RES0 bits set (the set bits).
     case res0BitsSet(UInt64)
+    /// A named field that is RES0 here is set; `context` says where
+    /// ("in the EL3 translation regime", "without FEAT_XNX").
+    case fieldRes0(name: String, bits: BitField, context: String)
+    /// A named field that is RES1 here is clear.
+    case fieldRes1(name: String, bits: BitField, context: String)
+    /// A stage-2 MemAttr value that the reading in force reserves.
+    case reservedMemAttr(UInt8, reading: String)
 
     public var description: String {
         switch self {
@@ -20,6 +27,12 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
             return "\(isTable ? "next-table" : "output") address \(Hex.short(address)) is beyond the \(paBits)-bit physical address size"
         case .res0BitsSet(let bits):
             return "RES0 bits set: \(Hex.short(bits))"
+        case .fieldRes0(let name, let bits, let context):
+            return "\(name) \(bits) is set, but it is RES0 \(context)"
+        case .fieldRes1(let name, let bits, let context):
+            return "\(name) \(bits) is clear, but it is RES1 \(context)"
+        case .reservedMemAttr(let value, let reading):
+            return "MemAttr[3:0]=0b\(Stage2MemoryAttributes.binary(value)) is a reserved encoding in the \(reading) reading"
         }
     }
 }
@@ -27,6 +40,13 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
 extension Descriptor {
     /// Every problem of this value at `level` in `format`.
     public func problems(at level: Level, format: DescriptorFormat) -> [DescriptorProblem] {
+        structuralProblems(at: level, format: format, res0Mask: format.res0Mask(kind(at: level), at: level))
+    }
+
+    /// The problems any stage's descriptor can have, given its RES0 bits: a
+    /// reserved encoding, a block where none is legal, RES0 bits set, an
+    /// address beyond the PA size. Stage 1 and stage 2 both call this.
+    public func structuralProblems(at level: Level, format: DescriptorFormat, res0Mask: UInt64) -> [DescriptorProblem] {
         var found: [DescriptorProblem] = []
         let kind = kind(at: level)
         switch kind {
@@ -34,24 +54,17 @@ extension Descriptor {
             break
         case .reserved:
             found.append(.reservedEncoding(level))
-        case .table:
-            let res0 = rawValue & format.tableRes0Mask
-            if res0 != 0 { found.append(.res0BitsSet(res0)) }
-            let next = format.address(of: rawValue)
-            if next >> UInt64(format.paBits) != 0 {
-                found.append(.addressBeyondPASize(next, paBits: format.paBits, isTable: true))
-            }
-        case .block, .page:
+        case .table, .block, .page:
             if kind == .block, !format.granule.isBlockLegal(at: level, ds: format.ds) {
                 found.append(.blockNotLegal(level, format))
             }
             // A block's bits below its OA field are RES0, not a misaligned
             // address: the MMU outputs OA[47:n] and never looks at them.
-            let res0 = rawValue & format.res0Mask(kind, at: level)
+            let res0 = rawValue & res0Mask
             if res0 != 0 { found.append(.res0BitsSet(res0)) }
-            let oa = outputAddress(at: level, format: format)
-            if oa >> UInt64(format.paBits) != 0 {
-                found.append(.addressBeyondPASize(oa, paBits: format.paBits, isTable: false))
+            let address = kind == .table ? format.address(of: rawValue) : outputAddress(at: level, format: format)
+            if address >> UInt64(format.paBits) != 0 {
+                found.append(.addressBeyondPASize(address, paBits: format.paBits, isTable: kind == .table))
             }
         }
         return found

@@ -28,11 +28,22 @@ public struct RegisterField: Hashable, Sendable {
 public protocol SystemRegister: RawRepresentable, Hashable, Sendable where RawValue == UInt64 {
     static var name: String { get }
     static var fields: [RegisterField] { get }
+    /// Bits that are RES1 (reset and written as one); none by default.
+    static var res1Mask: UInt64 { get }
+    /// Whether the bits no field names are RES0 (true) or fields of the
+    /// register that this model leaves unnamed (HCR_EL2's traps).
+    static var unnamedBitsAreRES0: Bool { get }
 }
 
 extension SystemRegister {
-    /// Bits that no named field covers.
-    public static var unnamedMask: UInt64 { ~fields.reduce(0) { $0 | $1.bits.mask } }
+    public static var res1Mask: UInt64 { 0 }
+    public static var unnamedBitsAreRES0: Bool { true }
+
+    /// Bits that no named field covers and that are not RES1.
+    public static var unnamedMask: UInt64 { ~fields.reduce(res1Mask) { $0 | $1.bits.mask } }
+
+    /// RES1 bits that are clear in this value.
+    public var res1Clear: UInt64 { ~rawValue & Self.res1Mask }
 
     public subscript(field: RegisterField) -> UInt64 {
         get { field.bits.extract(rawValue) }

@@ -13,7 +13,7 @@ struct VMSACommand: ParsableCommand {
         version: VMSACommand.version,
         subcommands: [
             DecodeCommand.self, EncodeCommand.self, GeometryCommand.self,
-            TCRCommand.self, MAIRCommand.self, TTBRCommand.self,
+            TCRCommand.self, MAIRCommand.self, TTBRCommand.self, VTCRCommand.self, VTTBRCommand.self, HCRCommand.self,
             BuildCommand.self, ConvertCommand.self, CaptureCommand.self, ImportCommand.self, DumpCommand.self, TranslateCommand.self, DiffCommand.self,
             ConformCommand.self, BenchCommand.self,
             ReplayCommand.self, TraceCommand.self,

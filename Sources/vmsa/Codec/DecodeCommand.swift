@@ -5,7 +5,7 @@ import VMSAJSON
 struct DecodeCommand: VMSASubcommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Decode stage-1 descriptors field by field.",
+        abstract: "Decode descriptors field by field (stage 1 of any regime, or stage 2 with --regime s2).",
         discussion: "Values come as arguments or, when none are given, one per line on standard input. Exit status 1 when a value has problems.")
 
     @OptionGroup var format: FormatOptions
@@ -25,6 +25,28 @@ struct DecodeCommand: VMSASubcommand {
     func validate() throws {
         if file != nil, !values.isEmpty { throw ValidationError("--file decodes a table page; drop the values given as arguments") }
         if let linux { _ = try LinuxReading.version(linux) }
+        if format.effectiveRegime != .el10, let option = file != nil ? "--file" : linux != nil ? "--linux" : nil {
+            throw ValidationError("\(option) reads EL1&0 descriptors; it does not apply with --regime \(format.effectiveRegime.rawValue)")
+        }
+    }
+
+    /// One value read in the regime the options name.
+    private func problems(_ raw: UInt64, level: Level, format: DescriptorFormat) -> [DescriptorProblem] {
+        let regime = self.format.effectiveRegime
+        if regime == .s2 { return Descriptor(rawValue: raw).stage2Problems(at: level, format: format, features: self.format.stage2Features) }
+        return Descriptor(rawValue: raw).problems(at: level, format: format, regime: regime)
+    }
+
+    private func object(_ raw: UInt64, level: Level, format: DescriptorFormat) -> JSONValue {
+        let regime = self.format.effectiveRegime
+        if regime == .s2 { return Stage2JSON.object(raw: raw, level: level, format: format, features: self.format.stage2Features) }
+        return DescriptorJSON.object(raw: raw, level: level, format: format, regime: regime)
+    }
+
+    private func rendered(_ raw: UInt64, level: Level, format: DescriptorFormat) -> String {
+        let regime = self.format.effectiveRegime
+        if regime == .s2 { return Stage2Text.render(raw: raw, level: level, format: format, features: self.format.stage2Features) }
+        return DescriptorText.render(raw: raw, level: level, format: format, regime: regime)
     }
 
     func execute() throws {
@@ -34,16 +56,16 @@ struct DecodeCommand: VMSASubcommand {
         var anyProblem = false
         for text in InputValues.lines(values) {
             let raw = try InputValues.uint64(text, what: "descriptor")
-            anyProblem = anyProblem || !Descriptor(rawValue: raw).problems(at: level, format: format).isEmpty
+            anyProblem = anyProblem || !problems(raw, level: level, format: format).isEmpty
             if json {
-                var value = DescriptorJSON.object(raw: raw, level: level, format: format)
+                var value = object(raw, level: level, format: format)
                 if let linuxVersion, case .object(var o) = value {
                     o["linux"] = .object(JSONObject(LinuxReading.fields(raw, version: linuxVersion, level: level)))
                     value = .object(o)
                 }
                 Output.json(value)
             } else {
-                Output.line(DescriptorText.render(raw: raw, level: level, format: format))
+                Output.line(rendered(raw, level: level, format: format))
                 if let linuxVersion { Output.line(LinuxReading.text(raw, version: linuxVersion, level: level)) }
             }
         }

@@ -20,9 +20,22 @@ struct FormatOptions: ParsableArguments {
     @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS): 32, 36, 40, 42, 44, 48 or 52.")
     var paBits: Int?
 
+    @Option(help: "Translation regime: el10 (EL1&0, default), el20 (EL2&0, VHE), el2, el3 or s2 (stage 2 of EL1&0).")
+    var regime: TranslationRegimeKind?
+    var effectiveRegime: TranslationRegimeKind { regime ?? .el10 }
+
+    @Flag(help: "Stage 2: HCR_EL2.FWB=1 (FEAT_S2FWB), MemAttr[2:0] forces or passes stage 1.")
+    var fwb = false
+
+    @Flag(help: "Stage 2: FEAT_XNX, XN[0] [53] is a field (else RES0).")
+    var xnx = false
+
+    var stage2Features: Stage2Features { Stage2Features(fwb: fwb, xnx: xnx) }
+
     /// The options given on the command line, by their spelling.
     var given: [String] {
-        [("--granule", granuleArgument != nil), ("--level", levelArgument != nil), ("--ds", ds), ("--pa-bits", paBits != nil)]
+        [("--granule", granuleArgument != nil), ("--level", levelArgument != nil), ("--ds", ds), ("--pa-bits", paBits != nil),
+         ("--regime", regime != nil), ("--fwb", fwb), ("--xnx", xnx)]
             .filter(\.1).map(\.0)
     }
 
@@ -33,6 +46,9 @@ struct FormatOptions: ParsableArguments {
     /// as options is a usage error; the same in a JSON line is bad data.
     func validate() throws {
         do { _ = try resolved() } catch let e as VMSAError { throw ValidationError(e.description) }
+        if effectiveRegime != .s2, let option = fwb ? "--fwb" : xnx ? "--xnx" : nil {
+            throw ValidationError("\(option) applies only to stage-2 descriptors (--regime s2), not to \(effectiveRegime)")
+        }
     }
 
     func resolved() throws -> (format: DescriptorFormat, level: Level) {

@@ -5,7 +5,30 @@ import VMSATables
 
 struct TCRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tcr", abstract: "Decode or encode TCR_EL1.", subcommands: [Decode.self, Encode.self])
+        commandName: "tcr", abstract: "Decode or encode TCR_EL1, or TCR_EL2/TCR_EL3 with --regime.", subcommands: [Decode.self, Encode.self])
+
+    /// TCR_EL2 without VHE and TCR_EL3 have one range and the same fields.
+    static func singleRange<R: SingleRangeTCR>(_: R.Type) -> RegisterReading<R> {
+        RegisterReading(
+            problems: { $0.problems.map(\.description) },
+            derived: { t in [("granule", t.granule.map { .string($0.name) } ?? .null), ("vaBits", .int(t.inputBits)),
+                             ("paBits", t.physicalAddressSize.map { .int($0.bits) } ?? .null)] },
+            extra: { t in
+                let pa = t.physicalAddressSize.map { "\($0.bits)-bit PA (PS)" } ?? "reserved PS"
+                guard let g = t.granule else { return ["  TTBR0: reserved granule, \(pa)"] }
+                return ["  TTBR0: \(g) granule, \(t.inputBits)-bit VA, \(pa)"]
+            })
+    }
+
+    /// `--regime`: which TCR the value is. EL2&0 (E2H=1) has TCR_EL1's layout.
+    struct RegimeOption: ParsableArguments {
+        @Option(help: "el10 or el20: the TCR_EL1 layout; el2: TCR_EL2 without VHE; el3: TCR_EL3 (default: el10).")
+        var regime: TranslationRegimeKind = .el10
+
+        func validate() throws {
+            if regime == .s2 { throw ValidationError("--regime s2 has no TCR: stage 2 is controlled by VTCR_EL2 (vmsa vtcr)") }
+        }
+    }
 
     /// Fields derived from the raw value, printed with the fields and
     /// accepted back by `encode --json` (they must agree). A half whose TxSZ
@@ -36,8 +59,14 @@ struct TCRCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Decode TCR_EL1 values field by field.")
         @Flag(help: "Print one JSON object per value.") var json = false
         @Argument(help: "TCR_EL1 values; standard input when none.") var values: [String] = []
+        @OptionGroup var regime: RegimeOption
 
         func execute() throws {
+            switch regime.regime {
+            case .el2: return try TCRCommand.singleRange(TCREL2.self).decode(values, json: json)
+            case .el3: return try TCRCommand.singleRange(TCREL3.self).decode(values, json: json)
+            case .el10, .el20, .s2: break
+            }
             var anyProblem = false
             for text in InputValues.lines(values) {
                 let tcr = TCR(rawValue: try InputValues.uint64(text, what: "TCR_EL1 value"))
@@ -85,6 +114,7 @@ struct TCRCommand: ParsableCommand {
         @Option(name: .customLong("va-bits1"), help: "TTBR1 VA size in bits (sets T1SZ = 64 - bits).") var vaBits1: Int?
         @Option(name: .customLong("pa-bits"), help: "Physical address size (sets IPS): 32, 36, 40, 42, 44, 48, 52.") var paBits: Int?
         @Option(name: .customLong("field"), help: "Any field by its key, KEY=VALUE (e.g. sh0=3, tbi0=1, t0sz=16).") var fields: [String] = []
+        @OptionGroup var regime: RegimeOption
 
         /// The options that set a field, by spelling, with the field each sets.
         private var fieldOptions: [(option: String, given: Bool, field: RegisterField)] {
@@ -96,6 +126,9 @@ struct TCRCommand: ParsableCommand {
         /// Options that would set the same field twice, or that --json input
         /// would ignore, are usage errors naming the option.
         func validate() throws {
+            if regime.regime == .el2 || regime.regime == .el3, let first = fieldOptions.first(where: \.given) {
+                throw ValidationError("\(first.option) sets a TCR_EL1 field; with --regime \(regime.regime.rawValue) give fields as --field KEY=VALUE (t0sz, tg0, ps, …)")
+            }
             if json {
                 let given = fieldOptions.filter(\.given).map(\.option) + (fields.isEmpty ? [] : ["--field"])
                 if let first = given.first { throw ValidationError("\(first) does not apply with --json: each JSON line carries its own fields") }
@@ -114,6 +147,15 @@ struct TCRCommand: ParsableCommand {
         }
 
         func execute() throws {
+            switch regime.regime {
+            case .el2:
+                let reading = TCRCommand.singleRange(TCREL2.self)
+                return try json ? reading.encodeJSON() : reading.encodeFields(fields)
+            case .el3:
+                let reading = TCRCommand.singleRange(TCREL3.self)
+                return try json ? reading.encodeJSON() : reading.encodeFields(fields)
+            case .el10, .el20, .s2: break
+            }
             if json {
                 try InputValues.jsonLines { r in
                     _ = r.optionalValue("raw")
@@ -139,20 +181,7 @@ struct TCRCommand: ParsableCommand {
                 guard let ips = PhysicalAddressSize(bits: paBits) else { throw CLIError(.usage, VMSAError.unsupportedPASize(paBits).description) }
                 tcr[TCR.Field.ips] = ips.rawValue
             }
-            for assignment in fields {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let field = TCR.field(named: parts[0]) else {
-                    throw CLIError(.usage, "--field \"\(assignment)\" is not KEY=VALUE with a TCR_EL1 field key (\(TCR.fields.map(\.key).joined(separator: ", ")))")
-                }
-                // A field value is a small number (t0sz=16), decimal unless it says 0x.
-                guard let v = Hex.parseNumber(parts[1]) else {
-                    throw CLIError(.usage, "--field \"\(assignment)\": \(field.armName) value \"\(parts[1])\" is not a decimal or 0x hex number")
-                }
-                guard field.bits.fits(v) else {
-                    throw VMSAError.fieldOutOfRange(name: field.armName, value: v, max: field.bits.maxValue)
-                }
-                tcr[field] = v
-            }
+            try RegisterCodec.assign(fields, to: &tcr)
             for p in tcr.problems { Output.warning(p.description) }
             Output.line(Hex.format(tcr.rawValue))
         }

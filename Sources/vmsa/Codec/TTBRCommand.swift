@@ -87,12 +87,18 @@ struct TTBRCommand: ParsableCommand {
         }
 
         private func encode(_ base: UInt64, _ asid: Int, _ cnp: Bool, _ pa52: Bool, context: String) throws -> TTBR {
-            let limit: UInt64 = pa52 ? 1 << 52 : 1 << 48
-            let align: UInt64 = pa52 ? TTBR.alignment52 : 2
-            guard base < limit, base % align == 0 else {
-                throw CLIError(.dataError, "\(context)table base \(Hex.short(base)) cannot be encoded; expected a \(align)-byte aligned address below 2^\(pa52 ? 52 : 48)")
-            }
-            return TTBR(baseAddress: base, asid: UInt16(asid), cnp: cnp, fiftyTwoBit: pa52)
+            TTBR(baseAddress: try TTBRCommand.checkedBase(base, pa52: pa52, context: context), asid: UInt16(asid), cnp: cnp, fiftyTwoBit: pa52)
         }
+    }
+
+    /// A table base a TTBRn_ELx or VTTBR_EL2 can hold: below 2^48 (2^52 with
+    /// `pa52`) and 2-byte (64-byte) aligned.
+    static func checkedBase(_ base: UInt64, pa52: Bool, context: String) throws -> UInt64 {
+        let limit: UInt64 = pa52 ? 1 << 52 : 1 << 48
+        let align: UInt64 = pa52 ? TTBR.alignment52 : 2
+        guard base < limit, base % align == 0 else {
+            throw CLIError(.dataError, "\(context)table base \(Hex.short(base)) cannot be encoded; expected a \(align)-byte aligned address below 2^\(pa52 ? 52 : 48)")
+        }
+        return base
     }
 }

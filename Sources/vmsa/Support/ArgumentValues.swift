@@ -77,3 +77,6 @@ struct RAMPlacement {
         self.base = base
     }
 }
+
+/// `--regime el10|el20|el2|el3|s2`.
+extension TranslationRegimeKind: ExpressibleByArgument {}
