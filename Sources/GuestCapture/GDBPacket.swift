@@ -1,3 +1,5 @@
+import VMSA
+
 /// The framing of one GDB remote protocol packet: `$payload#cs`, with
 /// `}` escapes and `*` run-length encoding in replies.
 enum GDBPacket {
@@ -38,7 +40,7 @@ enum GDBPacket {
             }
         }
         out.append(end)
-        out += Array(String(sum, radix: 16).leftPadded(to: 2).utf8)
+        out += Array(hex([sum]).utf8)
         return out
     }
 
@@ -80,6 +82,11 @@ enum GDBPacket {
         }
     }
 
+    /// Bytes as the protocol spells them: two lowercase hex digits each.
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { Hex.format(UInt64($0), digits: 2).dropFirst(2) }.joined()
+    }
+
     /// A stop reply: "S" or "T" and a two-digit signal number.
     static func isStopReply(_ payload: String) -> Bool {
         let u = Array(payload.utf8)
@@ -99,11 +106,5 @@ enum GDBPacket {
             i += 2
         }
         return out
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

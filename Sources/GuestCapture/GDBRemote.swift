@@ -1,4 +1,3 @@
-import Glibc
 /// A client of the GDB remote serial protocol (the packets of GDB's
 /// "Remote Protocol" appendix), enough to read a stopped AArch64 guest:
 /// registers through the target description, memory, hardware
@@ -72,7 +71,6 @@ public final class GDBRemote {
             let payload = try packet(request)
             if payload.hasPrefix("O"), payload.count > 1, payload.dropFirst().allSatisfy(\.isHexDigit) { continue }
             if !wantsStop, GDBPacket.isStopReply(payload) { continue }
-            if Self.tracing { print("gdb> \(request)\ngdb< \(payload.prefix(120))") }
             return payload
         }
     }
@@ -105,9 +103,6 @@ public final class GDBRemote {
         return decoded
     }
 
-    /// VMSA_GDB_TRACE=1 prints each request and the start of its reply.
-    static let tracing = getenv("VMSA_GDB_TRACE") != nil
-
     // MARK: Requests
 
     /// Why the target stopped ("?"): also what makes QEMU report a stopped CPU.
@@ -138,9 +133,25 @@ public final class GDBRemote {
         return bytes
     }
 
+    /// The value of `register` from the target description: its bytes
+    /// are checked against its size and read little-endian, as AArch64
+    /// stubs send them.
+    public func value(of register: TargetDescription.Register) throws(GuestError) -> UInt64 {
+        let bytes = try self.register(register.number)
+        guard bytes.count * 8 == register.bitSize else {
+            throw .protocolError(peer, detail: "register \(register.name) came back as \(bytes.count) bytes, not \(register.bitSize / 8)")
+        }
+        return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Writes `value` into `register`, little-endian in its size.
+    public func setValue(_ value: UInt64, of register: TargetDescription.Register) throws(GuestError) {
+        try setRegister(register.number, (0..<register.bitSize / 8).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) })
+    }
+
     /// Writes register `number` with `bytes` in target (little-endian) order.
     public func setRegister(_ number: Int, _ bytes: [UInt8]) throws(GuestError) {
-        try command("P" + String(number, radix: 16) + "=" + bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined())
+        try command("P" + String(number, radix: 16) + "=" + GDBPacket.hex(bytes))
     }
 
     /// The most bytes one "m" reply can carry: two hex digits per byte

@@ -43,7 +43,7 @@ public struct GroundTruthCheck {
         let image = capture.image
         self.el = el
         self.pan = pan
-        let privileged = PrivilegedAccessNever(pan: pan, epan: PrivilegedAccessNever(image.state).epan)
+        let privileged = PrivilegedAccessNever(image.state, pan: pan)
         let replies = try qmp.monitor(addresses.map { "gva2gpa 0x" + String($0, radix: 16) })
         for (va, reply) in zip(addresses, replies) {
             let qemu = reply.trimmingWhitespace()
@@ -53,7 +53,7 @@ public struct GroundTruthCheck {
             switch result {
             case .success(let t):
                 expected = Self.mappedPrefix + "0x" + String(t.pa.rawValue, radix: 16)
-                walk = "\(t.pa) \(t.ttbr) level \(t.level.rawValue) \(Hex.size(t.size)) \(t.attributes.summary) descriptor \(t.descriptor)"
+                walk = "\(t.summary), descriptor \(t.descriptor)"
             case .failure(let f):
                 expected = Self.unmappedReply
                 walk = f.description

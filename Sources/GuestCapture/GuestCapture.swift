@@ -42,12 +42,7 @@ public struct GuestCapture {
             throw .badRegisters("the stub describes a \(arch) target, not AArch64")
         }
         func value(_ names: [String]) throws(GuestError) -> UInt64 {
-            let r = try description.register(names)
-            let bytes = try gdb.register(r.number)
-            guard bytes.count * 8 == r.bitSize else {
-                throw .protocolError(gdb.peer, detail: "register \(r.name) came back as \(bytes.count) bytes, not \(r.bitSize / 8)")
-            }
-            return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+            try gdb.value(of: try description.register(names))
         }
         pstateRegister = try description.register(Names.pstate)
         pstate = ProcessorState(rawValue: try value(Names.pstate))
@@ -104,20 +99,18 @@ public struct GuestCapture {
     /// checked while the CPU stopped in a user process.
     public func withProcessorState<R>(el: Int, pan: Bool, _ gdb: GDBRemote,
                                       _ body: () throws(GuestError) -> R) throws(GuestError) -> R {
-        let bytes = pstateRegister.bitSize / 8
-        func encode(_ v: UInt64) -> [UInt8] { (0..<bytes).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
         let modeMask: UInt64 = 0b1111
         let handlerStack: UInt64 = 1
         let panMask: UInt64 = 1 << ProcessorState.panBit
         let changed = pstate.rawValue & ~(modeMask | panMask) | UInt64(el) << ProcessorState.elShift | handlerStack
             | (pan ? panMask : 0)
-        try gdb.setRegister(pstateRegister.number, encode(changed))
+        try gdb.setValue(changed, of: pstateRegister)
         let result: R
         do { result = try body() } catch {
-            _ = try? gdb.setRegister(pstateRegister.number, encode(pstate.rawValue))
+            _ = try? gdb.setValue(pstate.rawValue, of: pstateRegister)
             throw error
         }
-        try gdb.setRegister(pstateRegister.number, encode(pstate.rawValue))
+        try gdb.setValue(pstate.rawValue, of: pstateRegister)
         return result
     }
 

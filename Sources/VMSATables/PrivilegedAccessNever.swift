@@ -18,8 +18,9 @@ public struct PrivilegedAccessNever: Hashable, Sendable {
         self.epan = epan
     }
 
-    /// PSTATE.PAN with the EPAN bit of a captured SCTLR_EL1.
-    public init(_ state: CPUState) {
-        self.init(pan: state.pan, epan: state.sctlr >> Self.epanBit & 1 == 1)
+    /// PSTATE.PAN with the EPAN bit of a captured SCTLR_EL1; `pan`
+    /// overrides the captured PSTATE.PAN (SCTLR_EL1 stays as captured).
+    public init(_ state: CPUState, pan: Bool? = nil) {
+        self.init(pan: pan ?? state.pan, epan: state.sctlr >> Self.epanBit & 1 == 1)
     }
 }

@@ -38,7 +38,11 @@ extension TableImage {
     /// out, never invented; the result is partial when some table the walks
     /// reach is not held (a dump's tables pointing outside it).
     public func reachable(data: Bool = false) -> TableImage {
-        let reach = ReachableTables(regime, in: self)
+        reachable(from: ReachableTables(regime, in: self), data: data)
+    }
+
+    /// `reachable(data:)` from a walk of this image's tables already made.
+    public func reachable(from reach: ReachableTables, data: Bool = false) -> TableImage {
         let page = Granule.k4.pageSize
         let pageWords = Int(page >> DescriptorLayout.shift)
         var segments: [ImageSegment] = []

@@ -53,6 +53,12 @@ public struct Translation: Hashable, Sendable, CustomStringConvertible {
     @inlinable public var ng: Bool { attributes.ng }
     @inlinable public var contiguous: Bool { attributes.contiguous }
 
+    /// The reading `vmsa translate` prints after the arrow: PA, half,
+    /// level, size and the effective attributes.
+    public var summary: String {
+        "\(pa)  \(ttbr) level \(level.rawValue) \(Hex.size(size)) \(attributes.summary)"
+    }
+
     public var description: String {
         "\(va) -> \(pa) (\(ttbr), \(level), \(Hex.size(size))\(contiguous ? " contiguous" : ""))"
     }

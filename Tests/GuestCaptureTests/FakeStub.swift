@@ -97,7 +97,7 @@ final class FakeStub: @unchecked Sendable {
         name == "cpsr" ? 33 : 100 + Self.registers.dropFirst().firstIndex { $0.0 == name }! - 1
     }
 
-    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
+    private func hex(_ bytes: [UInt8]) -> String { GDBPacket.hex(bytes) }
 
     private func answer(_ q: String, noAck: inout Bool) -> String {
         if q.hasPrefix("qSupported") { return "PacketSize=\(String(Self.packetSize, radix: 16));qXfer:features:read+" + (noAckMode ? ";QStartNoAckMode+" : "") }
@@ -159,7 +159,7 @@ final class FakeStub: @unchecked Sendable {
     /// A frame whose payload is sent as is ('*' keeps its run-length meaning).
     static func rawFrame(_ payload: String) -> String {
         let sum = payload.utf8.reduce(UInt8(0)) { $0 &+ $1 }
-        return "$" + payload + "#" + String(sum, radix: 16).leftPadded(to: 2)
+        return "$" + payload + "#" + GDBPacket.hex([sum])
     }
 
     private func serve() {

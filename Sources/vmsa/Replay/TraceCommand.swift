@@ -53,7 +53,6 @@ struct TraceCommand: VMSASubcommand {
 
     /// The trace of a captured image's user tables.
     private func traceImage(_ file: String?) throws {
-        if file != nil, guest.isLive { throw CLIError(.usage, "give --image IMAGE or --gdb HOST:PORT, not both") }
         let version = try linux.map(LinuxReading.version) ?? .model
         let tables = try ImageSource.image(file, guest)
         let path = file ?? "the guest at \(guest.address ?? "?")"

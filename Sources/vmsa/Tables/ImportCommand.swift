@@ -69,8 +69,10 @@ struct ImportCommand: VMSASubcommand {
         let dump: TableImage
         do { dump = try TableImage(regime: regime, state: state, dump: segments) } catch { throw CLIError(.dataError, error.description) }
 
-        let missing = ReachableTables(regime, in: dump).missing
-        let kept = dump.reachable(data: data)
+        // One walk of the dump's tables: what is kept, missing and counted.
+        let reach = ReachableTables(regime, in: dump)
+        let missing = reach.missing
+        let kept = dump.reachable(from: reach, data: data)
         guard !kept.memorySegments.isEmpty else {
             guard !missing.isEmpty else {
                 throw CLIError(.dataError, "TCR_EL1 \(regime.tcr) enables no walk (EPD0 and EPD1 set, or reserved granules): there are no tables to import")
@@ -84,7 +86,7 @@ struct ImportCommand: VMSASubcommand {
         for m in missing { ImageFiles.warnMissing(m, outside: "the dump") }
         // Standard output holds the image itself.
         if AtomicFile.isStandardOutput(output) { return }
-        let tables = ReachableTables(regime, in: kept).tables.count
+        let tables = reach.tables.count
         let held = kept.memorySegments
         if json {
             Output.json([("image", .string(output)), ("version", .int(Int(ImageFormat.version))),

@@ -36,7 +36,7 @@ struct TranslateCommand: VMSASubcommand {
         // With --gdb every positional value is an address.
         let values = guest.isLive ? (image.map { [$0] } ?? []) + addresses : addresses
         let loaded = try ImageSource.image(guest.isLive ? nil : image, guest)
-        let privileged = pan.map { PrivilegedAccessNever(pan: $0, epan: PrivilegedAccessNever(loaded.state).epan) }
+        let privileged = PrivilegedAccessNever(loaded.state, pan: pan)
         // Computed once: what the walk does not stop at but the Arm ARM forbids.
         let runs = loaded.contiguousRunProblems()
         for text in InputValues.lines(values) {
@@ -62,7 +62,7 @@ struct TranslateCommand: VMSASubcommand {
                     after.ap = t.permissionsAfter
                     note += "  (HD: this write makes it dirty, AP[2] cleared: now \(after.access))"
                 }
-                Output.line("\(Hex.format(va)) -> \(t.pa)  \(t.ttbr) level \(t.level.rawValue) \(Hex.size(t.size)) \(t.attributes.summary)\(note)")
+                Output.line("\(Hex.format(va)) -> \(t.summary)\(note)")
             case .failure(let f):
                 Output.line("\(Hex.format(va)) \(f)" + (half.map { " (\($0))" } ?? " (outside both halves)"))
             }
