@@ -18,17 +18,13 @@ enum ProbeBinary {
 
     /// What the header is instead, or nil for an AArch64 executable.
     static func problem(_ bytes: [UInt8]) -> String? {
-        guard bytes.count >= ElfFormat.headerSize, bytes.prefix(ElfFormat.magic.count).elementsEqual(ElfFormat.magic) else {
-            return "not an ELF file"
+        let problem = bytes.withUnsafeBytes { ElfHeaderProblem.of($0, types: [ElfFormat.etExec, ElfFormat.etDyn]) }
+        switch problem {
+        case nil: return nil
+        case .truncated?, .notELF?: return "not an ELF file"
+        case .elfClass?, .elfData?, .elfVersion?: return "not a 64-bit little-endian ELF file"
+        case .type(let type)?: return "an AArch64 ELF file of e_type \(type), not an executable"
+        case .machine(let machine)?: return "an ELF file for e_machine \(machine), not EM_AARCH64 (\(ElfFormat.emAArch64))"
         }
-        guard bytes[ElfFormat.eiClass] == ElfFormat.elfClass64, bytes[ElfFormat.eiData] == ElfFormat.elfData2LSB else {
-            return "not a 64-bit little-endian ELF file"
-        }
-        func read16(_ offset: Int) -> UInt16 { UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8 }
-        let machine = read16(ElfFormat.eMachine)
-        guard machine == ElfFormat.emAArch64 else { return "an ELF file for e_machine \(machine), not EM_AARCH64 (\(ElfFormat.emAArch64))" }
-        let type = read16(ElfFormat.eType)
-        guard type == ElfFormat.etExec || type == ElfFormat.etDyn else { return "an AArch64 ELF file of e_type \(type), not an executable" }
-        return nil
     }
 }

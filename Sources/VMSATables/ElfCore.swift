@@ -36,21 +36,19 @@ public struct ElfCore {
     /// the one for the RAM that holds it. Any other overlap is refused.
     public init(_ bytes: UnsafeRawBufferPointer) throws(DumpError) {
         let fileSize = UInt64(bytes.count)
-        guard bytes.count >= ElfFormat.headerSize else {
-            if bytes.count >= ElfFormat.magic.count, !bytes.prefix(ElfFormat.magic.count).elementsEqual(ElfFormat.magic) { throw .notELF }
-            throw .truncatedHeader(size: bytes.count)
+        switch ElfHeaderProblem.of(bytes, types: [ElfFormat.etCore]) {
+        case nil: break
+        case .truncated(let size)?: throw .truncatedHeader(size: size)
+        case .notELF?: throw .notELF
+        case .elfClass(let c)?: throw .elfClass(c)
+        case .elfData(let d)?: throw .elfData(d)
+        case .elfVersion(let v)?: throw .elfVersion(v)
+        case .type(let t)?: throw .notCore(type: t)
+        case .machine(let m)?: throw .machine(m)
         }
-        guard bytes.prefix(ElfFormat.magic.count).elementsEqual(ElfFormat.magic) else { throw .notELF }
-        guard bytes[ElfFormat.eiClass] == ElfFormat.elfClass64 else { throw .elfClass(bytes[ElfFormat.eiClass]) }
-        guard bytes[ElfFormat.eiData] == ElfFormat.elfData2LSB else { throw .elfData(bytes[ElfFormat.eiData]) }
-        guard bytes[ElfFormat.eiVersion] == ElfFormat.evCurrent else { throw .elfVersion(bytes[ElfFormat.eiVersion]) }
         func read16(_ at: Int) -> UInt16 { UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
         func read32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
         func read64(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        let type = read16(ElfFormat.eType)
-        guard type == ElfFormat.etCore else { throw .notCore(type: type) }
-        let machine = read16(ElfFormat.eMachine)
-        guard machine == ElfFormat.emAArch64 else { throw .machine(machine) }
         let entrySize = read16(ElfFormat.ePhentsize)
         guard Int(entrySize) == ElfFormat.programHeaderSize else { throw .programHeaderSize(entrySize) }
 
