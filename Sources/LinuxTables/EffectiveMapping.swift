@@ -14,13 +14,14 @@ public struct AccessRights: OptionSet, Hashable, Sendable {
 
     /// The right an access of `kind` from `el` needs.
     public static func needed(_ kind: AccessKind, _ el: ExceptionLevel) -> AccessRights {
-        switch (kind, el) {
-        case (.read, .el0): .el0Read
-        case (.write, .el0): .el0Write
-        case (.execute, .el0): .el0Execute
-        case (.read, .el1): .el1Read
-        case (.write, .el1): .el1Write
-        case (.execute, .el1): .el1Execute
+        // A Linux process's tables are EL1&0's: privileged is EL1.
+        switch (kind, el.isPrivileged) {
+        case (.read, false): .el0Read
+        case (.write, false): .el0Write
+        case (.execute, false): .el0Execute
+        case (.read, true): .el1Read
+        case (.write, true): .el1Write
+        case (.execute, true): .el1Execute
         }
     }
 }

@@ -4,8 +4,12 @@ public enum AccessKind: String, CaseIterable, Hashable, Sendable {
     case read = "r", write = "w", execute = "x"
 }
 
-/// The Exception level an access is made from in the EL1&0 regime.
-/// EL0 is "unprivileged" (AP[1], UXN), EL1 "privileged" (AP[2], PXN).
+/// The Exception level an access is made from. EL0 is "unprivileged"
+/// (AP[1], UXN); the regime's own level (EL1 in EL1&0, EL2 in EL2&0, EL2 or
+/// EL3 in the one-level regimes) is "privileged" (AP[2], PXN). Stage 2
+/// distinguishes EL1 from EL0 for XN[1:0] only.
 public enum ExceptionLevel: Int, CaseIterable, Hashable, Sendable {
-    case el0 = 0, el1 = 1
+    case el0 = 0, el1 = 1, el2 = 2, el3 = 3
+
+    @inlinable public var isPrivileged: Bool { self != .el0 }
 }

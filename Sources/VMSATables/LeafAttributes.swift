@@ -20,10 +20,15 @@ public struct LeafAttributes: Hashable, Sendable {
     public var ng: Bool
     public var af: Bool
     public var contiguous: Bool
+    /// The stage-1 regime the leaf belongs to. In the one-level regimes
+    /// (EL2, EL3) AP[1] is RES1 and only AP[2] counts, and `pxn` and `uxn`
+    /// both hold the single XN [54] (with XNTable).
+    public var regime: TranslationRegimeKind
 
     @inlinable
     public init(attrIndx: Int, mairAttr: MemoryAttribute, sh: Shareability, ap: AccessPermissions,
-                pxn: Bool, uxn: Bool, ng: Bool, af: Bool, contiguous: Bool) {
+                pxn: Bool, uxn: Bool, ng: Bool, af: Bool, contiguous: Bool, regime: TranslationRegimeKind = .el10) {
+        self.regime = regime
         self.attrIndx = attrIndx
         self.mairAttr = mairAttr
         self.sh = sh
@@ -41,23 +46,36 @@ public struct LeafAttributes: Hashable, Sendable {
     /// accesses to memory EL0 can reach.
     @inlinable
     public func permits(_ kind: AccessKind, from el: ExceptionLevel, pan: PrivilegedAccessNever = .off) -> Bool {
-        if pan.pan, el == .el1, kind != .execute, ap.el0Accessible || (pan.epan && !uxn) { return false }
-        switch (kind, el) {
-        case (.read, .el1): return true
-        case (.read, .el0): return ap.el0Accessible
-        case (.write, .el1): return !ap.readOnlyAtAllELs
-        case (.write, .el0): return ap == .readWrite
+        // One Exception level: AP[2] alone, one XN (Arm ARM
+        // `AArch64.S1DirectBasePermissions` without unprivileged access).
+        guard regime.hasTwoPrivilegeLevels else {
+            switch kind {
+            case .read: return true
+            case .write: return !ap.readOnlyAtAllELs
+            case .execute: return !pxn
+            }
+        }
+        let privileged = el.isPrivileged
+        if pan.pan, privileged, kind != .execute, ap.el0Accessible || (pan.epan && !uxn) { return false }
+        switch (kind, privileged) {
+        case (.read, true): return true
+        case (.read, false): return ap.el0Accessible
+        case (.write, true): return !ap.readOnlyAtAllELs
+        case (.write, false): return ap == .readWrite
         // Execute-only memory: EL0 may fetch from AP[1]=0 pages when UXN=0.
-        case (.execute, .el1): return !pxn
-        case (.execute, .el0): return !uxn
+        case (.execute, true): return !pxn
+        case (.execute, false): return !uxn
         }
     }
 
-    /// What each EL may do with these permissions, e.g. `EL1:RW EL0:--`.
+    /// What each EL may do with these permissions, e.g. `EL1:RW EL0:--`
+    /// (`EL2:RW EL0:--` in EL2&0, `EL2:RW` or `EL3:RO` in a one-level regime).
     public var access: String {
-        let el1 = ap.readOnlyAtAllELs ? "RO" : "RW"
-        let el0 = ap.el0Accessible ? (ap.readOnlyAtAllELs ? "RO" : "RW") : "--"
-        return "EL1:\(el1) EL0:\(el0)"
+        let privileged = ap.readOnlyAtAllELs ? "RO" : "RW"
+        let name = regime == .el10 ? "EL1" : (regime == .el3 ? "EL3" : "EL2")
+        guard regime.hasTwoPrivilegeLevels else { return "\(name):\(privileged)" }
+        let el0 = ap.el0Accessible ? privileged : "--"
+        return "\(name):\(privileged) EL0:\(el0)"
     }
 
     /// A one-line reading, e.g. `Attr1=normal-wb ISH EL1:RW EL0:-- PXN UXN AF`:
@@ -65,16 +83,13 @@ public struct LeafAttributes: Hashable, Sendable {
     /// that are set.
     public var summary: String {
         let name = mairAttr.name ?? Hex.short(UInt64(mairAttr.rawValue))
-        let shName: String
-        switch sh {
-        case .nonShareable: shName = "NSH"
-        case .reserved: shName = "SH=01"
-        case .outerShareable: shName = "OSH"
-        case .innerShareable: shName = "ISH"
+        var parts = ["Attr\(attrIndx)=\(name)", sh.shortName, access]
+        if !regime.hasTwoPrivilegeLevels {
+            if pxn { parts.append("XN") }
+        } else {
+            if pxn { parts.append("PXN") }
+            if uxn { parts.append("UXN") }
         }
-        var parts = ["Attr\(attrIndx)=\(name)", shName, access]
-        if pxn { parts.append("PXN") }
-        if uxn { parts.append("UXN") }
         parts.append(af ? "AF" : "AF=0")
         if ng { parts.append("nG") }
         if contiguous { parts.append("CONT") }

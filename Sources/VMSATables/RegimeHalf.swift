@@ -66,32 +66,86 @@ public struct RegimeHalf: Hashable, Sendable {
 
     /// The half's parameters, or nil when its walks are disabled (EPDx=1) or
     /// its TCR fields are reserved or out of range (every access then takes a
-    /// level 0 translation fault).
+    /// level 0 translation fault). `tcr` has the TCR_EL1 layout: TCR_EL1, or
+    /// TCR_EL2 with HCR_EL2.E2H=1.
     public init?(tcr: TCR, ttbr register: TTBR, half: TranslationTableBase) {
         guard !tcr.walksDisabled(half), let granule = tcr.granule(half),
               let ips = tcr.physicalAddressSize, tcr.inputSizeSupported(half) else { return nil }
-        let ds = tcr.ds && granule != .k64
         let bits = tcr.inputBits(half)
-        guard let format = try? DescriptorFormat(granule: granule, ds: ds, paBits: ips.bits) else { return nil }
+        self.init(half: half, granule: granule, inputBits: bits, startLevel: granule.startLevel(inputBits: bits),
+                  ds: tcr.ds, paBits: ips.bits, base: register.rawValue,
+                  controls: HalfControls(hpd: tcr.hierarchicalPermissionsDisabled(half), e0pd: tcr.el0AccessFaults(half),
+                                         tbi: tcr.topByteIgnored(half), fetchTBI: tcr.topByteIgnored(half, fetch: true),
+                                         shareability: tcr.walkShareability(half), ha: tcr.hardwareAccessFlag,
+                                         hd: tcr.hardwareAccessFlag && tcr[TCR.Field.hd] != 0))
+    }
+
+    /// The one range of the EL2 (E2H=0) or EL3 regime, from TCR_EL2 or
+    /// TCR_EL3 and TTBR0_ELx; nil when TG0 or PS is reserved or T0SZ out of range.
+    public init?<Control: SingleRangeTCR>(singleRange tcr: Control, ttbr register: TTBR) {
+        typealias F = SingleRangeTCRField
+        guard let granule = tcr.granule, let ps = tcr.physicalAddressSize else { return nil }
+        let bits = tcr.inputBits
+        guard (Granule.minInputBits...granule.maxInputBits(ds: tcr.ds && granule != .k64, lva: true)).contains(bits) else { return nil }
+        let tbi = tcr[F.tbi] != 0
+        let ha = tcr[F.ha] != 0
+        self.init(half: .ttbr0, granule: granule, inputBits: bits, startLevel: granule.startLevel(inputBits: bits),
+                  ds: tcr.ds, paBits: ps.bits, base: register.rawValue,
+                  controls: HalfControls(hpd: tcr[F.hpd] != 0, e0pd: false, tbi: tbi, fetchTBI: tbi && tcr[F.tbid] == 0,
+                                         shareability: Shareability(field: tcr[F.sh0]), ha: ha, hd: ha && tcr[F.hd] != 0))
+    }
+
+    /// The stage-2 input (IPA) space, from VTCR_EL2 and VTTBR_EL2: the start
+    /// level and concatenated root tables from `Stage2Geometry`; nil when
+    /// the VTCR_EL2 fields are reserved or inconsistent (every access then
+    /// takes a level 0 stage-2 translation fault).
+    public init?(vtcr: VTCR, vttbr: VTTBR, paMax: Int = Granule.implementedPABits) {
+        guard let ps = vtcr.physicalAddressSize, let geometry = try? vtcr.geometry(paMax: paMax) else { return nil }
+        let ha = vtcr[VTCR.Field.ha] != 0
+        self.init(half: .ttbr0, granule: geometry.granule, inputBits: geometry.inputBits, startLevel: geometry.startLevel,
+                  ds: vtcr.ds, paBits: ps.bits, base: vttbr.rawValue,
+                  controls: HalfControls(hpd: true, e0pd: false, tbi: false, fetchTBI: false,
+                                         shareability: Shareability(field: vtcr[VTCR.Field.sh0]), ha: ha,
+                                         hd: ha && vtcr[VTCR.Field.hd] != 0))
+    }
+
+    /// The control bits of one half that are not geometry.
+    struct HalfControls: Hashable, Sendable {
+        /// HPD (stage 2: always, it has no hierarchical attributes).
+        var hpd: Bool
+        var e0pd: Bool
+        /// TBI for data accesses, and for instruction fetches (TBID=1 keeps them from it).
+        var tbi: Bool
+        var fetchTBI: Bool
+        var shareability: Shareability
+        var ha: Bool
+        var hd: Bool
+    }
+
+    /// The one place the geometry of a half is derived, for every regime.
+    init?(half: TranslationTableBase, granule: Granule, inputBits bits: Int, startLevel: Level, ds dsField: Bool,
+          paBits: Int, base registerValue: UInt64, controls c: HalfControls) {
+        let ds = dsField && granule != .k64
+        guard let format = try? DescriptorFormat(granule: granule, ds: ds, paBits: paBits) else { return nil }
         ttbr = half
         self.granule = granule
         inputBits = bits
-        startLevel = granule.startLevel(inputBits: bits)
+        self.startLevel = startLevel
         self.format = format
-        outputBits = min(ips.bits, format.outputAddressBits)
+        outputBits = min(paBits, format.outputAddressBits)
         let tableBytes = granule.tableSize(at: startLevel, inputBits: bits)
         rootEntries = Int(tableBytes / 8)
         let fiftyTwo = outputBits == Self.largePhysicalAddressBits
-        let base = register.baseAddress(fiftyTwoBit: fiftyTwo)
+        let base = TTBR(rawValue: registerValue).baseAddress(fiftyTwoBit: fiftyTwo)
         baseAddressFault = base >> UInt64(outputBits) != 0
-        // A 52-bit base is at least 64-byte aligned; below the table size the
-        // walk ignores BADDR (RES0).
+        // A 52-bit base is at least 64-byte aligned; below the table size
+        // (all concatenated tables, at stage 2) the walk ignores BADDR (RES0).
         rootAddress = base & ~(max(tableBytes, fiftyTwo ? TTBR.alignment52 : 1) &- 1)
-        hierarchicalPermissionsDisabled = tcr.hierarchicalPermissionsDisabled(half)
-        el0AccessFaults = tcr.el0AccessFaults(half)
-        walkShareability = tcr.walkShareability(half)
-        hardwareAccessFlag = tcr.hardwareAccessFlag
-        hardwareDirty = tcr.hardwareAccessFlag && tcr[TCR.Field.hd] != 0
+        hierarchicalPermissionsDisabled = c.hpd
+        el0AccessFaults = c.e0pd
+        walkShareability = c.shareability
+        hardwareAccessFlag = c.ha
+        hardwareDirty = c.hd
 
         var blocks: UInt8 = 0
         for l in granule.levels(ds: ds) where granule.isBlockLegal(at: Level(uncheckedRawValue: l), ds: ds) {
@@ -99,15 +153,14 @@ public struct RegimeHalf: Hashable, Sendable {
         }
         blockLevels = blocks
 
-        func selection(fetch: Bool) -> UInt64 {
-            let top = tcr.topByteIgnored(half, fetch: fetch) ? 55 : 63
+        func selection(tbi: Bool) -> UInt64 {
+            let top = tbi ? 55 : 63
             return BitField(top, min(bits, top)).mask | Self.rangeSelectBit.mask
         }
-        selectMask = selection(fetch: false)
+        selectMask = selection(tbi: c.tbi)
         selectValue = half == .ttbr1 ? selectMask : 0
-        fetchSelectMask = selection(fetch: true)
+        fetchSelectMask = selection(tbi: c.fetchTBI)
         fetchSelectValue = half == .ttbr1 ? fetchSelectMask : 0
-
     }
 
     /// Lowest input-address bit that indexes `level`.

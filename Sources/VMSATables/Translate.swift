@@ -31,7 +31,9 @@ extension TableImage {
 
 extension TranslationRegime {
     /// Translates `va` through the tables in `memory` (see
-    /// `TableImage.translate`): the one walk core for a single address.
+    /// `TableImage.translate`): the one walk core for a single address, in
+    /// every stage-1 regime (the EL1&0 and EL2&0 rules, or one Exception
+    /// level's for EL2 and EL3). A stage-2 regime's walk is `translateStage2`.
     @inlinable
     public func translate<Memory: PhysicalMemory>(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
                                                   pan: PrivilegedAccessNever = .off, in memory: Memory) -> Result<Translation, TranslationFault> {
@@ -39,67 +41,141 @@ extension TranslationRegime {
         let upper = RegimeHalf.rangeSelectBit.isSet(v)
         let ttbr: TranslationTableBase = upper ? .ttbr1 : .ttbr0
         return withWalkParameters(upper) { w in
-            // TBIDx: an instruction fetch may not ignore the top byte.
-            let selected = access == .execute ? v & w.fetchSelectMask == w.fetchSelectValue : v & w.selectMask == w.selectValue
-            guard w.enabled, selected else {
-                return .failure(TranslationFault(kind: .translation, level: .zero))
-            }
             if el == .el0, w.e0pd { return .failure(TranslationFault(kind: .translation, level: .zero)) }
-            if w.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
-
-            var level = w.startLevel
-            var shift = w.startShift
-            var indexMask = w.rootIndexMask
-            var entries = w.rootEntries
-            var table = w.rootAddress
-            // Hierarchical attributes gathered from table descriptors, in their
-            // descriptor positions: PXNTable [59], UXNTable [60], APTable [62:61].
-            var tableBits: UInt64 = 0
-            var raw: UInt64
-            var oa: UInt64
-            while true {
-                // One bounds check per table, none per entry.
-                guard let words = memory.words(at: table, count: entries) else {
-                    return .failure(.notCaptured(table, level: Level(uncheckedRawValue: level)))
-                }
-                raw = words[Int(truncatingIfNeeded: (v &>> UInt64(shift)) & indexMask)]
-                let entrySize: UInt64 = 1 &<< UInt64(shift)
-                switch w.classify(raw, level: level, entrySize: entrySize) {
-                case .invalid:
-                    return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
-                case .fault(let kind):
-                    return .failure(TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
-                case .table(let next):
-                    tableBits |= raw
-                    table = next
-                    level &+= 1
-                    shift &-= w.bitsPerLevel
-                    indexMask = w.indexMask
-                    entries = w.tableEntries
-                    continue
-                case .leaf(let address):
-                    oa = address
-                }
-                break
+            let leaf: WalkLeaf
+            switch Self.walk(v, fetch: access == .execute, w: w, in: memory) {
+            case .success(let l): leaf = l
+            case .failure(let f): return .failure(f)
             }
-
-            let leafLevel = Level(uncheckedRawValue: level)
-            let size: UInt64 = 1 &<< UInt64(shift)
-            let attributes = leafAttributes(raw, tableBits: tableBits, walk: w)
+            let leafLevel = Level(uncheckedRawValue: leaf.level)
+            let raw = leaf.raw
+            let attributes = leafAttributes(raw, tableBits: leaf.tableBits, walk: w)
             if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
             // A write HD allows on a clean DBM page: the MMU makes it dirty
             // (clears AP[2] in the descriptor). The attributes stay those the
             // walk read, as the AT instructions and the probes report them.
             var dirtied = false
-            if !attributes.permits(access, from: el, pan: pan) {
-                guard Self.dirtyWritePermitted(raw, tableBits: tableBits, attributes, access, el, pan, w) else {
+            let regimePAN = w.kind.hasTwoPrivilegeLevels ? pan : .off
+            if !attributes.permits(access, from: el, pan: regimePAN) {
+                guard Self.dirtyWritePermitted(raw, tableBits: leaf.tableBits, attributes, access, el, regimePAN, w) else {
                     return .failure(TranslationFault(kind: .permission, level: leafLevel))
                 }
                 dirtied = true
             }
-            let pa = oa | (v & (size &- 1))
+            let size: UInt64 = 1 &<< UInt64(leaf.shift)
+            let pa = leaf.outputAddress | (v & (size &- 1))
             return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
                                         descriptor: Descriptor(rawValue: raw), attributes: attributes, dirtied: dirtied))
+        }
+    }
+
+    /// Translates the intermediate physical address `ipa` through a
+    /// stage-2 regime's tables in `memory` (Arm ARM `AArch64.S2Translate`,
+    /// `AArch64.S2Walk`), for an access of `access` from the guest's `el`:
+    /// 1. IPA beyond VTCR_EL2.T0SZ, or VTCR_EL2 fields reserved: translation
+    ///    fault, level 0; VTTBR_EL2 beyond the output size: address size fault.
+    /// 2. Per level as at stage 1, from the start level SL0/SL2 give, across
+    ///    the concatenated root tables; tables carry no attributes.
+    /// 3. AF=0 with VTCR_EL2.HA=0: access flag fault.
+    /// 4. S2AP and XN[1:0] (`Stage2LeafAttributes.permits`), with a write to a
+    ///    DBM=1 page allowed under VTCR_EL2.HD: permission fault.
+    @inlinable
+    public func translateStage2<Memory: PhysicalMemory>(_ ipa: UInt64, access: AccessKind, el: ExceptionLevel,
+                                                        in memory: Memory) -> Result<Stage2Translation, TranslationFault> {
+        withWalkParameters(false) { w in
+            let leaf: WalkLeaf
+            switch Self.walk(ipa, fetch: false, w: w, in: memory) {
+            case .success(let l): leaf = l
+            case .failure(let f): return .failure(f)
+            }
+            let leafLevel = Level(uncheckedRawValue: leaf.level)
+            let attributes = Self.stage2Attributes(leaf.raw, walk: w)
+            if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
+            var dirtied = false
+            if !attributes.permits(access, from: el) {
+                guard access == .write, w.hardwareDirty, attributes.dbm else {
+                    return .failure(TranslationFault(kind: .permission, level: leafLevel))
+                }
+                dirtied = true
+            }
+            let size: UInt64 = 1 &<< UInt64(leaf.shift)
+            return .success(Stage2Translation(ipa: ipa, pa: PhysicalAddress(leaf.outputAddress | (ipa & (size &- 1))),
+                                              level: leafLevel, size: size, descriptor: Descriptor(rawValue: leaf.raw),
+                                              attributes: attributes, dirtied: dirtied))
+        }
+    }
+
+    /// The leaf a walk reached: its descriptor, level, the shift of the
+    /// bytes it maps, its output address and the table descriptors above it
+    /// OR-ed together (PXNTable [59], UXNTable [60], APTable [62:61]).
+    @usableFromInline
+    struct WalkLeaf {
+        @usableFromInline var raw: UInt64
+        @usableFromInline var level: Int
+        @usableFromInline var shift: Int
+        @usableFromInline var outputAddress: UInt64
+        @usableFromInline var tableBits: UInt64
+
+        @inlinable
+        init(raw: UInt64, level: Int, shift: Int, outputAddress: UInt64, tableBits: UInt64) {
+            self.raw = raw
+            self.level = level
+            self.shift = shift
+            self.outputAddress = outputAddress
+            self.tableBits = tableBits
+        }
+    }
+
+    /// The walk every regime shares, up to the leaf (Arm ARM
+    /// `AArch64.S1Walk`, `AArch64.S2Walk`):
+    /// 1. The range check (TBI decides which top bits count, for data only
+    ///    with TBID=1; stage 2 has no TBI); walks disabled or the regime's
+    ///    control fields reserved: translation fault, level 0.
+    /// 2. The table base beyond the output size: address size fault, level 0.
+    /// 3. Per level: invalid entry, 0b01 at level 3, or a block at a level
+    ///    where the granule has none: translation fault at that level; a
+    ///    next-table or output address beyond the output size: address size
+    ///    fault at that level.
+    /// A table the memory does not hold ends the walk as `notCaptured` at
+    /// the level that needed it.
+    @inlinable @inline(__always)
+    static func walk<Memory: PhysicalMemory>(_ v: UInt64, fetch: Bool, w: borrowing WalkParameters,
+                                             in memory: Memory) -> Result<WalkLeaf, TranslationFault> {
+        // TBIDx: an instruction fetch may not ignore the top byte.
+        let selected = fetch ? v & w.fetchSelectMask == w.fetchSelectValue : v & w.selectMask == w.selectValue
+        guard w.enabled, selected else {
+            return .failure(TranslationFault(kind: .translation, level: .zero))
+        }
+        if w.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
+
+        var level = w.startLevel
+        var shift = w.startShift
+        var indexMask = w.rootIndexMask
+        var entries = w.rootEntries
+        var table = w.rootAddress
+        var tableBits: UInt64 = 0
+        while true {
+            // One bounds check per table, none per entry.
+            guard let words = memory.words(at: table, count: entries) else {
+                return .failure(.notCaptured(table, level: Level(uncheckedRawValue: level)))
+            }
+            let raw = words[Int(truncatingIfNeeded: (v &>> UInt64(shift)) & indexMask)]
+            let entrySize: UInt64 = 1 &<< UInt64(shift)
+            switch w.classify(raw, level: level, entrySize: entrySize) {
+            case .invalid:
+                return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
+            case .fault(let kind):
+                return .failure(TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
+            case .table(let next):
+                tableBits |= raw
+                table = next
+                level &+= 1
+                shift &-= w.bitsPerLevel
+                indexMask = w.indexMask
+                entries = w.tableEntries
+            case .leaf(let address):
+                return .success(WalkLeaf(raw: raw, level: level, shift: shift, outputAddress: address, tableBits: tableBits))
+            }
         }
     }
 
@@ -137,18 +213,25 @@ extension TranslationRegime {
                                outerShareable: UInt8) -> LeafAttributes {
         typealias B = Descriptor.Bits
         var ap = B.ap.extract(raw)
+        let twoLevels = w.kind.hasTwoPrivilegeLevels
+        // One Exception level: bit 54 is the single XN, bit 60 XNTable.
         var pxn = B.pxn.isSet(raw)
         var uxn = B.uxn.isSet(raw)
         if !w.hpd {
             let apTable = B.apTable.extract(tableBits)
-            // APTable[0] takes EL0 access away (AP[1]); APTable[1] takes write (sets AP[2]).
-            if apTable & TableAccessPermissions.noEL0.rawValue != 0 { ap &= ~AccessPermissions.readWrite.rawValue }
+            // APTable[0] takes EL0 access away (AP[1]; RES0 with one
+            // Exception level); APTable[1] takes write (sets AP[2]).
+            if twoLevels, apTable & TableAccessPermissions.noEL0.rawValue != 0 { ap &= ~AccessPermissions.readWrite.rawValue }
             if apTable & TableAccessPermissions.readOnly.rawValue != 0 { ap |= AccessPermissions.privilegedReadOnly.rawValue }
             pxn = pxn || B.pxnTable.isSet(tableBits)
             uxn = uxn || B.uxnTable.isSet(tableBits)
         }
-        // Memory EL0 can write is never executable at EL1.
-        if ap == AccessPermissions.readWrite.rawValue { pxn = true }
+        if twoLevels {
+            // Memory EL0 can write is never executable at EL1.
+            if ap == AccessPermissions.readWrite.rawValue { pxn = true }
+        } else {
+            pxn = uxn
+        }
         let index = Int(truncatingIfNeeded: B.attrIndx.extract(raw))
         let attr = MemoryAttribute(rawValue: UInt8(truncatingIfNeeded: mair &>> UInt64(index &* 8)))
         var sh = w.ds ? w.walkShareability : B.sh.extract(raw)
@@ -156,6 +239,24 @@ extension TranslationRegime {
         if outerShareable & (1 &<< UInt8(truncatingIfNeeded: index)) != 0 { sh = Shareability.outerShareable.rawValue }
         return LeafAttributes(attrIndx: index, mairAttr: attr, sh: Shareability(field: sh), ap: AccessPermissions(field: ap),
                               pxn: pxn, uxn: uxn, ng: B.nG.isSet(raw), af: B.af.isSet(raw),
-                              contiguous: B.contiguous.isSet(raw))
+                              contiguous: B.contiguous.isSet(raw), regime: w.kind)
+    }
+}
+
+extension TranslationRegime {
+    /// The attributes of stage-2 leaf `raw`: the one home of the stage-2
+    /// attribute rules (Device memory is Outer Shareable; with DS=1 SH is
+    /// VTCR_EL2.SH0).
+    @inlinable @inline(__always)
+    static func stage2Attributes(_ raw: UInt64, walk w: borrowing WalkParameters) -> Stage2LeafAttributes {
+        typealias B = Stage2Fields.Bits
+        let memAttr = UInt8(truncatingIfNeeded: B.memAttr.extract(raw))
+        var sh = w.ds ? w.walkShareability : Descriptor.Bits.sh.extract(raw)
+        // MemAttr[3:2]=00 is Device in both readings of FWB (FWB=1: MemAttr[2]=0).
+        if Stage2MemoryAttributes.outer.extract(UInt64(memAttr)) == 0 { sh = Shareability.outerShareable.rawValue }
+        return Stage2LeafAttributes(memAttr: memAttr, s2ap: Stage2AccessPermissions(rawValue: B.s2ap.extract(raw))!,
+                                    xn: Stage2ExecuteNever(rawValue: B.xn.extract(raw))!, sh: Shareability(field: sh),
+                                    af: Descriptor.Bits.af.isSet(raw), dbm: Descriptor.Bits.dbm.isSet(raw),
+                                    contiguous: Descriptor.Bits.contiguous.isSet(raw))
     }
 }

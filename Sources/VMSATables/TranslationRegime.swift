@@ -1,17 +1,31 @@
 import VMSA
 
-/// A stage-1 EL1&0 translation regime as a value: the registers that
-/// describe it and, computed once from them, each half's geometry and walk
+/// A translation regime as a value: its kind, the registers that describe
+/// it and, computed once from them, each range's geometry and walk
 /// parameters. It holds no memory: the one walk core (`translate`, the
 /// range walk) reads tables from any `PhysicalMemory` under a regime, so
-/// that an image, a capture and the Linux model's tables are walked alike.
+/// that an image, a capture and the Linux model's tables are walked alike,
+/// in every regime.
+///
+/// | kind | `tcr` holds | `ttbr0` | `ttbr1` | `mair` |
+/// |---|---|---|---|---|
+/// | el10 | TCR_EL1 | TTBR0_EL1 | TTBR1_EL1 | MAIR_EL1 |
+/// | el20 | TCR_EL2 (E2H=1: TCR_EL1 layout) | TTBR0_EL2 | TTBR1_EL2 | MAIR_EL2 |
+/// | el2 | TCR_EL2 (E2H=0) | TTBR0_EL2 | 0 | MAIR_EL2 |
+/// | el3 | TCR_EL3 | TTBR0_EL3 | 0 | MAIR_EL3 |
+/// | s2 | VTCR_EL2 | VTTBR_EL2 | 0 | 0 (MemAttr is in the descriptor) |
 public struct TranslationRegime: Hashable, Sendable {
+    public let kind: TranslationRegimeKind
+    /// The regime's control register, raw, in its own layout (see the
+    /// table): read it through `vtcr` or `singleRangeControl` where it is
+    /// not in the TCR_EL1 layout.
     public let tcr: TCR
     public let mair: MAIR
     public let ttbr0: TTBR
     public let ttbr1: TTBR
-    /// Each half's geometry; nil where its walks are disabled (EPDx=1) or
-    /// its TCR_EL1 fields are reserved.
+    /// Each range's geometry; nil where its walks are disabled (EPDx=1), it
+    /// does not exist (TTBR1 of a one-range regime) or its control fields
+    /// are reserved.
     public let half0: RegimeHalf?
     public let half1: RegimeHalf?
     /// The same as flat scalars for the walk core.
@@ -21,18 +35,91 @@ public struct TranslationRegime: Hashable, Sendable {
     /// which is always Outer Shareable.
     @usableFromInline let outerShareableAttributes: UInt8
 
+    /// The EL1&0 regime.
     public init(tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR) {
+        self.init(kind: .el10, tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1)
+    }
+
+    /// A regime of `kind` from its registers, laid out as the table says
+    /// (`ttbr1` is ignored, and kept zero, for one-range regimes).
+    public init(kind: TranslationRegimeKind, tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR = TTBR(rawValue: 0)) {
+        self.kind = kind
         self.tcr = tcr
-        self.mair = mair
+        self.mair = kind == .s2 ? MAIR(rawValue: 0) : mair
         self.ttbr0 = ttbr0
-        self.ttbr1 = ttbr1
-        half0 = RegimeHalf(tcr: tcr, ttbr: ttbr0, half: .ttbr0)
-        half1 = RegimeHalf(tcr: tcr, ttbr: ttbr1, half: .ttbr1)
-        walk0 = half0.map(WalkParameters.init) ?? WalkParameters()
-        walk1 = half1.map(WalkParameters.init) ?? WalkParameters()
+        self.ttbr1 = kind.hasTwoRanges ? ttbr1 : TTBR(rawValue: 0)
+        switch kind {
+        case .el10, .el20:
+            half0 = RegimeHalf(tcr: tcr, ttbr: ttbr0, half: .ttbr0)
+            half1 = RegimeHalf(tcr: tcr, ttbr: ttbr1, half: .ttbr1)
+        case .el2:
+            half0 = RegimeHalf(singleRange: TCREL2(rawValue: tcr.rawValue), ttbr: ttbr0)
+            half1 = nil
+        case .el3:
+            half0 = RegimeHalf(singleRange: TCREL3(rawValue: tcr.rawValue), ttbr: ttbr0)
+            half1 = nil
+        case .s2:
+            half0 = RegimeHalf(vtcr: VTCR(rawValue: tcr.rawValue), vttbr: VTTBR(rawValue: ttbr0.rawValue))
+            half1 = nil
+        }
+        walk0 = half0.map { WalkParameters($0, kind: kind) } ?? WalkParameters()
+        walk1 = half1.map { WalkParameters($0, kind: kind) } ?? WalkParameters()
         var outer: UInt8 = 0
-        for i in 0..<MAIR.attributeCount where mair[i].isDevice || mair[i].isNonCacheable { outer |= 1 << i }
-        outerShareableAttributes = outer
+        for i in 0..<MAIR.attributeCount where self.mair[i].isDevice || self.mair[i].isNonCacheable { outer |= 1 << i }
+        outerShareableAttributes = kind == .s2 ? 0 : outer
+    }
+
+    /// The stage-2 regime of VTCR_EL2 and VTTBR_EL2.
+    public init(vtcr: VTCR, vttbr: VTTBR) {
+        self.init(kind: .s2, tcr: TCR(rawValue: vtcr.rawValue), mair: MAIR(rawValue: 0), ttbr0: TTBR(rawValue: vttbr.rawValue))
+    }
+
+    /// VTCR_EL2 of a stage-2 regime.
+    public var vtcr: VTCR { VTCR(rawValue: tcr.rawValue) }
+    /// VTTBR_EL2 of a stage-2 regime.
+    public var vttbr: VTTBR { VTTBR(rawValue: ttbr0.rawValue) }
+
+    /// The ranges this regime has: TTBR0 and TTBR1, or TTBR0 alone.
+    public var ranges: [TranslationTableBase] { kind.hasTwoRanges ? TranslationTableBase.allCases : [.ttbr0] }
+
+    /// The configured output size in bits (IPS or PS), nil when reserved.
+    public var paBits: Int? {
+        switch kind {
+        case .el10, .el20: tcr.physicalAddressSize?.bits
+        case .el2, .el3: TCREL2(rawValue: tcr.rawValue).physicalAddressSize?.bits
+        case .s2: vtcr.physicalAddressSize?.bits
+        }
+    }
+
+    /// The DS bit (TCR_EL1.DS [59], bit 32 in the one-range TCRs and VTCR_EL2).
+    public var ds: Bool {
+        switch kind {
+        case .el10, .el20: tcr.ds
+        case .el2, .el3: TCREL2(rawValue: tcr.rawValue).ds
+        case .s2: vtcr.ds
+        }
+    }
+
+    /// The Exception levels an access can come from in this regime: the
+    /// privileged one first.
+    public var exceptionLevels: [ExceptionLevel] {
+        switch kind {
+        case .el10, .s2: [.el1, .el0]
+        case .el20: [.el2, .el0]
+        case .el2: [.el2]
+        case .el3: [.el3]
+        }
+    }
+
+    /// The Arm ARM name of one range's base register in this regime.
+    public func registerName(_ ttbr: TranslationTableBase) -> String {
+        switch kind {
+        case .el10: ttbr.description
+        case .el20: ttbr == .ttbr0 ? "TTBR0_EL2" : "TTBR1_EL2"
+        case .el2: "TTBR0_EL2"
+        case .el3: "TTBR0_EL3"
+        case .s2: "VTTBR_EL2"
+        }
     }
 
     @inlinable
@@ -46,10 +133,11 @@ public struct TranslationRegime: Hashable, Sendable {
     func walkParameters(_ ttbr: TranslationTableBase) -> WalkParameters { ttbr == .ttbr0 ? walk0 : walk1 }
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.tcr == b.tcr && a.mair == b.mair && a.ttbr0 == b.ttbr0 && a.ttbr1 == b.ttbr1
+        a.kind == b.kind && a.tcr == b.tcr && a.mair == b.mair && a.ttbr0 == b.ttbr0 && a.ttbr1 == b.ttbr1
     }
 
     public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
         hasher.combine(tcr.rawValue)
         hasher.combine(mair.rawValue)
         hasher.combine(ttbr0.rawValue)

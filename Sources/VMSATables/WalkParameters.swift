@@ -37,11 +37,15 @@ struct WalkParameters: Sendable {
     @usableFromInline var hardwareDirty = false
     @usableFromInline var ds = false
     @usableFromInline var walkShareability: UInt64 = 0
+    /// The regime the walk belongs to: it decides what a leaf's attribute
+    /// bits mean (one-level stage 1: AP[2] and one XN; stage 2: S2AP, XN[1:0]).
+    @usableFromInline var kind = TranslationRegimeKind.el10
 
     init() {}
 
-    init(_ h: RegimeHalf) {
+    init(_ h: RegimeHalf, kind: TranslationRegimeKind) {
         enabled = true
+        self.kind = kind
         selectMask = h.selectMask
         selectValue = h.selectValue
         fetchSelectMask = h.fetchSelectMask
