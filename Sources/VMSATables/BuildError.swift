@@ -23,6 +23,13 @@ public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
     case overlap(va: UInt64, size: UInt64, mappedAt: UInt64)
     /// No table descriptor at `level` on the walk of `va`.
     case noTable(va: UInt64, level: Level)
+    /// A one-range regime (EL2, EL3, stage 2) given a TTBR1 half, or none.
+    case oneRangeRegime(TranslationRegimeKind, String)
+    case stage2Setup(Stage2SetupError)
+    /// `startLevel` is a stage-2 choice (VTCR_EL2.SL0); stage 1 starts where its input size says.
+    case startLevelOutsideStage2
+    /// A one-level regime's leaf with a bit that is RES0 or RES1 there, named.
+    case oneLevelAttribute(TranslationRegimeKind, String)
 
     public var description: String {
         func range(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
@@ -62,6 +69,16 @@ public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
             return "va range \(Hex.short(va))-\(Hex.short(va &+ (size &- 1))) overlaps an existing mapping at \(Hex.short(at))"
         case .noTable(let va, let level):
             return "there is no table descriptor at \(level) on the walk of va \(Hex.short(va))"
+        case .oneRangeRegime(let kind, let key):
+            return key == "ttbr1"
+                ? "\(kind) has one input range; expected no ttbr1 half"
+                : "\(kind) needs its one range described; expected a ttbr0 half"
+        case .stage2Setup(let e):
+            return e.description
+        case .startLevelOutsideStage2:
+            return "startLevel applies to stage 2 only (VTCR_EL2.SL0); a stage-1 walk starts where vaBits says"
+        case .oneLevelAttribute(let kind, let what):
+            return "\(what) in \(kind), which has one Exception level"
         }
     }
 }

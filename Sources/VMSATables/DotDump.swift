@@ -7,11 +7,11 @@ public enum DotDump {
     public static func text(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> String {
         var out = ["digraph vmsa {", "  rankdir=LR;", "  node [shape=box, fontname=\"monospace\"];"]
         var seen: Set<UInt64> = []
-        for t in halves {
+        for t in halves where image.regime.ranges.contains(t) {
             guard let h = image.half(t) else { continue }
             let register = t == .ttbr0 ? image.ttbr0 : image.ttbr1
             let root = "ttbr\(t.rawValue)"
-            out.append("  \(root) [label=\"\(t)\\n\(register)\\n\(h.granule), \(h.inputBits)-bit VA\", shape=ellipse];")
+            out.append("  \(root) [label=\"\(image.regime.registerName(t))\\n\(register)\\n\(h.granule), \(h.inputBits)-bit VA\", shape=ellipse];")
             out.append("  \(root) -> \(node(h.rootAddress));")
             guard case .success(let root)? = image.regime.root(t, in: image) else { continue }
             var stack = [root]

@@ -14,6 +14,12 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownFlags(UInt8)
     case checksumMismatch(stored: UInt64, computed: UInt64)
     case reservedIPS(UInt64)
+    /// A version-3 regime byte that names no regime.
+    case unknownRegime(UInt8)
+    /// A regime whose control register (TCR_EL2/EL3, VTCR_EL2) has reserved or inconsistent fields.
+    case controlInvalid(TranslationRegimeKind, register: String, UInt64)
+    /// A stage 2 under a regime other than EL1&0, or a stage-2 image that has one.
+    case stage2Misplaced(TranslationRegimeKind)
     /// TCR_EL1 bits that are RES0 (no field defined there) are set.
     case tcrRes0(UInt64)
     case paBitsMismatch(header: Int, tcr: Int)
@@ -65,6 +71,12 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
             return "image checksum \(Hex.format(stored)) does not match the contents (\(Hex.format(computed))); the file is corrupted"
         case .tcrRes0(let bits):
             return "TCR_EL1 sets RES0 bits \(Hex.short(bits)); expected them zero"
+        case .unknownRegime(let v):
+            return "the image names regime \(v); expected 0 to \(ImageFormat.regimeCodes.count - 1) (\(ImageFormat.regimeCodes.map(\.rawValue).joined(separator: ", ")))"
+        case .controlInvalid(let kind, let register, let v):
+            return "\(register) \(Hex.format(v)) of \(kind) has reserved or inconsistent fields (see vmsa \(register == "VTCR_EL2" ? "vtcr" : "tcr --regime \(kind.rawValue)") decode)"
+        case .stage2Misplaced(let kind):
+            return "the image has a stage 2 under \(kind); expected one only under the EL1&0 regime"
         case .reservedIPS(let v):
             return "TCR_EL1.IPS \(v) is a reserved encoding; expected 0 to 6"
         case .paBitsMismatch(let header, let tcr):

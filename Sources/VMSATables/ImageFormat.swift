@@ -28,6 +28,14 @@ import VMSA
 /// load maps the file and touches only the pages its walks read; the tables
 /// themselves are checked by `validateTables`.
 ///
+/// Version 3 is version 2 for the other regimes and for two stages, written
+/// only when the image needs it (so that EL1&0 images stay readable by
+/// older vmsa): byte 66 is the regime (0 el10, 1 el20, 2 el2, 3 el3, 4 s2;
+/// the register fields at 24-48 then hold its own control, MAIR and base
+/// registers, and paBits and DS follow its control register), flags bit 3
+/// says a stage 2 follows the EL1&0 regime, with VTCR_EL2 at 80, VTTBR_EL2
+/// at 88 and HCR_EL2 at 96. Bytes [67, 72) and [104, 128) are zero.
+///
 /// Version 1 (still read): the same magic, version 1, then tablesBase at
 /// 16, tablesSize at 24, TCR_EL1 32, MAIR_EL1 40, TTBR0_EL1 48, TTBR1_EL1 56,
 /// paBits 64, flags 65 (bit 0 DS), checksum 72 over the whole file, and
@@ -36,7 +44,9 @@ public enum ImageFormat {
     public static let magic: [UInt8] = Array("VMSAIMG\0".utf8)
     /// The version vmsa writes.
     public static let version: UInt32 = 2
-    public static let versions: ClosedRange<UInt32> = 1...2
+    public static let versions: ClosedRange<UInt32> = 1...3
+    /// The version of images of another regime or with a stage 2.
+    public static let regimeVersion: UInt32 = 3
     public static let headerSize = 128
     /// Bytes of one segment table entry.
     public static let segmentEntrySize = 24
@@ -49,11 +59,24 @@ public enum ImageFormat {
     static let checksumOffset = 72
     /// Bytes that must be zero: [66, 72) and [80, 128).
     static let reservedRanges = [66..<72, 80..<128]
+    /// The same in version 3.
+    static let v3ReservedRanges = [67..<72, 104..<128]
+    static func reservedRanges(version: UInt32) -> [Range<Int>] { version == regimeVersion ? v3ReservedRanges : reservedRanges }
     /// Flags byte, bit 0: TCR_EL1.DS; bit 1 (v2): PSTATE.PAN; bit 2 (v2):
     /// the memory lacks some reachable table (`TableImage.isPartial`).
     static let dsFlag: UInt8 = 1
     static let panFlag: UInt8 = 2
     static let partialFlag: UInt8 = 4
+    /// Flags bit 3 (v3): a stage 2 follows.
+    static let stage2Flag: UInt8 = 8
+
+    // Version 3.
+    static let regimeOffset = 66
+    static let vtcrOffset = 80
+    static let vttbrOffset = 88
+    static let hcrOffset = 96
+    /// Regime codes, in order.
+    public static let regimeCodes: [TranslationRegimeKind] = [.el10, .el20, .el2, .el3, .s2]
 
     // Version 2.
     static let segmentCountOffset = 16
@@ -110,7 +133,10 @@ extension TableImage {
     /// The image file in the current version (see `ImageFormat`).
     public func serialized() -> [UInt8] { serialized(version: ImageFormat.version) }
 
-    /// The image file in `version` 1 or 2. Version 1 holds contiguous memory
+    /// Whether the image needs version 3: another regime than EL1&0, or a stage 2.
+    public var needsRegimeVersion: Bool { regime.kind != .el10 || stage2 != nil }
+
+    /// The image file in `version` 1 or 2 (3 when `needsRegimeVersion`). Version 1 holds contiguous memory
     /// from `tablesBase` (zeros between segments).
     public func serialized(version: UInt32) -> [UInt8] {
         var out: [UInt8] = []
@@ -121,7 +147,8 @@ extension TableImage {
 
     /// Streams the image file in `version` to `write`, the table memory
     /// straight from where it sits (no copy of a large image).
-    public func writeFile(version: UInt32 = ImageFormat.version, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public func writeFile(version requested: UInt32 = ImageFormat.version, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        let version = needsRegimeVersion ? ImageFormat.regimeVersion : requested
         var head = [UInt8](repeating: 0, count: ImageFormat.headerSize)
         let table = version == 1 ? [] : segmentTable()
         head.withUnsafeMutableBytes { raw in
@@ -131,8 +158,17 @@ extension TableImage {
             for (i, b) in ImageFormat.magic.enumerated() { raw[i] = b }
             put(version, at: ImageFormat.versionOffset)
             put(UInt32(ImageFormat.headerSize), at: ImageFormat.headerSizeOffset)
-            put(UInt8(tcr.physicalAddressSize?.bits ?? 0), at: ImageFormat.paBitsOffset)
-            var flags: UInt8 = tcr.ds ? ImageFormat.dsFlag : 0
+            put(UInt8(regime.paBits ?? 0), at: ImageFormat.paBitsOffset)
+            var flags: UInt8 = regime.ds ? ImageFormat.dsFlag : 0
+            if version == ImageFormat.regimeVersion {
+                put(UInt8(ImageFormat.regimeCodes.firstIndex(of: regime.kind)!), at: ImageFormat.regimeOffset)
+                if let stage2 {
+                    flags |= ImageFormat.stage2Flag
+                    put(stage2.tcr.rawValue, at: ImageFormat.vtcrOffset)
+                    put(stage2.ttbr0.rawValue, at: ImageFormat.vttbrOffset)
+                    put(hcr.rawValue, at: ImageFormat.hcrOffset)
+                }
+            }
             if version == 1 {
                 put(tablesBase, at: ImageFormat.v1TablesBaseOffset)
                 put(tablesSize, at: ImageFormat.v1TablesSizeOffset)

@@ -55,11 +55,13 @@ extension TableImage {
                 throw .segmentCount(segmentCount, fileSize: UInt64(bytes.count))
             }
         }
-        for range in ImageFormat.reservedRanges {
+        for range in ImageFormat.reservedRanges(version: version) {
             if let i = range.first(where: { bytes[$0] != 0 }) { throw .reservedBytesSet(offset: i) }
         }
         let flags = bytes[ImageFormat.flagsOffset]
+        let v3 = version == ImageFormat.regimeVersion
         let known = v1 ? ImageFormat.dsFlag : ImageFormat.dsFlag | ImageFormat.panFlag | ImageFormat.partialFlag
+            | (v3 ? ImageFormat.stage2Flag : 0)
         guard flags & ~known == 0 else { throw .unknownFlags(flags) }
         let stored = read64(ImageFormat.checksumOffset)
         let checked = ImageFormat.checkedBytes(version: version, segments: segmentCount, fileSize: bytes.count)
@@ -67,15 +69,27 @@ extension TableImage {
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
 
         let tcr = TCR(rawValue: read64(v1 ? ImageFormat.v1TCROffset : ImageFormat.tcrOffset))
-        let ips = try checkTCR(tcr)
-        let paBits = Int(bytes[ImageFormat.paBitsOffset])
-        guard paBits == ips.bits else { throw .paBitsMismatch(header: paBits, tcr: ips.bits) }
-        let dsFlag = flags & ImageFormat.dsFlag != 0
-        guard dsFlag == tcr.ds else { throw .dsMismatch(header: dsFlag, tcr: tcr.ds) }
+        let code = v3 ? Int(bytes[ImageFormat.regimeOffset]) : 0
+        guard code < ImageFormat.regimeCodes.count else { throw .unknownRegime(UInt8(code)) }
+        let kind = ImageFormat.regimeCodes[code]
         let regime = TranslationRegime(
-            tcr: tcr, mair: MAIR(rawValue: read64(v1 ? ImageFormat.v1MAIROffset : ImageFormat.mairOffset)),
+            kind: kind, tcr: tcr, mair: MAIR(rawValue: read64(v1 ? ImageFormat.v1MAIROffset : ImageFormat.mairOffset)),
             ttbr0: TTBR(rawValue: read64(v1 ? ImageFormat.v1TTBR0Offset : ImageFormat.ttbr0Offset)),
             ttbr1: TTBR(rawValue: read64(v1 ? ImageFormat.v1TTBR1Offset : ImageFormat.ttbr1Offset)))
+        let paBitsOfRegime = try checkControl(regime)
+        let paBits = Int(bytes[ImageFormat.paBitsOffset])
+        guard paBits == paBitsOfRegime else { throw .paBitsMismatch(header: paBits, tcr: paBitsOfRegime) }
+        let dsFlag = flags & ImageFormat.dsFlag != 0
+        guard dsFlag == regime.ds else { throw .dsMismatch(header: dsFlag, tcr: regime.ds) }
+        var stage2: TranslationRegime?
+        var hcr = HCR(rawValue: 0)
+        if flags & ImageFormat.stage2Flag != 0 {
+            guard kind == .el10 else { throw .stage2Misplaced(kind) }
+            let s2 = TranslationRegime(vtcr: VTCR(rawValue: read64(ImageFormat.vtcrOffset)), vttbr: VTTBR(rawValue: read64(ImageFormat.vttbrOffset)))
+            _ = try checkControl(s2)
+            stage2 = s2
+            hcr = HCR(rawValue: read64(ImageFormat.hcrOffset))
+        }
 
         var segments: [ImageSegment] = []
         var state = CPUState()
@@ -114,6 +128,8 @@ extension TableImage {
         }
         var image = TableImage(regime: regime, state: state, segments: segments)
         image.isPartial = flags & ImageFormat.partialFlag != 0
+        image.stage2 = stage2
+        image.hcr = hcr
         try image.validateTables()
         return image
     }
@@ -128,6 +144,22 @@ extension TableImage {
         return ips
     }
 
+    /// Refuses a control register no image of its regime may hold and
+    /// returns the output size it configures: TCR_EL1's checks for the
+    /// TCR_EL1 layout, a usable geometry (`RegimeHalf`) for the others.
+    public static func checkControl(_ regime: TranslationRegime) throws(ImageError) -> Int {
+        switch regime.kind {
+        case .el10, .el20:
+            return try checkTCR(regime.tcr).bits
+        case .el2, .el3, .s2:
+            let name = regime.kind == .s2 ? VTCR.name : (regime.kind == .el2 ? TCREL2.name : TCREL3.name)
+            guard regime.half0 != nil, let bits = regime.paBits else {
+                throw .controlInvalid(regime.kind, register: name, regime.tcr.rawValue)
+            }
+            return bits
+        }
+    }
+
     /// Checks the registers of each enabled half and every table reachable
     /// from it (see `load`), descending through the walk core. A partial
     /// image may lack tables: their walks end `notCaptured`, so a table
@@ -135,25 +167,40 @@ extension TableImage {
     public func validateTables() throws(ImageError) {
         guard !segments.isEmpty else { throw .noMemory }
         let held = tablesBase...(tablesBase &+ (tablesSize &- 1))
+        guard let twoStage else {
+            return try Self.validateTables(of: regime, in: self, partial: isPartial, held: held)
+        }
+        try Self.validateTables(of: twoStage.stage2, in: self, partial: isPartial, held: held)
+        // Stage-1 tables a stage 2 does not map are planted faults (the walk
+        // takes a stage-2 fault there), not missing memory.
+        try Self.validateTables(of: regime, in: IntermediatePhysicalMemory(regime: twoStage, el: .el1, memory: self), partial: true, held: held)
+    }
+
+    /// `validateTables` for one regime whose tables `memory` holds.
+    static func validateTables<Memory: PhysicalMemory>(of regime: TranslationRegime, in memory: Memory, partial isPartial: Bool,
+                                                       held: ClosedRange<UInt64>) throws(ImageError) {
+        let tcr = regime.tcr
         // Table address → (half, level, bytes).
         var seen: [UInt64: (TranslationTableBase, Level, UInt64)] = [:]
-        for t in TranslationTableBase.allCases where !tcr.walksDisabled(t) {
-            guard let granule = tcr.granule(t) else {
-                throw .reservedGranule(t, tcr[t == .ttbr0 ? TCR.Field.tg0 : TCR.Field.tg1])
+        for t in regime.ranges where !(regime.kind.hasTwoRanges && tcr.walksDisabled(t)) {
+            if regime.kind.hasTwoRanges {
+                guard let granule = tcr.granule(t) else {
+                    throw .reservedGranule(t, tcr[t == .ttbr0 ? TCR.Field.tg0 : TCR.Field.tg1])
+                }
+                let ds = tcr.ds && granule != .k64
+                let range = Granule.minInputBits...granule.maxInputBits(ds: ds, lva: true)
+                guard range.contains(tcr.inputBits(t)) else {
+                    throw .inputSizeOutOfRange(t, bits: tcr.inputBits(t), granule: granule, range: range)
+                }
             }
-            let ds = tcr.ds && granule != .k64
-            let range = Granule.minInputBits...granule.maxInputBits(ds: ds, lva: true)
-            guard range.contains(tcr.inputBits(t)) else {
-                throw .inputSizeOutOfRange(t, bits: tcr.inputBits(t), granule: granule, range: range)
-            }
-            guard let h = half(t) else { continue }
+            guard let h = regime.half(t) else { continue }
             let register = regime.register(t)
             let rawBase = register.baseAddress(fiftyTwoBit: h.fiftyTwoBitBase) & ~TTBR.Field.cnp.bits.mask
             let rootBytes = UInt64(h.rootEntries) * DescriptorLayout.bytes
             let alignment = max(rootBytes, h.fiftyTwoBitBase ? TTBR.alignment52 : 1)
             guard rawBase & (alignment - 1) == 0 else { throw .rootMisaligned(t, base: rawBase, alignment: alignment) }
             guard !h.baseAddressFault else { throw .rootBeyondOutputSize(t, base: rawBase, bits: h.outputBits) }
-            guard case .success(let root)? = regime.root(t, in: self) else {
+            guard case .success(let root)? = regime.root(t, in: memory) else {
                 if isPartial { continue }
                 throw .rootOutside(t, base: h.rootAddress, tables: held)
             }
@@ -171,10 +218,10 @@ extension TableImage {
                     let raw = table[i]
                     guard raw & Descriptor.Bits.type.mask == Descriptor.Bits.type.mask else { continue }
                     let entry = table.entryAddress(i)
-                    let res0 = raw & h.format.tableRes0Mask
+                    let res0 = raw & (regime.kind == .s2 ? Stage2Fields.res0Mask(.table, at: table.level, format: h.format) : h.format.tableRes0Mask)
                     guard res0 == 0 else { throw .tableRes0(t, level: table.level, entry: entry, bits: res0) }
                     let target = table.outputAddress(of: raw)
-                    switch regime.child(of: table, at: i, in: self) {
+                    switch regime.child(of: table, at: i, in: memory) {
                     case .success(let next)?: stack.append(next)
                     case .failure? where isPartial: continue
                     case .failure?: throw .tablePointerOutside(t, level: table.level, entry: entry, target: target, tables: held)

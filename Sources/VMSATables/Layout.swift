@@ -17,11 +17,24 @@ public struct Layout: Hashable, Sendable {
     public var mappings: [MappingRequest]
     /// Applied after every mapping, in order.
     public var tables: [TableAttributeRequest]
+    /// An EL1&0 layout's stage 2 (`"stage2"`): the tables that map its IPAs,
+    /// the stage-1 tables' own included.
+    public var stage2: Layout? {
+        get { stage2Storage.first }
+        set { stage2Storage = newValue.map { [$0] } ?? [] }
+    }
+    /// An array, so that a layout may hold a layout.
+    private var stage2Storage: [Layout] = []
+    /// HCR_EL2 with a stage 2: VM, and FWB and PTW as the layout says.
+    public var hcr: HCR
 
-    public init(configuration: RegimeConfiguration, mappings: [MappingRequest], tables: [TableAttributeRequest] = []) {
+    public init(configuration: RegimeConfiguration, mappings: [MappingRequest], tables: [TableAttributeRequest] = [],
+                stage2: Layout? = nil, hcr: HCR = HCR(rawValue: 0)) {
         self.configuration = configuration
         self.mappings = mappings
         self.tables = tables
+        self.hcr = hcr
+        self.stage2 = stage2
     }
 
     /// Parses a layout file's JSON text. Unknown keys, missing required keys
@@ -41,8 +54,19 @@ public struct Layout: Hashable, Sendable {
 
 /// Builds a layout's regime: the configuration, then every mapping in
 /// order, then the table attributes. Mappings that overlap each other are
-/// refused before anything is built, naming both.
+/// refused before anything is built, naming both. With a stage 2, both
+/// regimes are built and each page of the stage-1 tables (which sit at
+/// IPAs) is placed at the PA stage 2 maps it to; a page stage 2 does not
+/// map is left out, and a stage-1 walk that needs it takes a stage-2 fault.
 public func build(_ layout: Layout) throws(LayoutError) -> TableImage {
+    let first = try buildOneStage(layout)
+    guard let s2 = layout.stage2 else { return first }
+    let second: TableImage
+    do { second = try buildOneStage(s2) } catch { throw .stage2(error) }
+    return try TwoStageImage.combine(stage1: first, stage2: second, hcr: layout.hcr)
+}
+
+func buildOneStage(_ layout: Layout) throws(LayoutError) -> TableImage {
     var builder: TableBuilder
     do { builder = try TableBuilder(layout.configuration) } catch { throw .configuration(error) }
     // Each range on its own first, so that the overlap check sees sane ranges.
@@ -76,6 +100,10 @@ public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
     case mapping(index: Int, BuildError)
     case table(index: Int, BuildError)
     case overlap(first: Int, firstRange: ClosedRange<UInt64>, second: Int, secondRange: ClosedRange<UInt64>)
+    /// An error in the `"stage2"` layout.
+    indirect case stage2(LayoutError)
+    /// A stage-1 table page whose IPA stage 2 maps onto stage-2 tables or another stage-1 table page.
+    case stage1TablesOverlap(ipa: UInt64, pa: UInt64)
 
     public var description: String {
         func span(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
@@ -84,6 +112,10 @@ public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
         case .configuration(let e): return "layout: \(e.description)"
         case .mapping(let i, let e): return "mappings[\(i)]: \(e.description)"
         case .table(let i, let e): return "tables[\(i)]: \(e.description)"
+        case .stage2(.configuration(let e)): return "stage2: \(e.description)"
+        case .stage2(let e): return "stage2." + e.description
+        case .stage1TablesOverlap(let ipa, let pa):
+            return "stage 2 maps the stage-1 table page at IPA \(Hex.short(ipa)) to PA \(Hex.short(pa)), which already holds table memory; expected the stage-1 tables at PAs of their own"
         case .overlap(let a, let ra, let b, let rb):
             return "mappings[\(b)] (va \(span(rb))) overlaps mappings[\(a)] (va \(span(ra))); expected disjoint VA ranges"
         }

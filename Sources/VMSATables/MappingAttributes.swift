@@ -19,6 +19,9 @@ public struct MappingAttributes: Hashable, Sendable {
     public var gp: Bool
     /// DBM (FEAT_HAFDBS).
     public var dbm: Bool
+    /// A stage-2 leaf's attributes; when set, the stage-1 fields above
+    /// except `sh`, `af` and `dbm` are not used.
+    public var stage2: Stage2MappingAttributes?
 
     public init(attrIndx: Int = 0, ap: AccessPermissions = .privilegedReadWrite, sh: Shareability = .innerShareable,
                 af: Bool = true, ng: Bool = false, pxn: Bool = false, uxn: Bool = false,
@@ -39,6 +42,16 @@ public struct MappingAttributes: Hashable, Sendable {
     /// (no type, address or Contiguous bits).
     public func bits(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
+        if let s2 = stage2 {
+            typealias S = Stage2Fields.Bits
+            var raw = S.memAttr.inserting(UInt64(s2.memAttr), into: 0)
+            raw = S.s2ap.inserting(s2.s2ap.rawValue, into: raw)
+            raw = S.xn.inserting(s2.xn.rawValue, into: raw)
+            if format.descriptorHasShareability { raw = B.sh.inserting(sh.rawValue, into: raw) }
+            if af { raw |= B.af.mask }
+            if dbm { raw |= B.dbm.mask }
+            return raw
+        }
         var raw = B.attrIndx.inserting(UInt64(attrIndx), into: 0)
         raw = B.ap.inserting(ap.rawValue, into: raw)
         if format.descriptorHasShareability { raw = B.sh.inserting(sh.rawValue, into: raw) }
@@ -61,8 +74,19 @@ public struct MappingAttributes: Hashable, Sendable {
         return mask
     }
 
-    /// Checks the fields that have a range.
-    public func validate(format: DescriptorFormat) throws(BuildError) {
+    /// Checks the fields that have a range, and that a one-level regime's
+    /// leaf sets none of its RES0 bits (nG, PXN, NS) and AP[1] (RES1).
+    public func validate(format: DescriptorFormat, regime: TranslationRegimeKind = .el10) throws(BuildError) {
+        if regime.apOneIsRES1 {
+            if ng { throw .oneLevelAttribute(regime, "ng is RES0") }
+            if pxn { throw .oneLevelAttribute(regime, "pxn is RES0 (the one XN is xn, bit 54)") }
+            if ap.rawValue & AccessPermissions.readWrite.rawValue == 0 {
+                throw .oneLevelAttribute(regime, "ap \(ap.rawValue) clears AP[1], which is RES1; expected 1 (read/write) or 3 (read-only)")
+            }
+        }
+        if (regime == .s2) != (stage2 != nil) {
+            throw .oneLevelAttribute(regime, regime == .s2 ? "a stage-1 mapping" : "a stage-2 mapping")
+        }
         let indices = 0...(MAIR.attributeCount - 1)
         guard indices.contains(attrIndx) else { throw .attributeOutOfRange(name: "attrIndx", value: attrIndx, range: indices) }
         if format.ds, sh != RegimeConfiguration.walkShareability { throw .shareabilityWithDS(sh) }
@@ -144,4 +168,24 @@ public struct TableAttributeRequest: Hashable, Sendable {
         self.level = level
         self.attributes = attributes
     }
+}
+
+/// The attributes only a stage-2 leaf has (SH, AF and DBM are shared with
+/// stage 1 and stay in `MappingAttributes`).
+public struct Stage2MappingAttributes: Hashable, Sendable {
+    /// MemAttr[3:0] (descriptor [5:2]).
+    public var memAttr: UInt8
+    public var s2ap: Stage2AccessPermissions
+    public var xn: Stage2ExecuteNever
+
+    /// Normal Write-Back memory (MemAttr 0b1111), read/write, executable.
+    public init(memAttr: UInt8 = Stage2MappingAttributes.normalWriteBack, s2ap: Stage2AccessPermissions = .readWrite,
+                xn: Stage2ExecuteNever = .executable) {
+        self.memAttr = memAttr
+        self.s2ap = s2ap
+        self.xn = xn
+    }
+
+    /// MemAttr 0b1111: Normal, Inner and Outer Write-Back (FWB=0).
+    public static let normalWriteBack: UInt8 = 0b1111
 }

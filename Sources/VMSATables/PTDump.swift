@@ -39,21 +39,46 @@ public enum PTDump {
         return m
     }
 
-    /// The flags of one line, each preceded by a space, in ptdump's order.
-    static func flags(_ prot: UInt64, mair: MAIR, ds: Bool) -> String {
+    /// The bits KVM's stage-2 ptdump (arch/arm64/kvm/ptdump.c, its
+    /// `stage2_pte_bits`) compares and prints.
+    static let stage2Mask: UInt64 = {
+        typealias S = Stage2Fields.Bits
+        return Descriptor.Bits.valid.mask | S.s2ap.mask | S.xn.mask | Descriptor.Bits.af.mask | BitField(bit: 1).mask
+    }()
+
+    /// A stage-2 line's flags in KVM's order: F, R, W, the XN[1:0] pair
+    /// (FEAT_XNX: `px ux `, `PXNux `, `PXNUXN`, `px UXN`), AF, BLK.
+    static func stage2Flags(_ prot: UInt64) -> String {
+        typealias S = Stage2Fields.Bits
+        func pick(_ set: Bool, _ yes: String, _ no: String) -> String { " " + (set ? yes : no) }
+        var s = pick(Descriptor.Bits.valid.isSet(prot), " ", "F")
+        let s2ap = S.s2ap.extract(prot)
+        s += pick(s2ap & Stage2AccessPermissions.readOnly.rawValue != 0, "R", " ")
+        s += pick(s2ap & Stage2AccessPermissions.writeOnly.rawValue != 0, "W", " ")
+        let xn = ["px ux ", "PXNux ", "PXNUXN", "px UXN"]
+        s += " " + xn[Int(S.xn.extract(prot))]
+        s += pick(Descriptor.Bits.af.isSet(prot), "AF", "  ")
+        s += pick(prot & BitField(bit: 1).mask != 0, "   ", "BLK")
+        return s
+    }
+
+    /// The flags of one line, each preceded by a space, in ptdump's order;
+    /// a one-level regime (EL2, EL3) has no USR or NG column (AP[1] is RES1,
+    /// nG RES0) and prints its one XN as UXN does.
+    static func flags(_ prot: UInt64, mair: MAIR, ds: Bool, oneLevel: Bool = false) -> String {
         typealias B = Descriptor.Bits
         func pick(_ set: Bool, _ yes: String, _ no: String) -> String { " " + (set ? yes : no) }
         var s = pick(B.valid.isSet(prot), " ", "F")
-        s += pick(prot & BitField(bit: B.ap.lsb).mask != 0, "USR", "   ")
+        if !oneLevel { s += pick(prot & BitField(bit: B.ap.lsb).mask != 0, "USR", "   ") }
         s += pick(prot & BitField(bit: B.ap.msb).mask != 0, "ro", "RW")
-        s += pick(B.pxn.isSet(prot), "NX", "x ")
+        if !oneLevel { s += pick(B.pxn.isSet(prot), "NX", "x ") }
         // With DS=1 Linux's PTE_SHARED is 0, so its mask matches every entry.
         s += pick(ds || B.sh.extract(prot) == Shareability.innerShareable.rawValue, "SHD", "   ")
         s += pick(B.af.isSet(prot), "AF", "  ")
-        s += pick(B.nG.isSet(prot), "NG", "  ")
+        if !oneLevel { s += pick(B.nG.isSet(prot), "NG", "  ") }
         s += pick(B.contiguous.isSet(prot), "CON", "   ")
         s += pick(prot & BitField(bit: 1).mask != 0, "   ", "BLK")
-        s += pick(B.uxn.isSet(prot), "UXN", "   ")
+        s += pick(B.uxn.isSet(prot), oneLevel ? "XN " : "UXN", "   ")
         s += pick(B.gp.isSet(prot), "GP", "  ")
         let index = Int(B.attrIndx.extract(prot))
         let attr = mair[index]
@@ -81,20 +106,25 @@ public enum PTDump {
     /// The dump of the given halves (TTBR1 first, as Linux shows the kernel).
     public static func lines(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> [String] {
         var out: [String] = []
-        for t in halves {
+        let regime = image.regime
+        let stage2 = regime.kind == .s2
+        let oneLevel = !regime.kind.hasTwoPrivilegeLevels && !stage2
+        for t in halves where regime.ranges.contains(t) {
+            let name = regime.registerName(t)
             guard let h = image.half(t) else {
-                out.append("---[ \(t) disabled ]---")
+                out.append("---[ \(name) disabled ]---")
                 continue
             }
-            out.append("---[ \(t) \(h.granule) granule, \(h.inputBits)-bit VA ]---")
-            let m = mask(ds: h.format.ds)
+            let roots = stage2 && h.rootEntries > h.granule.entriesPerTable ? ", \(h.rootEntries / h.granule.entriesPerTable) concatenated root tables" : ""
+            out.append("---[ \(name) \(h.granule) granule, \(h.inputBits)-bit \(stage2 ? "IPA" : "VA")\(roots) ]---")
+            let m = stage2 ? stage2Mask : mask(ds: h.format.ds)
             var current: (first: UInt64, last: UInt64, level: Level, prot: UInt64)?
             func flush() {
                 guard let c = current else { return }
                 let end = c.last == UInt64.max ? UInt64.max : c.last &+ 1
                 var line = "\(Hex.format(c.first))-\(Hex.format(end))   \(size(c.last &- c.first &+ 1)) "
                 line += levelName(c.level, startLevel: h.startLevel)
-                if c.prot != 0 { line += flags(c.prot, mair: image.mair, ds: h.format.ds) }
+                if c.prot != 0 { line += stage2 ? stage2Flags(c.prot) : flags(c.prot, mair: image.mair, ds: h.format.ds, oneLevel: oneLevel) }
                 out.append(line)
             }
             for item in image.walk(t) {

@@ -214,9 +214,11 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
                 let attributes = TranslationRegime.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair, outerShareable: outerShareable)
                 let start = Swift.max(entryVA, first)
                 let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
-                if try !emit(WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
-                                   entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
-                                   pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: c.shift &- w.pageShift)) { return true }
+                var entry = WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
+                                      entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
+                                      pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: c.shift &- w.pageShift)
+                if w.kind == .s2 { entry.stage2Attributes = TranslationRegime.stage2Attributes(raw, walk: w) }
+                if try !emit(entry) { return true }
             }
         }
 

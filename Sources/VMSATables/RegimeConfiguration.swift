@@ -13,8 +13,14 @@ public struct HalfConfiguration: Hashable, Sendable {
     public var tbi: Bool
     /// TCR_EL1.E0PDx: EL0 accesses to this half fault.
     public var e0pd: Bool
+    /// Stage 2 only: the start level (VTCR_EL2.SL0/SL2); nil for the
+    /// granule's natural start level, one level lower concatenates 2 to 16
+    /// root tables. `asid` is the VMID there, `vaBits` the IPA size.
+    public var startLevel: Level?
 
-    public init(granule: Granule, vaBits: Int = 48, asid: UInt16 = 0, hpd: Bool = false, tbi: Bool = false, e0pd: Bool = false) {
+    public init(granule: Granule, vaBits: Int = 48, asid: UInt16 = 0, hpd: Bool = false, tbi: Bool = false, e0pd: Bool = false,
+                startLevel: Level? = nil) {
+        self.startLevel = startLevel
         self.granule = granule
         self.vaBits = vaBits
         self.asid = asid
@@ -24,11 +30,14 @@ public struct HalfConfiguration: Hashable, Sendable {
     }
 }
 
-/// Everything about an EL1&0 regime except its mappings: where table memory
-/// goes, the PA size, MAIR_EL1 and each half's granule and VA size. The
-/// registers are derived from it (`tcr`, and the TTBRs once the root tables
-/// are placed).
+/// Everything about a regime except its mappings: its kind, where table
+/// memory goes, the PA size, MAIR and each range's granule and input size.
+/// The registers are derived from it (`tcr`, the regime's control register,
+/// and the TTBRs once the root tables are placed). One-range regimes (EL2,
+/// EL3, stage 2) use `ttbr0` only.
 public struct RegimeConfiguration: Hashable, Sendable {
+    /// The regime the tables are for.
+    public var kind: TranslationRegimeKind
     /// Physical address of table memory; aligned to the largest granule used.
     public var tablesBase: UInt64
     /// TCR_EL1.IPS in bits: 32, 36, 40, 42, 44, 48 or 52.
@@ -46,9 +55,10 @@ public struct RegimeConfiguration: Hashable, Sendable {
     /// (clears AP[2]) instead of a permission fault.
     public var hardwareDirty: Bool
 
-    public init(tablesBase: UInt64, paBits: Int = 48, ds: Bool = false, mair: MAIR,
+    public init(kind: TranslationRegimeKind = .el10, tablesBase: UInt64, paBits: Int = 48, ds: Bool = false, mair: MAIR,
                 ttbr0: HalfConfiguration?, ttbr1: HalfConfiguration?, hardwareAccessFlag: Bool = false,
                 hardwareDirty: Bool = false) {
+        self.kind = kind
         self.tablesBase = tablesBase
         self.paBits = paBits
         self.ds = ds
@@ -75,13 +85,22 @@ public struct RegimeConfiguration: Hashable, Sendable {
         guard let pa = PhysicalAddressSize(bits: paBits) else { throw .vmsa(.unsupportedPASize(paBits)) }
         _ = pa
         guard ttbr0 != nil || ttbr1 != nil else { throw .noHalves }
+        if !kind.hasTwoRanges {
+            guard ttbr0 != nil else { throw .oneRangeRegime(kind, "ttbr0") }
+            guard ttbr1 == nil else { throw .oneRangeRegime(kind, "ttbr1") }
+        }
         guard !hardwareDirty || hardwareAccessFlag else { throw .dirtyWithoutAccessFlag }
+        if kind == .s2, let h = ttbr0 {
+            do { _ = try stage2Geometry(h) } catch { throw .stage2Setup(error) }
+        } else if ttbr0?.startLevel != nil || ttbr1?.startLevel != nil {
+            throw .startLevelOutsideStage2
+        }
         var largest: Granule?
         for t in TranslationTableBase.allCases {
             guard let h = half(t) else { continue }
             let dsHere = ds && h.granule != .k64
             let range = Granule.minInputBits...h.granule.maxInputBits(ds: dsHere, lva: true)
-            guard range.contains(h.vaBits) else { throw .vmsa(.inputBitsOutOfRange(h.vaBits, h.granule, range)) }
+            guard kind == .s2 || range.contains(h.vaBits) else { throw .vmsa(.inputBitsOutOfRange(h.vaBits, h.granule, range)) }
             if largest == nil || h.granule.pageSize > largest!.pageSize { largest = h.granule }
         }
         if let g = largest, tablesBase & (g.pageSize - 1) != 0 { throw .tablesBaseMisaligned(tablesBase, g) }
@@ -100,11 +119,83 @@ public struct RegimeConfiguration: Hashable, Sendable {
         return bits
     }
 
-    /// TCR_EL1 for this configuration: TGx/TxSZ per half (`TCR.configure`),
+    /// The stage-2 start level and root concatenation of `h`: the natural
+    /// start level for its IPA size, or the one it names.
+    func stage2Geometry(_ h: HalfConfiguration) throws(Stage2SetupError) -> Stage2Geometry {
+        let level = h.startLevel ?? h.granule.startLevel(inputBits: h.vaBits)
+        let (sl0, sl2) = Self.sl0(granule: h.granule, level: level)
+        return try Stage2Geometry(granule: h.granule, t0sz: 64 - h.vaBits, sl0: sl0, sl2: sl2, ds: ds, paMax: Granule.implementedPABits)
+    }
+
+    /// VTCR_EL2.SL0 (and SL2) for a stage-2 walk of `granule` starting at
+    /// `level`: the inverse of `Stage2Geometry`'s rule (4K level -1 is SL2=1;
+    /// 16K level 0 is SL0=3).
+    static func sl0(granule: Granule, level: Level) -> (sl0: Int, sl2: Bool) {
+        if granule == .k4, level == .minus1 { return (0, true) }
+        if granule == .k16, level == .zero { return (3, false) }
+        return (Stage2Geometry.sl0Base(granule) - level.rawValue, false)
+    }
+
+    /// The regime's control register for this configuration: TCR_EL1 (or
+    /// TCR_EL2 with E2H=1), TCR_EL2/TCR_EL3 or VTCR_EL2 (`tcrEL1Layout`,
+    /// `singleRangeControl`, `vtcr`).
+    public var tcr: TCR {
+        switch kind {
+        case .el10, .el20: tcrEL1Layout
+        case .el2, .el3: TCR(rawValue: singleRangeControl)
+        case .s2: TCR(rawValue: vtcr.rawValue)
+        }
+    }
+
+    /// TCR_EL2 without E2H or TCR_EL3: TG0/T0SZ, walks Inner Shareable
+    /// Write-Back, PS, DS, HA/HD, HPD and TBI as asked, RES1 bits set.
+    var singleRangeControl: UInt64 {
+        typealias F = SingleRangeTCRField
+        var t = TCREL2(rawValue: F.res1)
+        guard let h = ttbr0 else { return t.rawValue }
+        t[F.t0sz] = UInt64(64 - h.vaBits)
+        t[F.tg0] = h.granule.tg0
+        t[F.irgn0] = Self.walkCacheability
+        t[F.orgn0] = Self.walkCacheability
+        t[F.sh0] = Self.walkShareability.rawValue
+        t[F.ps] = PhysicalAddressSize(bits: paBits)?.rawValue ?? 0
+        t[F.tbi] = h.tbi ? 1 : 0
+        t[F.hpd] = h.hpd ? 1 : 0
+        t[F.ds] = ds ? 1 : 0
+        t[F.ha] = hardwareAccessFlag ? 1 : 0
+        t[F.hd] = hardwareDirty ? 1 : 0
+        return t.rawValue
+    }
+
+    /// VTCR_EL2: T0SZ, SL0/SL2 from the start level, TG0, PS, walks Inner
+    /// Shareable Write-Back, VS=1 (16-bit VMIDs), DS, HA/HD, RES1 bit 31.
+    public var vtcr: VTCR {
+        typealias F = VTCR.Field
+        var v = VTCR(rawValue: VTCR.res1Mask)
+        guard let h = ttbr0 else { return v }
+        let level = h.startLevel ?? h.granule.startLevel(inputBits: h.vaBits)
+        let (sl0, sl2) = Self.sl0(granule: h.granule, level: level)
+        v[F.t0sz] = UInt64(64 - h.vaBits)
+        v[F.sl0] = UInt64(sl0)
+        v[F.sl2] = sl2 ? 1 : 0
+        v[F.tg0] = h.granule.tg0
+        v[F.irgn0] = Self.walkCacheability
+        v[F.orgn0] = Self.walkCacheability
+        v[F.sh0] = Self.walkShareability.rawValue
+        v[F.ps] = PhysicalAddressSize(bits: paBits)?.rawValue ?? 0
+        v[F.vs] = 1
+        v[F.ds] = ds ? 1 : 0
+        v[F.ha] = hardwareAccessFlag ? 1 : 0
+        v[F.hd] = hardwareDirty ? 1 : 0
+        return v
+    }
+
+    /// TCR_EL1 (the layout TCR_EL2 has with E2H=1) for this configuration:
+    /// TGx/TxSZ per half (`TCR.configure`),
     /// walks Inner Shareable Write-Back, EPDx=1 for an absent half, IPS from
     /// `paBits`, A1=0 (ASID from TTBR0), AS=1 (16-bit ASIDs), DS, HA, and
     /// HPDx/TBIx/E0PDx as asked.
-    public var tcr: TCR {
+    public var tcrEL1Layout: TCR {
         var t = TCR(rawValue: 0)
         typealias F = TCR.Field
         for half in TranslationTableBase.allCases {

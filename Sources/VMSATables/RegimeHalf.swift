@@ -133,8 +133,10 @@ public struct RegimeHalf: Hashable, Sendable {
         self.startLevel = startLevel
         self.format = format
         outputBits = min(paBits, format.outputAddressBits)
-        let tableBytes = granule.tableSize(at: startLevel, inputBits: bits)
-        rootEntries = Int(tableBytes / 8)
+        // The start level indexes what is left above it: at stage 2 that
+        // can be up to 4 more bits than one table (concatenated tables).
+        let tableBytes: UInt64 = (1 &<< UInt64(bits - granule.shift(at: startLevel))) &* DescriptorLayout.bytes
+        rootEntries = Int(tableBytes / DescriptorLayout.bytes)
         let fiftyTwo = outputBits == Self.largePhysicalAddressBits
         let base = TTBR(rawValue: registerValue).baseAddress(fiftyTwoBit: fiftyTwo)
         baseAddressFault = base >> UInt64(outputBits) != 0

@@ -35,6 +35,8 @@ public struct TableBuilder: Sendable {
     public let tcr: TCR
     public private(set) var ttbr0: TTBR
     public private(set) var ttbr1: TTBR
+    /// The regime the tables are built for (its registers never change after `init`).
+    public let regime: TranslationRegime
     var memory: TableMemory
     let half0: RegimeHalf?
     let half1: RegimeHalf?
@@ -57,14 +59,22 @@ public struct TableBuilder: Sendable {
         func root(_ half: TranslationTableBase) throws(BuildError) -> TTBR {
             guard let h = configuration.half(half) else { return TTBR(rawValue: 0) }
             let outputBits = RegimeHalf.outputBits(granule: h.granule, ds: configuration.ds, paBits: configuration.paBits)
-            let offset = try Self.allocate(memory, granule: h.granule, tablesBase: configuration.tablesBase, outputBits: outputBits)
+            // Stage 2 may concatenate up to 16 root tables, aligned to their total size.
+            var tables = 1
+            if configuration.kind == .s2 {
+                do { tables = try configuration.stage2Geometry(h).concatenatedTables } catch { throw .stage2Setup(error) }
+            }
+            let offset = try Self.allocate(memory, granule: h.granule, tablesBase: configuration.tablesBase, outputBits: outputBits,
+                                           tables: tables)
             let address = configuration.tablesBase &+ UInt64(offset) &* 8
             return TTBR(baseAddress: address, asid: h.asid, fiftyTwoBit: outputBits == RegimeHalf.largePhysicalAddressBits)
         }
         ttbr1 = try root(.ttbr1)
         ttbr0 = try root(.ttbr0)
-        half0 = RegimeHalf(tcr: tcr, ttbr: ttbr0, half: .ttbr0)
-        half1 = RegimeHalf(tcr: tcr, ttbr: ttbr1, half: .ttbr1)
+        let regime = TranslationRegime(kind: configuration.kind, tcr: tcr, mair: configuration.mair, ttbr0: ttbr0, ttbr1: ttbr1)
+        self.regime = regime
+        half0 = regime.half0
+        half1 = regime.half1
         range0 = half0?.vaRange
         range1 = half1?.vaRange
     }
@@ -72,8 +82,7 @@ public struct TableBuilder: Sendable {
     /// The regime as built so far. Shares table memory until the builder
     /// changes it again.
     public var image: TableImage {
-        TableImage(tablesBase: configuration.tablesBase, tcr: tcr, mair: configuration.mair,
-                   ttbr0: ttbr0, ttbr1: ttbr1, memory: memory)
+        TableImage(tablesBase: configuration.tablesBase, regime: regime, memory: memory)
     }
 
     /// Calls `body` with the table memory built so far, without copying.
@@ -111,7 +120,7 @@ public struct TableBuilder: Sendable {
         guard (pa &+ (size &- 1)) >> UInt64(h.outputBits) == 0 else {
             throw .beyondPASize(pa: pa, size: size, bits: h.outputBits)
         }
-        try request.attributes.validate(format: h.format)
+        try request.attributes.validate(format: h.format, regime: configuration.kind)
         if let at = firstMapped(h, table: rootOffset(h), level: h.startLevel, va: va, last: last) {
             throw .overlap(va: va, size: size, mappedAt: at)
         }
@@ -279,10 +288,11 @@ public struct TableBuilder: Sendable {
 
     /// Appends one zeroed table of `granule` at the next granule-aligned
     /// offset; returns its word offset.
-    static func allocate(_ memory: TableMemory, granule: Granule, tablesBase: UInt64, outputBits: Int) throws(BuildError) -> Int {
-        let align = granule.entriesPerTable
+    static func allocate(_ memory: TableMemory, granule: Granule, tablesBase: UInt64, outputBits: Int,
+                         tables: Int = 1) throws(BuildError) -> Int {
+        let align = granule.entriesPerTable &* tables
         let start = (memory.count &+ align &- 1) & ~(align &- 1)
-        let end = start &+ granule.entriesPerTable
+        let end = start &+ align
         let lastByte = tablesBase &+ UInt64(end) &* 8 &- 1
         guard lastByte >> UInt64(outputBits) == 0 else {
             throw .tablesBeyondPASize(address: tablesBase &+ UInt64(start) &* 8, bits: outputBits)

@@ -14,19 +14,19 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     public private(set) var regime: TranslationRegime
     public var tcr: TCR {
         get { regime.tcr }
-        set { regime = TranslationRegime(tcr: newValue, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1) }
+        set { regime = TranslationRegime(kind: regime.kind, tcr: newValue, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1) }
     }
     public var mair: MAIR {
         get { regime.mair }
-        set { regime = TranslationRegime(tcr: tcr, mair: newValue, ttbr0: ttbr0, ttbr1: ttbr1) }
+        set { regime = TranslationRegime(kind: regime.kind, tcr: tcr, mair: newValue, ttbr0: ttbr0, ttbr1: ttbr1) }
     }
     public var ttbr0: TTBR {
         get { regime.ttbr0 }
-        set { regime = TranslationRegime(tcr: tcr, mair: mair, ttbr0: newValue, ttbr1: ttbr1) }
+        set { regime = TranslationRegime(kind: regime.kind, tcr: tcr, mair: mair, ttbr0: newValue, ttbr1: ttbr1) }
     }
     public var ttbr1: TTBR {
         get { regime.ttbr1 }
-        set { regime = TranslationRegime(tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: newValue) }
+        set { regime = TranslationRegime(kind: regime.kind, tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: newValue) }
     }
     /// The CPU state the image was taken in (SCTLR_EL1, PSTATE.PAN);
     /// zero and false for built images.
@@ -36,6 +36,16 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     /// missing table end `notCaptured`. False for everything vmsa builds,
     /// whose every reachable table must be held.
     public var isPartial = false
+    /// The stage 2 under an EL1&0 image (HCR_EL2.VM=1): the stage-1 tables
+    /// sit at IPAs, and `memory` holds both stages' tables at their PAs.
+    public var stage2: TranslationRegime?
+    /// HCR_EL2 (VM, FWB, PTW) when there is a stage 2; zero otherwise.
+    public var hcr = HCR(rawValue: 0)
+
+    /// Both stages as one regime value, when there is a stage 2.
+    public var twoStage: TwoStageRegime? {
+        stage2.map { TwoStageRegime(stage1: regime, stage2: $0, hcr: hcr) }
+    }
 
     /// Sorted by base, disjoint.
     @usableFromInline var segments: [ImageSegment] { didSet { cacheSegments() } }
@@ -52,7 +62,11 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     }
 
     init(tablesBase: UInt64, tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR, memory: TableMemory) {
-        self.init(regime: TranslationRegime(tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1), state: CPUState(),
+        self.init(tablesBase: tablesBase, regime: TranslationRegime(tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1), memory: memory)
+    }
+
+    init(tablesBase: UInt64, regime: TranslationRegime, memory: TableMemory) {
+        self.init(regime: regime, state: CPUState(),
                   segments: memory.count == 0 ? [] : [ImageSegment(base: tablesBase, memory: memory)])
     }
 

@@ -111,6 +111,18 @@ public struct TranslationRegime: Hashable, Sendable {
         }
     }
 
+    /// The regime's registers by their Arm ARM names and values, in the
+    /// order of the table above (MAIR and TTBR1 only where the regime has them).
+    public var registers: [(name: String, value: UInt64)] {
+        switch kind {
+        case .el10: [("TCR_EL1", tcr.rawValue), ("MAIR_EL1", mair.rawValue), ("TTBR0_EL1", ttbr0.rawValue), ("TTBR1_EL1", ttbr1.rawValue)]
+        case .el20: [("TCR_EL2", tcr.rawValue), ("MAIR_EL2", mair.rawValue), ("TTBR0_EL2", ttbr0.rawValue), ("TTBR1_EL2", ttbr1.rawValue)]
+        case .el2: [("TCR_EL2", tcr.rawValue), ("MAIR_EL2", mair.rawValue), ("TTBR0_EL2", ttbr0.rawValue)]
+        case .el3: [("TCR_EL3", tcr.rawValue), ("MAIR_EL3", mair.rawValue), ("TTBR0_EL3", ttbr0.rawValue)]
+        case .s2: [("VTCR_EL2", tcr.rawValue), ("VTTBR_EL2", ttbr0.rawValue)]
+        }
+    }
+
     /// The Arm ARM name of one range's base register in this regime.
     public func registerName(_ ttbr: TranslationTableBase) -> String {
         switch kind {

@@ -7,17 +7,20 @@ public enum TreeDump {
     public static func lines(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> [String] {
         var out: [String] = []
         let runs = image.contiguousRunProblems()
-        for t in halves {
+        let regime = image.regime
+        for t in halves where regime.ranges.contains(t) {
+            let name = regime.registerName(t)
             guard let h = image.half(t) else {
-                out.append("\(t) disabled")
+                out.append("\(name) disabled")
                 continue
             }
             let register = t == .ttbr0 ? image.ttbr0 : image.ttbr1
-            out.append("\(t) \(register): \(h.granule) granule, \(h.inputBits)-bit VA, \(h.startLevel) table at \(Hex.short(h.rootAddress))")
+            let roots = h.rootEntries > h.granule.entriesPerTable ? "\(h.rootEntries / h.granule.entriesPerTable) concatenated \(h.startLevel) tables" : "\(h.startLevel) table"
+            out.append("\(name) \(register): \(h.granule) granule, \(h.inputBits)-bit \(regime.kind == .s2 ? "IPA" : "VA"), \(roots) at \(Hex.short(h.rootAddress))")
             switch image.regime.root(t, in: image) {
             case .success(let root)?: table(image, root, runs: runs, depth: 1, into: &out)
             case .failure(let fault)?: out.append("  \(fault)")
-            case nil: out.append("  every walk faults: \(t) base is beyond the \(h.outputBits)-bit output size")
+            case nil: out.append("  every walk faults: \(name) base is beyond the \(h.outputBits)-bit output size")
             }
         }
         return out
@@ -75,7 +78,7 @@ public enum TreeDump {
                 if count > 1 { line += " x\(count)" }
                 line += " -> \(Hex.short(oa))"
                 if legal {
-                    line += " " + t.leafAttributes(i).summary
+                    line += " " + t.leafSummary(i)
                     // What the walk does not stop at but the Arm ARM forbids.
                     var problems = image.half(t.ttbr).map { Descriptor(rawValue: raw).problems(at: level, format: $0.format).map(\.description) } ?? []
                     if let run = runs.first(where: { $0.ttbr == t.ttbr && $0.vaRange.overlaps(va...last) }) {

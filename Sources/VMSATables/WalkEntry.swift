@@ -24,6 +24,8 @@ public struct WalkEntry: Hashable, Sendable, CustomStringConvertible {
     public var attributes: LeafAttributes?
     /// log2 of one descriptor's size in pages, as Linux's page-walk "order".
     public var order: Int
+    /// A stage-2 leaf's attributes (`attributes` then holds nothing of meaning).
+    public var stage2Attributes: Stage2LeafAttributes?
 
     @inlinable
     public init(ttbr: TranslationTableBase, va: VirtualAddress, size: UInt64, level: Level, entries: Int,

@@ -58,6 +58,17 @@ public struct WalkTable {
     public var contiguousCount: Int? { let n = w.contiguousCount(level: level.rawValue); return n > 0 ? n : nil }
 
     /// The effective attributes of the leaf at `index`.
+    /// The one-line reading of leaf `index` in this table's regime: the
+    /// stage-1 attributes after the tables above, or the stage-2 ones.
+    public func leafSummary(_ index: Int) -> String {
+        w.kind == .s2 ? TranslationRegime.stage2Attributes(self[index], walk: w).summary : leafAttributes(index).summary
+    }
+
+    /// The stage-2 attributes of leaf `index` of a stage-2 table.
+    public func stage2Attributes(_ index: Int) -> Stage2LeafAttributes {
+        TranslationRegime.stage2Attributes(self[index], walk: w)
+    }
+
     public func leafAttributes(_ index: Int) -> LeafAttributes {
         TranslationRegime.leafAttributes(self[index], tableBits: tableBits, walk: w, mair: mair, outerShareable: outerShareable)
     }

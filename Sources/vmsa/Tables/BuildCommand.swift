@@ -35,8 +35,11 @@ struct BuildCommand: VMSASubcommand {
             o["mappings"] = .int(parsed.mappings.count)
             Output.json(.object(o))
         } else {
-            Output.line("\(output): \(parsed.mappings.count) mappings, \(Hex.size(image.tablesSize)) of tables at \(Hex.short(image.tablesBase))")
-            Output.line("  TCR_EL1 \(image.tcr)  MAIR_EL1 \(image.mair)  TTBR0_EL1 \(image.ttbr0)  TTBR1_EL1 \(image.ttbr1)")
+            let mappings = parsed.mappings.count + (parsed.stage2?.mappings.count ?? 0)
+            let held = image.memorySegments.count == 1 ? "\(Hex.size(image.tablesSize)) of tables at \(Hex.short(image.tablesBase))"
+                : "\(Hex.size(image.capturedBytes)) of tables in \(image.memorySegments.count) segments from \(Hex.short(image.tablesBase))"
+            Output.line("\(output): \(mappings) mappings, \(held)")
+            Output.line("  " + ImageFiles.registers(image).map { "\($0.name) \(Hex.format($0.value))" }.joined(separator: "  "))
         }
     }
 }

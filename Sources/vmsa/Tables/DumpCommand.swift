@@ -17,7 +17,10 @@ struct DumpCommand: VMSASubcommand {
             kernel_page_tables. json: one object per walk item (leaf or hole). dot: a Graphviz \
             digraph of the tables. raw: table memory exactly as it sits from tablesBase (needs -o). \
             registers: TCR_EL1, MAIR_EL1, TTBR0_EL1, TTBR1_EL1, tablesBase, tablesSize, SCTLR_EL1, \
-            PSTATE.PAN and the memory segments the image holds.
+            PSTATE.PAN and the memory segments the image holds (the regime's own registers for \
+            EL2, EL3 and stage-2 images; VTCR_EL2, VTTBR_EL2 and HCR_EL2 too with a stage 2). \
+            An EL1&0 image with a stage 2 is dumped as two parts: its stage-1 tables at their \
+            IPAs, then its stage-2 tables.
             """)
 
     @Argument(help: "The image file (or --gdb).") var image: String?
@@ -51,23 +54,32 @@ struct DumpCommand: VMSASubcommand {
         let halves: [TranslationTableBase] = ttbr.map { [$0] } ?? [.ttbr1, .ttbr0]
         var lines: [String] = []
         let effective: Format = json && (format == .tree || format == .ptdump) ? .json : format
+        // A two-stage image: its stage-1 tables (at IPAs), then its stage 2.
+        let parts: [(title: String?, image: TableImage)] = loaded.stage2View.map { s2 in
+            [("stage 1: \(loaded.regime.kind.armName), tables at IPAs", loaded.stage1View), ("stage 2: IPA to PA", s2)]
+        } ?? [(nil, loaded)]
+        func each(_ body: (TableImage) -> [String]) -> [String] {
+            parts.flatMap { part in (part.title.map { ["=== \($0) ==="] } ?? []) + body(part.image) }
+        }
         switch effective {
-        case .tree: lines = TreeDump.lines(loaded, halves: halves)
-        case .ptdump: lines = PTDump.lines(loaded, halves: halves)
-        case .dot: lines = [DotDump.text(loaded, halves: halves)]
+        case .tree: lines = each { TreeDump.lines($0, halves: halves) }
+        case .ptdump: lines = each { PTDump.lines($0, halves: halves) }
+        case .dot: lines = parts.map { DotDump.text($0.image, halves: halves) }
         case .json:
             // Streamed, one line per walk item, in constant memory: a dump of
             // millions of leaves starts at once and never holds them all.
             try AtomicFile.write(to: output ?? "-") { sink in
                 var buffer = ""
                 buffer.reserveCapacity(Self.streamChunk)
-                for t in halves {
-                    try loaded.walk(t, mergingNeighbours: merge).forEach { item in
-                        buffer += TableJSON.walkEntry(item).jsonText
-                        buffer += "\n"
-                        if buffer.utf8.count >= Self.streamChunk {
-                            try sink.write(Data(buffer.utf8))
-                            buffer.removeAll(keepingCapacity: true)
+                for part in parts {
+                    for t in halves where part.image.regime.ranges.contains(t) {
+                        try part.image.walk(t, mergingNeighbours: merge).forEach { item in
+                            buffer += TableJSON.walkEntry(item).jsonText
+                            buffer += "\n"
+                            if buffer.utf8.count >= Self.streamChunk {
+                                try sink.write(Data(buffer.utf8))
+                                buffer.removeAll(keepingCapacity: true)
+                            }
                         }
                     }
                 }
@@ -78,9 +90,7 @@ struct DumpCommand: VMSASubcommand {
             if json {
                 lines = [TableJSON.registers(loaded).jsonText]
             } else {
-                lines = [
-                    "TCR_EL1    \(loaded.tcr)", "MAIR_EL1   \(loaded.mair)",
-                    "TTBR0_EL1  \(loaded.ttbr0)", "TTBR1_EL1  \(loaded.ttbr1)",
+                lines = ImageFiles.registerLines(loaded) + [
                     "tablesBase \(Hex.format(loaded.tablesBase))", "tablesSize \(Hex.format(loaded.tablesSize))",
                     "SCTLR_EL1  \(Hex.format(loaded.state.sctlr))", "PSTATE.PAN \(loaded.state.pan ? 1 : 0)",
                 ] + loaded.memorySegments.map { "segment    \(Hex.format($0.base.rawValue)) \(Hex.size($0.bytes))" }

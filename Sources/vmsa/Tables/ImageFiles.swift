@@ -11,6 +11,17 @@ enum ImageFiles {
     /// device, a wrong file) must stop at a bound rather than at memory.
     static let maximumLayoutBytes = 256 << 20
 
+    /// The image's registers by name: its regime's, then with a stage 2
+    /// VTCR_EL2, VTTBR_EL2 and HCR_EL2.
+    static func registers(_ image: TableImage) -> [(name: String, value: UInt64)] {
+        image.regime.registers + (image.stage2.map { $0.registers + [(HCR.name, image.hcr.rawValue)] } ?? [])
+    }
+
+    /// One register per line, names aligned (`dump --format registers`).
+    static func registerLines(_ image: TableImage) -> [String] {
+        registers(image).map { $0.name.padding(toLength: 11, withPad: " ", startingAt: 0) + Hex.format($0.value) }
+    }
+
     static func layout(_ path: String) throws -> Layout {
         let text = try Output.readText(path, atMost: maximumLayoutBytes, expected: "a layout (JSON)")
         do {
@@ -79,6 +90,55 @@ enum TableJSON {
         }
     }
 
+    /// A stage-2 translation of `ipa`, with the stage-2 leaf keys.
+    static func stage2Translation(_ ipa: UInt64, _ result: Result<Stage2Translation, TranslationFault>) -> JSONValue {
+        switch result {
+        case .success(let t):
+            return .object(JSONObject([("ipa", .hex(ipa)), ("ok", .bool(true))] + stage2Fields(t)))
+        case .failure(let f):
+            return .object(JSONObject([
+                ("ipa", .hex(ipa)), ("ok", .bool(false)), ("fault", .string(f.kind.rawValue)), ("level", .int(f.level.rawValue)),
+            ] + notCaptured(f)))
+        }
+    }
+
+    static func stage2Fields(_ t: Stage2Translation) -> [(String, JSONValue)] {
+        [("pa", .hex(t.pa.rawValue)), ("level", .int(t.level.rawValue)), ("size", .hex(t.size)),
+         ("descriptor", .hex(t.descriptor.rawValue))] + stage2AttributeFields(t.attributes) + [("dirtied", .bool(t.dirtied))]
+    }
+
+    /// The stage-2 leaf keys (DESIGN's `memAttr, s2ap, sh, af, xn, contiguous, dbm`).
+    static func stage2AttributeFields(_ a: Stage2LeafAttributes) -> [(String, JSONValue)] {
+        [("memAttr", .int(Int(a.memAttr))), ("s2ap", .int(Int(a.s2ap.rawValue))), ("xn", .int(Int(a.xn.rawValue))),
+         ("sh", .int(Int(a.sh.rawValue))), ("af", .bool(a.af)), ("contiguous", .bool(a.contiguous)), ("dbm", .bool(a.dbm))]
+    }
+
+    /// A two-stage translation of `va`: IPA and PA, each stage's leaf
+    /// (`stage1` null when stage 1 is off), the combined memory type and
+    /// shareability; a fault names its stage, and `s1ptw` a stage-2 fault on
+    /// the stage-1 walk.
+    static func twoStageTranslation(_ va: UInt64, _ result: Result<TwoStageTranslation, TwoStageFault>) -> JSONValue {
+        switch result {
+        case .success(let t):
+            var stage1: JSONValue = .null
+            if let s1 = t.stage1, case .object(var o) = translation(va, .success(s1), ttbr: s1.ttbr) {
+                o["va"] = nil
+                o["ok"] = nil
+                stage1 = .object(o)
+            }
+            return .object(JSONObject([
+                ("va", .hex(va)), ("ok", .bool(true)), ("ipa", .hex(t.ipa)), ("pa", .hex(t.pa.rawValue)),
+                ("memoryType", .hex(UInt64(t.memoryType.rawValue), digits: 2)), ("sh", .int(Int(t.shareability.rawValue))),
+                ("stage1", stage1), ("stage2", .object(JSONObject(stage2Fields(t.stage2)))),
+            ]))
+        case .failure(let f):
+            return .object(JSONObject([
+                ("va", .hex(va)), ("ok", .bool(false)), ("stage", .int(f.stage)), ("fault", .string(f.fault.kind.rawValue)),
+                ("level", .int(f.fault.level.rawValue)), ("ipa", f.ipa.map { .hex($0) } ?? .null), ("s1ptw", .bool(f.stage1Walk)),
+            ] + notCaptured(f.fault)))
+        }
+    }
+
     /// The table a `notCaptured` walk could not read.
     static func notCaptured(_ f: TranslationFault) -> [(String, JSONValue)] {
         f.table.map { [("table", .hex($0.rawValue))] } ?? []
@@ -90,7 +150,10 @@ enum TableJSON {
             ("level", .int(e.level.rawValue)), ("order", .int(e.order)), ("entries", .int(e.entries)),
             ("kind", .string(e.isLeaf ? "leaf" : "hole")), ("descriptor", .hex(e.descriptor.rawValue)),
         ]
-        if let a = e.attributes {
+        if let a = e.stage2Attributes {
+            fields.append(("pa", .hex(e.pa.rawValue)))
+            fields += stage2AttributeFields(a)
+        } else if let a = e.attributes {
             fields.append(("pa", .hex(e.pa.rawValue)))
             fields += attributes(a)
         } else if let f = e.fault {

@@ -1,0 +1,167 @@
+import VMSA
+
+/// The EL1&0 regime with stage 2 on (HCR_EL2.VM=1): a guest's stage-1
+/// tables, which sit at intermediate physical addresses, and the
+/// hypervisor's stage-2 tables that map IPAs to PAs. Both are walked by the
+/// one walk core; the stage-1 walk reads its tables through stage 2
+/// (`IntermediatePhysicalMemory`).
+public struct TwoStageRegime: Hashable, Sendable {
+    /// The guest's EL1&0 stage 1; nil when it is off (SCTLR_EL1.M=0: IPA = VA).
+    public let stage1: TranslationRegime?
+    /// The stage-2 regime (VTCR_EL2, VTTBR_EL2).
+    public let stage2: TranslationRegime
+    /// HCR_EL2: FWB picks the MemAttr reading, PTW makes stage-1 walks to
+    /// stage-2 Device memory fault, DC makes stage 1 off read as Normal
+    /// Write-Back.
+    public let hcr: HCR
+
+    public init(stage1: TranslationRegime?, stage2: TranslationRegime, hcr: HCR) {
+        precondition(stage2.kind == .s2 && (stage1?.kind ?? .el10) == .el10, "stage 2 follows the EL1&0 stage 1")
+        self.stage1 = stage1
+        self.stage2 = stage2
+        self.hcr = hcr
+    }
+
+    /// Translates `va` through both stages (Arm ARM `AArch64.FullTranslate`):
+    /// stage 1 with every table address it reads translated by stage 2 (a
+    /// stage-2 fault there is a fault on the stage-1 walk, S1PTW), then the
+    /// output IPA through stage 2 for the access itself.
+    public func translate<Memory: PhysicalMemory>(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
+                                                  pan: PrivilegedAccessNever = .off,
+                                                  in memory: Memory) -> Result<TwoStageTranslation, TwoStageFault> {
+        let first: Translation?
+        let ipa: UInt64
+        if let stage1 {
+            let view = IntermediatePhysicalMemory(regime: self, el: el, memory: memory)
+            switch stage1.translate(va, access: access, el: el, pan: pan, in: view) {
+            case .success(let t):
+                first = t
+                ipa = t.pa.rawValue
+            case .failure(let f):
+                guard f.kind == .notCaptured, let table = f.table else { return .failure(TwoStageFault(stage: 1, fault: f)) }
+                return .failure(walkFault(table: table.rawValue, stage1Level: f.level, el: el, memory: memory))
+            }
+        } else {
+            first = nil
+            ipa = va.rawValue
+        }
+        switch stage2.translateStage2(ipa, access: access, el: el, in: memory) {
+        case .success(let second):
+            return .success(TwoStageTranslation(va: va, stage1: first, stage2: second, fwb: hcr.fwb, dc: hcr[HCR.Field.dc] != 0))
+        case .failure(let f):
+            return .failure(TwoStageFault(stage: 2, fault: f, ipa: ipa))
+        }
+    }
+
+    /// Why the stage-1 walk could not read its table at IPA `table`: a
+    /// stage-2 fault on the walk, PTW's permission fault on Device memory,
+    /// or a PA the memory does not hold.
+    func walkFault<Memory: PhysicalMemory>(table: UInt64, stage1Level: Level, el: ExceptionLevel, memory: Memory) -> TwoStageFault {
+        switch stage2.translateStage2(table, access: .read, el: el, in: memory) {
+        case .failure(let f):
+            return TwoStageFault(stage: 2, fault: f, ipa: table, stage1Walk: true, stage1Level: stage1Level)
+        case .success(let t):
+            if walkFaultsOnDevice(t) {
+                return TwoStageFault(stage: 2, fault: TranslationFault(kind: .permission, level: t.level), ipa: table,
+                                     stage1Walk: true, stage1Level: stage1Level)
+            }
+            return TwoStageFault(stage: 1, fault: .notCaptured(t.pa.rawValue, level: stage1Level), ipa: table)
+        }
+    }
+
+    /// HCR_EL2.PTW: a stage-1 walk that stage 2 maps to Device memory takes
+    /// a stage-2 permission fault.
+    @inlinable
+    func walkFaultsOnDevice(_ t: Stage2Translation) -> Bool {
+        hcr[HCR.Field.ptw] != 0 && t.attributes.memoryType(fwb: hcr.fwb).isDevice
+    }
+}
+
+/// The stage-1 tables as a stage-1 walk sees them: memory addressed by
+/// IPA, each table read where stage 2 maps it. A read stage 2 does not
+/// allow (or the memory does not hold) is nil, and `TwoStageRegime`
+/// then asks stage 2 why.
+struct IntermediatePhysicalMemory<Memory: PhysicalMemory>: PhysicalMemory {
+    let regime: TwoStageRegime
+    let el: ExceptionLevel
+    let memory: Memory
+
+    func words(at ipa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
+        // A stage-1 table never crosses a stage-2 page: it is at most one
+        // page and aligned to its size.
+        guard case .success(let t) = regime.stage2.translateStage2(ipa, access: .read, el: el, in: memory),
+              !regime.walkFaultsOnDevice(t) else { return nil }
+        return memory.words(at: t.pa.rawValue, count: count)
+    }
+}
+
+extension Stage2MemoryAttributes {
+    /// Whether the reading is Device memory.
+    public var isDevice: Bool { if case .device = self { true } else { false } }
+}
+
+/// A two-stage translation: the stage-1 result (IPA), the stage-2 result
+/// (PA) and what the two give together.
+public struct TwoStageTranslation: Hashable, Sendable {
+    public var va: VirtualAddress
+    /// Nil when stage 1 is off (IPA = VA).
+    public var stage1: Translation?
+    public var stage2: Stage2Translation
+    public var fwb: Bool
+    public var dc: Bool
+
+    public var ipa: UInt64 { stage2.ipa }
+    public var pa: PhysicalAddress { stage2.pa }
+
+    /// Stage 1's memory type: MAIR's byte, or with stage 1 off Normal
+    /// Write-Back under HCR_EL2.DC and Device-nGnRnE otherwise.
+    public var stage1MemoryType: MemoryAttribute {
+        if let stage1 { return stage1.mairAttr }
+        return MemoryAttribute(rawValue: dc ? Self.normalWriteBack : Self.deviceNGnRnE)
+    }
+    static let normalWriteBack: UInt8 = 0xff
+    static let deviceNGnRnE: UInt8 = 0x00
+
+    /// The memory type the access uses, as PAR_EL1.ATTR reports it.
+    public var memoryType: MemoryAttribute {
+        Stage2Combination.memoryType(stage1: stage1MemoryType, memAttr: stage2.attributes.memAttr, fwb: fwb)
+    }
+
+    /// The shareability the access uses, as PAR_EL1.SH reports it.
+    public var shareability: Shareability {
+        Stage2Combination.shareability(stage1: stage1?.sh ?? .outerShareable, stage2: stage2.attributes.sh, combined: memoryType)
+    }
+
+    /// The reading `vmsa translate` prints after the arrow.
+    public var summary: String {
+        let type = memoryType
+        return "\(pa)  IPA \(Hex.format(ipa))  \(type.name ?? Hex.short(UInt64(type.rawValue))) \(shareability.shortName)"
+    }
+}
+
+/// A two-stage translation's fault: which stage, the fault, the IPA stage 2
+/// was translating (what HPFAR_EL2 reports) and, for a stage-2 fault on a
+/// stage-1 table walk (ESR_EL2.S1PTW, PAR_EL1.PTW), the stage-1 level whose
+/// table it was.
+public struct TwoStageFault: Error, Hashable, Sendable, CustomStringConvertible {
+    public var stage: Int
+    public var fault: TranslationFault
+    public var ipa: UInt64?
+    public var stage1Walk: Bool
+    public var stage1Level: Level?
+
+    public init(stage: Int, fault: TranslationFault, ipa: UInt64? = nil, stage1Walk: Bool = false, stage1Level: Level? = nil) {
+        self.stage = stage
+        self.fault = fault
+        self.ipa = ipa
+        self.stage1Walk = stage1Walk
+        self.stage1Level = stage1Level
+    }
+
+    public var description: String {
+        var s = "stage \(stage) \(fault)"
+        if let ipa, stage == 2 { s += " (IPA \(Hex.format(ipa)))" }
+        if stage1Walk { s += " on the stage-1 walk" + (stage1Level.map { " of its \($0) table" } ?? "") }
+        return s
+    }
+}
