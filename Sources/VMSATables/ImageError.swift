@@ -54,7 +54,7 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notAnImage:
             return "not a vmsa image: the file does not start with the magic \"VMSAIMG\\0\""
         case .unsupportedVersion(let v):
-            return "image format version \(v) is not supported; expected \(ImageFormat.version)"
+            return "image format version \(v) is not supported; expected \(ImageFormat.versions.lowerBound) to \(ImageFormat.versions.upperBound)"
         case .badHeaderSize(let n):
             return "image header size \(n) is wrong; expected \(ImageFormat.headerSize)"
         case .tablesSizeNotWords(let n):

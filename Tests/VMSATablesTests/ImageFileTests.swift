@@ -63,8 +63,8 @@ import VMSA
         magic[0] = UInt8(ascii: "X")
         #expect(throws: ImageError.notAnImage) { try TableImage.load(magic) }
         var version = file
-        version[8] = 3
-        #expect(throws: ImageError.unsupportedVersion(3)) { try TableImage.load(version) }
+        version[8] = 4
+        #expect(throws: ImageError.unsupportedVersion(4)) { try TableImage.load(version) }
         var reserved = file
         reserved[100] = 1
         #expect(throws: ImageError.reservedBytesSet(offset: 100)) { try TableImage.load(Self.resealed(reserved)) }
