@@ -4,11 +4,14 @@ import VMSA
 /// effective attributes, or a fault.
 public enum TranslationOutcome: Hashable, Sendable, CustomStringConvertible {
     case mapped(pa: PhysicalAddress, attributes: LeafAttributes)
+    /// A stage-2 image's IPA: the PA and the stage-2 attributes.
+    case mappedStage2(pa: PhysicalAddress, attributes: Stage2LeafAttributes)
     case fault(TranslationFault)
 
     public var description: String {
         switch self {
         case .mapped(let pa, let a): return "\(pa) \(a.summary)"
+        case .mappedStage2(let pa, let a): return "\(pa) \(a.summary)"
         case .fault(let f): return f.description
         }
     }
@@ -35,9 +38,11 @@ extension TableImage {
     /// or both fault with the same kind (the level may differ with
     /// the geometry). Covers the union of both images' ranges of each half;
     /// outside an image's range, it faults at level 0.
+    /// Both images must be of one regime (`DiffError.regimes`); two-stage
+    /// images are compared stage by stage (`stageDifferences`).
     public func differences(from other: TableImage) -> [TranslationDifference] {
         var out: [TranslationDifference] = []
-        for t in TranslationTableBase.allCases {
+        for t in regime.ranges {
             let ra = half(t)?.vaRange ?? tcr.vaRange(t)
             let rb = other.half(t)?.vaRange ?? other.tcr.vaRange(t)
             let union = min(ra.lowerBound, rb.lowerBound)...max(ra.upperBound, rb.upperBound)
@@ -70,8 +75,16 @@ extension TableImage {
         switch (a, b) {
         case (.fault(let x), .fault(let y)): return x.kind == y.kind
         case (.mapped(let pa, let x), .mapped(let pb, let y)): return pa == pb && observable(x) == observable(y)
+        case (.mappedStage2(let pa, let x), .mappedStage2(let pb, let y)): return pa == pb && observable(x) == observable(y)
         default: return false
         }
+    }
+
+    /// What an access observes of a stage-2 leaf: everything but the Contiguous hint.
+    static func observable(_ a: Stage2LeafAttributes) -> Stage2LeafAttributes {
+        var o = a
+        o.contiguous = false
+        return o
     }
 
     /// What an access observes of a leaf: everything but the Contiguous hint
@@ -89,6 +102,8 @@ extension TableImage {
         case (.fault(let x), .fault(let y)): return x.kind == y.kind
         case (.mapped(let pa, let x), .mapped(let pb, let y)):
             return pa.rawValue &+ size == pb.rawValue && observable(x) == observable(y)
+        case (.mappedStage2(let pa, let x), .mappedStage2(let pb, let y)):
+            return pa.rawValue &+ size == pb.rawValue && observable(x) == observable(y)
         default: return false
         }
     }
@@ -102,10 +117,13 @@ struct OutcomeSegment {
     var fault: TranslationFault?
     var pa: UInt64
     var attributes: LeafAttributes?
+    var stage2Attributes: Stage2LeafAttributes? = nil
 
     func outcome(at va: UInt64) -> TranslationOutcome {
         if let fault { return .fault(fault) }
-        return .mapped(pa: PhysicalAddress(pa &+ (va &- first)), attributes: attributes!)
+        let at = PhysicalAddress(pa &+ (va &- first))
+        if let stage2Attributes { return .mappedStage2(pa: at, attributes: stage2Attributes) }
+        return .mapped(pa: at, attributes: attributes!)
     }
 }
 
@@ -136,10 +154,37 @@ struct OutcomeSegments: IteratorProtocol {
         if let item = walk.next() {
             if item.lastVA == range.upperBound { finished = true } else { cursor = item.lastVA &+ 1 }
             return OutcomeSegment(first: item.va.rawValue, last: item.lastVA, fault: item.fault, pa: item.pa.rawValue,
-                                  attributes: item.attributes)
+                                  attributes: item.attributes, stage2Attributes: item.stage2Attributes)
         }
         finished = true
         guard own.upperBound < range.upperBound else { return nil }
         return OutcomeSegment(first: own.upperBound &+ 1, last: range.upperBound, fault: outside, pa: 0, attributes: nil)
+    }
+}
+
+/// Why two images cannot be compared.
+public enum DiffError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Their regimes differ: an address means something else in each.
+    case regimes(TranslationRegimeKind, TranslationRegimeKind)
+    /// One has a stage 2, the other not.
+    case stages(Bool, Bool)
+
+    public var description: String {
+        switch self {
+        case .regimes(let a, let b): "the images are of different regimes (\(a.armName) and \(b.armName)); expected two images of one regime"
+        case .stages(let a, _): "the first image \(a ? "has" : "has no") stage 2 and the second \(a ? "has none" : "has one"); expected both or neither"
+        }
+    }
+}
+
+extension TableImage {
+    /// The differences of each stage: one part for a one-stage image, and
+    /// for two-stage images the stage-1 tables (as IPA images) and then the
+    /// stage-2 tables, each labelled.
+    public func stageDifferences(from other: TableImage) throws(DiffError) -> [(stage: Int?, differences: [TranslationDifference])] {
+        guard regime.kind == other.regime.kind else { throw .regimes(regime.kind, other.regime.kind) }
+        guard (stage2 == nil) == (other.stage2 == nil) else { throw .stages(stage2 != nil, other.stage2 != nil) }
+        guard let s2 = stage2View, let o2 = other.stage2View else { return [(nil, differences(from: other))] }
+        return [(1, stage1View.differences(from: other.stage1View)), (2, s2.differences(from: o2))]
     }
 }

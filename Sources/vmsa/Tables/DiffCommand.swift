@@ -10,7 +10,10 @@ struct DiffCommand: VMSASubcommand {
         discussion: """
             Two addresses translate the same when both reach the same PA with the same effective \
             attributes (the Contiguous hint aside) or both fault with the same kind. Exit status 1 \
-            when any range differs, 0 when none does.
+            when any range differs, 0 when none does. Both images must be of one regime; a \
+            stage-2 image compares IPAs, and two images with a stage 2 are compared stage by \
+            stage (the stage-1 tables at their IPAs, then the stage-2 tables), each range \
+            labelled with its stage (`stage` in JSON).
             """)
 
     @Argument(help: "The first image.") var a: String
@@ -22,15 +25,21 @@ struct DiffCommand: VMSASubcommand {
         let first = try ImageFiles.image(a)
         let second = try ImageSource.image(b, guest)
         let b = self.b ?? guest.address.map { "gdb \($0)" } ?? "?"
-        let differences = first.differences(from: second)
-        for d in differences {
-            if json {
-                Output.json([("ttbr", .int(d.ttbr.rawValue)), ("start", .hex(d.va.rawValue)), ("end", .hex(d.lastVA)),
-                             ("size", .hex(d.size)), ("a", TableJSON.outcome(d.a)), ("b", TableJSON.outcome(d.b))])
-            } else {
-                Output.line("\(d.ttbr) \(d.va)-\(Hex.format(d.lastVA)) (\(Hex.size(d.size)))")
-                Output.line("  \(a): \(d.a)")
-                Output.line("  \(b): \(d.b)")
+        let parts: [(stage: Int?, differences: [TranslationDifference])]
+        do { parts = try first.stageDifferences(from: second) } catch { throw CLIError(.dataError, error.description) }
+        let differences = parts.flatMap(\.differences)
+        for part in parts {
+            for d in part.differences {
+                let name = first.regime.kind == .s2 || part.stage == 2 ? "VTTBR_EL2" : first.regime.registerName(d.ttbr)
+                if json {
+                    Output.json((part.stage.map { [("stage", JSONValue.int($0))] } ?? [])
+                        + [("ttbr", .int(d.ttbr.rawValue)), ("start", .hex(d.va.rawValue)), ("end", .hex(d.lastVA)),
+                           ("size", .hex(d.size)), ("a", TableJSON.outcome(d.a)), ("b", TableJSON.outcome(d.b))])
+                } else {
+                    Output.line("\(part.stage.map { "stage \($0) " } ?? "")\(name) \(d.va)-\(Hex.format(d.lastVA)) (\(Hex.size(d.size)))")
+                    Output.line("  \(a): \(d.a)")
+                    Output.line("  \(b): \(d.b)")
+                }
             }
         }
         if json {

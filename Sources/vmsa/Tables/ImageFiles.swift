@@ -195,6 +195,7 @@ enum TableJSON {
     static func outcome(_ o: TranslationOutcome) -> JSONValue {
         switch o {
         case .mapped(let pa, let a): return .object(JSONObject([("ok", .bool(true)), ("pa", .hex(pa.rawValue))] + attributes(a)))
+        case .mappedStage2(let pa, let a): return .object(JSONObject([("ok", .bool(true)), ("pa", .hex(pa.rawValue))] + stage2AttributeFields(a)))
         case .fault(let f): return .object(JSONObject([("ok", .bool(false)), ("fault", .string(f.kind.rawValue)), ("level", .int(f.level.rawValue))]))
         }
     }
