@@ -1,5 +1,13 @@
 import VMSA
 
+extension TableImage {
+    /// A two-stage image: `stage1`'s tables (built at IPAs) placed where
+    /// `stage2` maps each of their pages, with `stage2`'s own tables.
+    public init(stage1: TableImage, stage2: TableImage, hcr: HCR) throws(LayoutError) {
+        self = try TwoStageImage.combine(stage1: stage1, stage2: stage2, hcr: hcr)
+    }
+}
+
 /// Puts a stage-1 image and its stage 2 into one image of physical memory.
 enum TwoStageImage {
     /// The stage-1 tables are placed in pieces of the smallest granule, so
