@@ -1,0 +1,122 @@
+// Arm semihosting plumbing for the bare-metal probes (qemu-system-aarch64
+// -semihosting-config enable=on,target=native): the command line
+// "INPUT OUTPUT", exact reads and writes, seeking the output, exit.
+// A failed call branches to the probe's own fail_io or fail_input.
+// Every routine uses x0-x5 only (open_io also x29 and the stack).
+
+#include "arm_arch.h"
+
+    .text
+    .global open_io, read_some, read_input, write_output, seek_output, exit_probe
+    .global out_handle
+
+// open_io: opens the input (read) and output (write) files the semihosting
+// command line names, "INPUT OUTPUT".
+open_io:
+    stp x29, x30, [sp, #-16]!
+    adr x1, cmdline_args
+    adr x0, cmdline
+    mov x2, #(cmdline_end - cmdline - 1)
+    stp x0, x2, [x1]
+    mov w0, #SYS_GET_CMDLINE
+    hlt #SEMIHOSTING_HLT
+    cbnz x0, fail_io
+    adr x0, cmdline
+1:  ldrb w2, [x0], #1
+    cbz w2, fail_io
+    cmp w2, #' '
+    b.ne 1b
+    strb wzr, [x0, #-1]
+    mov x29, x0                                 // output path
+    adr x0, cmdline
+    mov x1, #OPEN_MODE_RB
+    bl open_file
+    adr x1, in_handle
+    str x0, [x1]
+    mov x0, x29
+    mov x1, #OPEN_MODE_WB
+    bl open_file
+    adr x1, out_handle
+    str x0, [x1]
+    ldp x29, x30, [sp], #16
+    ret
+
+// open_file(x0 = NUL-terminated path, x1 = mode) -> x0 = handle.
+open_file:
+    mov x2, x0
+1:  ldrb w3, [x2], #1
+    cbnz w3, 1b
+    sub x2, x2, x0
+    sub x2, x2, #1
+    adr x3, sh_args
+    stp x0, x1, [x3]
+    str x2, [x3, #16]
+    mov x1, x3
+    mov w0, #SYS_OPEN
+    hlt #SEMIHOSTING_HLT
+    cmn x0, #1
+    b.eq fail_io
+    ret
+
+// read_some(x0 = buffer, x1 = length) -> x0 = bytes not read (SYS_READ).
+read_some:
+    adr x3, sh_args
+    ldr x2, in_handle
+    stp x2, x0, [x3]
+    str x1, [x3, #16]
+    mov x1, x3
+    mov w0, #SYS_READ
+    hlt #SEMIHOSTING_HLT
+    ret
+
+// read_input(x0 = buffer, x1 = length): exactly that many input bytes.
+read_input:
+    cbz x1, 1f
+    str x30, [sp, #-16]!
+    bl read_some
+    ldr x30, [sp], #16
+    cbnz x0, fail_input                         // bytes not read
+1:  ret
+
+// write_output(x0 = buffer, x1 = length).
+write_output:
+    cbz x1, 1f
+    adr x3, sh_args
+    ldr x2, out_handle
+    stp x2, x0, [x3]
+    str x1, [x3, #16]
+    mov x1, x3
+    mov w0, #SYS_WRITE
+    hlt #SEMIHOSTING_HLT
+    cbnz x0, fail_io                            // bytes not written
+1:  ret
+
+// seek_output(x0 = offset from the start of the output file).
+seek_output:
+    adr x3, sh_args
+    ldr x2, out_handle
+    stp x2, x0, [x3]
+    mov x1, x3
+    mov w0, #SYS_SEEK
+    hlt #SEMIHOSTING_HLT
+    cbnz x0, fail_io
+    ret
+
+// exit_probe(x0 = exit code): ends the QEMU run with that status.
+exit_probe:
+    adr x1, exit_block
+    ldr x2, =ADP_STOPPED_APPLICATION_EXIT
+    stp x2, x0, [x1]
+    mov w0, #SYS_EXIT
+    hlt #SEMIHOSTING_HLT
+    b .
+
+    .data
+    .balign 8
+in_handle: .quad 0
+out_handle: .quad 0
+sh_args: .quad 0, 0, 0, 0
+cmdline_args: .quad 0, 0
+exit_block: .quad 0, 0
+cmdline: .skip 4096
+cmdline_end:
