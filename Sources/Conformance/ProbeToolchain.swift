@@ -25,6 +25,9 @@ public struct ProbeToolchain: Hashable, Sendable {
     var walkProbe: String { probeDirectory + "/walk_probe" }
     var layoutProbe: String { probeDirectory + "/layout_probe" }
     var mmuProbe: String { probeDirectory + "/mmu_probe.elf" }
+    /// Not among `probeFiles`: `vmsa conform` does not run it yet, so
+    /// `RegimeProbe` checks it when it runs.
+    var regimeProbe: String { probeDirectory + "/regime_probe.elf" }
 
     /// Finds the probes (the given directory, else $VMSA_PROBE_DIR, else a
     /// `.build-probes` directory above the working directory or the running
