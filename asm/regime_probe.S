@@ -98,16 +98,9 @@ next_run:
     cmp x0, #VMSA_RHDR_SIZE
     b.eq all_runs_done                          // end of input: nothing read
     cbnz x0, fail_input
-    ldr x0, [x19, #VMSA_RHDR_MAGIC]
-    ldr x1, =VMSA_PROBE_MAGIC
-    cmp x0, x1
-    b.ne fail_input
-    ldr w0, [x19, #VMSA_RHDR_VERSION]
-    cmp w0, #VMSA_PROBE_VERSION
-    b.ne fail_input
-    ldr w0, [x19, #VMSA_RHDR_LEG]
-    cmp w0, #VMSA_LEG_REGIME
-    b.ne fail_input
+    mov x0, x19
+    mov w1, #VMSA_LEG_REGIME
+    bl check_input_header
     bl load_segments
 
     // Addresses after the segment list, then room for their results.
@@ -187,12 +180,8 @@ all_runs_done:
 // Regimes. A setup routine programs the registers from header x19 and sets
 // x18 to the routine that runs the regime's ATs on x25 into record x26.
 
-setup_el2:
-    ldr x0, [x19, #VMSA_RHDR_HCR]
-    bic x0, x0, #HCR_EL2_E2H
-    orr x0, x0, #HCR_EL2_RW
-    msr hcr_el2, x0
-    isb
+// el2_stage1: TCR_EL2, MAIR_EL2 and TTBR0_EL2 from the header, SCTLR_EL2 with M.
+el2_stage1:
     ldr x0, [x19, #VMSA_RHDR_TCR]
     msr tcr_el2, x0
     ldr x0, [x19, #VMSA_RHDR_MAIR]
@@ -202,8 +191,16 @@ setup_el2:
     ldr x0, [x19, #VMSA_RHDR_SCTLR]
     orr x0, x0, #SCTLR_M
     msr sctlr_el2, x0
-    adr x18, ats_el2
     ret
+
+setup_el2:
+    ldr x0, [x19, #VMSA_RHDR_HCR]
+    bic x0, x0, #HCR_EL2_E2H
+    orr x0, x0, #HCR_EL2_RW
+    msr hcr_el2, x0
+    isb
+    adr x18, ats_el2
+    b el2_stage1
 
 ats_el2:
     at_into s1e2r, VMSA_RAT_S1E2R
@@ -217,19 +214,10 @@ setup_el20:
     orr x0, x0, #HCR_EL2_RW
     msr hcr_el2, x0
     isb
-    ldr x0, [x19, #VMSA_RHDR_TCR]
-    msr tcr_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_MAIR]
-    msr mair_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_TTBR0]
-    msr ttbr0_el2, x0
     ldr x0, [x19, #VMSA_RHDR_TTBR1]
     msr ttbr1_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_SCTLR]
-    orr x0, x0, #SCTLR_M
-    msr sctlr_el2, x0
     adr x18, ats_el20
-    ret
+    b el2_stage1
 
 ats_el20:
     at_into s1e2r, VMSA_RAT_S1E2R
@@ -246,15 +234,8 @@ setup_el3:
     str x30, [sp, #-16]!
     mov x0, #HCR_EL2_RW
     msr hcr_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_TCR]
-    msr tcr_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_MAIR]
-    msr mair_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_TTBR0]
-    msr ttbr0_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_SCTLR]
-    orr x0, x0, #SCTLR_M
-    msr sctlr_el2, x0
+    isb
+    bl el2_stage1
     bl sync_translation
     ldr x1, =VMSA_REGIME_WINDOW_PA
     at s1e2r, x1

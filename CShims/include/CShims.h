@@ -265,9 +265,10 @@
 // sets only what the regime needs: SCTLR_ELx.M (not for s12, whose SCTLR_EL1
 // is taken as given, so stage 1 may be off), HCR_EL2.RW always, E2H=0 for
 // el2, E2H=TGE=1 for el20, VM=1 and E2H=TGE=0 for s12.
-#define VMSA_RHDR_MAGIC 0          /* VMSA_PROBE_MAGIC */
-#define VMSA_RHDR_VERSION 8        /* uint32_t VMSA_PROBE_VERSION */
-#define VMSA_RHDR_LEG 12           /* uint32_t VMSA_LEG_REGIME */
+// The identity words are those of every input header (vmsa_probe_header).
+#define VMSA_RHDR_MAGIC VMSA_HDR_MAGIC       /* VMSA_PROBE_MAGIC */
+#define VMSA_RHDR_VERSION VMSA_HDR_VERSION   /* uint32_t VMSA_PROBE_VERSION */
+#define VMSA_RHDR_LEG VMSA_HDR_LEG           /* uint32_t VMSA_LEG_REGIME */
 #define VMSA_RHDR_REGIME 16        /* uint32_t VMSA_REGIME_* */
 #define VMSA_RHDR_RESERVED0 20     /* uint32_t, zero */
 #define VMSA_RHDR_TCR 24           /* TCR_EL2 (el2, el20), TCR_EL3 (el3), TCR_EL1 (s12) */

@@ -1,14 +1,16 @@
-// Arm semihosting plumbing for the bare-metal probes (qemu-system-aarch64
-// -semihosting-config enable=on,target=native): the command line
-// "INPUT OUTPUT", exact reads and writes, seeking the output, exit.
-// A failed call branches to the probe's own fail_io or fail_input.
-// Every routine uses x0-x5 only (open_io also x29 and the stack).
+// Input and output of the bare-metal probes, through Arm semihosting
+// (qemu-system-aarch64 -semihosting-config enable=on,target=native): the
+// command line "INPUT OUTPUT", exact reads and writes, seeks, exit, and the
+// identity check of an input file's header. A failure branches to the
+// probe's own fail_io or fail_input. Every routine uses x0-x4 and the stack
+// only (open_io also x29).
 
+#include "CShims.h"
 #include "arm_arch.h"
 
     .text
-    .global open_io, read_some, read_input, write_output, seek_output, exit_probe
-    .global out_handle
+    .global open_io, read_some, read_input, write_output, seek_input, seek_output, exit_probe
+    .global check_input_header, out_handle
 
 // open_io: opens the input (read) and output (write) files the semihosting
 // command line names, "INPUT OUTPUT".
@@ -58,16 +60,22 @@ open_file:
     b.eq fail_io
     ret
 
-// read_some(x0 = buffer, x1 = length) -> x0 = bytes not read (SYS_READ).
-read_some:
+// handle_call(w4 = operation, x2 = handle, x0, x1 = its next two
+// arguments) -> x0 = the call's result.
+handle_call:
     adr x3, sh_args
-    ldr x2, in_handle
     stp x2, x0, [x3]
     str x1, [x3, #16]
     mov x1, x3
-    mov w0, #SYS_READ
+    mov w0, w4
     hlt #SEMIHOSTING_HLT
     ret
+
+// read_some(x0 = buffer, x1 = length) -> x0 = bytes not read (SYS_READ).
+read_some:
+    ldr x2, in_handle
+    mov w4, #SYS_READ
+    b handle_call
 
 // read_input(x0 = buffer, x1 = length): exactly that many input bytes.
 read_input:
@@ -81,25 +89,40 @@ read_input:
 // write_output(x0 = buffer, x1 = length).
 write_output:
     cbz x1, 1f
-    adr x3, sh_args
+    str x30, [sp, #-16]!
     ldr x2, out_handle
-    stp x2, x0, [x3]
-    str x1, [x3, #16]
-    mov x1, x3
-    mov w0, #SYS_WRITE
-    hlt #SEMIHOSTING_HLT
+    mov w4, #SYS_WRITE
+    bl handle_call
+    ldr x30, [sp], #16
     cbnz x0, fail_io                            // bytes not written
 1:  ret
 
-// seek_output(x0 = offset from the start of the output file).
+// seek_input(x0 = offset), seek_output(x0 = offset): from the file's start.
+seek_input:
+    ldr x2, in_handle
+    b 1f
 seek_output:
-    adr x3, sh_args
     ldr x2, out_handle
-    stp x2, x0, [x3]
-    mov x1, x3
-    mov w0, #SYS_SEEK
-    hlt #SEMIHOSTING_HLT
+1:  str x30, [sp, #-16]!
+    mov w4, #SYS_SEEK
+    bl handle_call
+    ldr x30, [sp], #16
     cbnz x0, fail_io
+    ret
+
+// check_input_header(x0 = header, w1 = VMSA_LEG_*): the magic, version and
+// leg every probe input header starts with.
+check_input_header:
+    ldr x2, [x0, #VMSA_HDR_MAGIC]
+    ldr x3, =VMSA_PROBE_MAGIC
+    cmp x2, x3
+    b.ne fail_input
+    ldr w2, [x0, #VMSA_HDR_VERSION]
+    cmp w2, #VMSA_PROBE_VERSION
+    b.ne fail_input
+    ldr w2, [x0, #VMSA_HDR_LEG]
+    cmp w2, w1
+    b.ne fail_input
     ret
 
 // exit_probe(x0 = exit code): ends the QEMU run with that status.
