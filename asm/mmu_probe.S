@@ -73,7 +73,7 @@ el1_vectors:
 
 // ---------------------------------------------------------------------------
     .text
-    .global _start, fail_io, fail_input
+    .global _start, write_result_header
 _start:
     ldr x0, =VMSA_MMU_STACK_TOP
     mov sp, x0
@@ -90,7 +90,7 @@ _start:
     mov x1, #VMSA_HDR_SIZE
     bl read_input
     mov x0, x19
-    mov w1, #VMSA_LEG_MMU
+    mov x1, #VMSA_LEG_MMU
     bl check_input_header
 
     // Table memory goes to its own physical address, which must be RAM below the probe.
@@ -401,51 +401,16 @@ load_tables:
 // ---------------------------------------------------------------------------
 // Output (the semihosting plumbing is in probe_io.S).
 
-// write_result_header(x0 = status, x1 = detail) at the start of the output.
+// write_result_header(x0 = status, x1 = detail), for probe_io.S: the
+// records asked for, and the table snapshot's size when there is one.
 write_result_header:
-    str x30, [sp, #-16]!
-    adr x2, result_header
-    ldr x3, =VMSA_RESULT_MAGIC
-    str x3, [x2, #VMSA_RES_MAGIC]
-    mov w3, #VMSA_PROBE_VERSION
-    str w3, [x2, #VMSA_RES_VERSION]
-    mov w3, #VMSA_LEG_MMU
-    str w3, [x2, #VMSA_RES_LEG]
     ldr x3, [x19, #VMSA_HDR_RECORD_COUNT]
-    str x3, [x2, #VMSA_RES_RECORD_COUNT]
-    ldr x3, [x19, #VMSA_HDR_FLAGS]
+    ldr x5, [x19, #VMSA_HDR_FLAGS]
     ldr x4, [x19, #VMSA_HDR_TABLES_SIZE]
-    tst x3, #VMSA_FLAG_SNAPSHOT_TABLES
+    tst x5, #VMSA_FLAG_SNAPSHOT_TABLES
     csel x4, x4, xzr, ne
-    str x4, [x2, #VMSA_RES_TABLE_BYTES]
-    stp x0, x1, [x2, #VMSA_RES_STATUS]
-    // Seek to 0 so that a failure can overwrite the header written at the start.
-    mov x0, #0
-    bl seek_output
-    adr x0, result_header
-    mov x1, #VMSA_RES_SIZE
-    bl write_output
-    ldr x30, [sp], #16
-    ret
-
-fail_io:
-    mov x0, #VMSA_RUN_IO
-    b exit_probe
-fail_input:
-    mov x0, #VMSA_RUN_BAD_INPUT
-    b fail
-fail_too_large:
-    mov x0, #VMSA_RUN_TOO_LARGE
-    b fail
-// fail(x0 = status, x1 = detail): records the status if the output is open, then exits.
-fail:
-    mov x20, x0
-    ldr x2, out_handle
-    cbz x2, 1f
-    adr x19, header
-    bl write_result_header
-1:  mov x0, x20
-    b exit_probe
+    mov x2, #VMSA_LEG_MMU
+    b write_result
 
 // ---------------------------------------------------------------------------
 // EL2 vectors. Exceptions from EL1/EL0 (the hvc of the EL1 vectors) resume
@@ -473,4 +438,3 @@ el2_vectors:
     .data
     .balign 8
 header: .skip VMSA_HDR_SIZE
-result_header: .skip VMSA_RES_SIZE

@@ -7,10 +7,11 @@
 
 #include "CShims.h"
 #include "arm_arch.h"
+#include "probe_header.h"
 
     .text
     .global open_io, read_some, read_input, write_output, seek_input, seek_output, exit_probe
-    .global check_input_header, out_handle
+    .global check_input_header, write_result, fail_io, fail_input, fail_too_large, fail
 
 // open_io: opens the input (read) and output (write) files the semihosting
 // command line names, "INPUT OUTPUT".
@@ -110,20 +111,56 @@ seek_output:
     cbnz x0, fail_io
     ret
 
-// check_input_header(x0 = header, w1 = VMSA_LEG_*): the magic, version and
+// check_input_header(x0 = header, x1 = VMSA_LEG_*): the magic, version and
 // leg every probe input header starts with.
 check_input_header:
-    ldr x2, [x0, #VMSA_HDR_MAGIC]
-    ldr x3, =VMSA_PROBE_MAGIC
-    cmp x2, x3
-    b.ne fail_input
-    ldr w2, [x0, #VMSA_HDR_VERSION]
-    cmp w2, #VMSA_PROBE_VERSION
-    b.ne fail_input
-    ldr w2, [x0, #VMSA_HDR_LEG]
-    cmp w2, w1
-    b.ne fail_input
+    check_probe_identity x0, x1, x2, x3, fail_input
     ret
+
+// write_result(x0 = status, x1 = detail, x2 = VMSA_LEG_*, x3 = record count,
+// x4 = table bytes): the result header, at the start of the output, so that
+// a failure can overwrite the one a probe writes first. Uses x5 as well.
+write_result:
+    str x30, [sp, #-16]!
+    adr x5, result_header
+    stp x0, x1, [x5, #VMSA_RES_STATUS]
+    ldr x0, =VMSA_RESULT_MAGIC
+    str x0, [x5, #VMSA_RES_MAGIC]
+    mov w0, #VMSA_PROBE_VERSION
+    str w0, [x5, #VMSA_RES_VERSION]
+    str w2, [x5, #VMSA_RES_LEG]
+    str x3, [x5, #VMSA_RES_RECORD_COUNT]
+    str x4, [x5, #VMSA_RES_TABLE_BYTES]
+    mov x0, #0
+    bl seek_output
+    adr x0, result_header
+    mov x1, #VMSA_RES_SIZE
+    bl write_output
+    ldr x30, [sp], #16
+    ret
+
+// fail_io: the output cannot be trusted, so only the exit status says it.
+fail_io:
+    mov x0, #VMSA_RUN_IO
+    b exit_probe
+// fail_input, fail_too_large: the status says it all (detail 0).
+fail_input:
+    mov x0, #VMSA_RUN_BAD_INPUT
+    mov x1, #0
+    b fail
+fail_too_large:
+    mov x0, #VMSA_RUN_TOO_LARGE
+    mov x1, #0
+    b fail
+// fail(x0 = status, x1 = detail): once the output is open, the probe's
+// write_result_header(x0, x1) records the status; then the run exits with it.
+fail:
+    str x0, [sp, #-16]!
+    ldr x2, out_handle
+    cbz x2, 1f
+    bl write_result_header
+1:  ldr x0, [sp], #16
+    b exit_probe
 
 // exit_probe(x0 = exit code): ends the QEMU run with that status.
 exit_probe:
@@ -141,5 +178,6 @@ out_handle: .quad 0
 sh_args: .quad 0, 0, 0, 0
 cmdline_args: .quad 0, 0
 exit_block: .quad 0, 0
+result_header: .skip VMSA_RES_SIZE
 cmdline: .skip 4096
 cmdline_end:

@@ -43,6 +43,16 @@
     str x0, [x26, #PAR_SLOT(\slot)]
 .endm
 
+// stage1_registers EL: TCR_<EL>, MAIR_<EL> and TTBR0_<EL> from header x19.
+.macro stage1_registers el
+    ldr x0, [x19, #VMSA_RHDR_TCR]
+    msr tcr_\el, x0
+    ldr x0, [x19, #VMSA_RHDR_MAIR]
+    msr mair_\el, x0
+    ldr x0, [x19, #VMSA_RHDR_TTBR0]
+    msr ttbr0_\el, x0
+.endm
+
 // ---------------------------------------------------------------------------
 // The EL3 window: runs with SCTLR_EL3.M=1, so it is fetched through the
 // input's EL3 tables (which must map it to itself) and touches no memory.
@@ -67,7 +77,7 @@ el3_window:
 // list, x22 results, x23 records over all runs, x27 segment count, x28
 // SCTLR_EL3 at boot, x17 SCTLR_EL3 for an el3 run, x18 the run's AT routine.
     .text
-    .global _start, fail_io, fail_input
+    .global _start, write_result_header
 _start:
     ldr x0, =VMSA_MMU_STACK_TOP
     mov sp, x0
@@ -99,7 +109,7 @@ next_run:
     b.eq all_runs_done                          // end of input: nothing read
     cbnz x0, fail_input
     mov x0, x19
-    mov w1, #VMSA_LEG_REGIME
+    mov x1, #VMSA_LEG_REGIME
     bl check_input_header
     bl load_segments
 
@@ -182,12 +192,7 @@ all_runs_done:
 
 // el2_stage1: TCR_EL2, MAIR_EL2 and TTBR0_EL2 from the header, SCTLR_EL2 with M.
 el2_stage1:
-    ldr x0, [x19, #VMSA_RHDR_TCR]
-    msr tcr_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_MAIR]
-    msr mair_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_TTBR0]
-    msr ttbr0_el2, x0
+    stage1_registers el2
     ldr x0, [x19, #VMSA_RHDR_SCTLR]
     orr x0, x0, #SCTLR_M
     msr sctlr_el2, x0
@@ -247,12 +252,7 @@ setup_el3:
     cmp x2, x3
     b.ne 1f
     bl reset_state
-    ldr x0, [x19, #VMSA_RHDR_TCR]
-    msr tcr_el3, x0
-    ldr x0, [x19, #VMSA_RHDR_MAIR]
-    msr mair_el3, x0
-    ldr x0, [x19, #VMSA_RHDR_TTBR0]
-    msr ttbr0_el3, x0
+    stage1_registers el3
     ldr x17, [x19, #VMSA_RHDR_SCTLR]
     orr x17, x17, #SCTLR_M
     adr x18, ats_el3
@@ -284,12 +284,7 @@ setup_s12:
     msr vtcr_el2, x0
     ldr x0, [x19, #VMSA_RHDR_VTTBR]
     msr vttbr_el2, x0
-    ldr x0, [x19, #VMSA_RHDR_TCR]
-    msr tcr_el1, x0
-    ldr x0, [x19, #VMSA_RHDR_MAIR]
-    msr mair_el1, x0
-    ldr x0, [x19, #VMSA_RHDR_TTBR0]
-    msr ttbr0_el1, x0
+    stage1_registers el1
     ldr x0, [x19, #VMSA_RHDR_TTBR1]
     msr ttbr1_el1, x0
     ldr x0, [x19, #VMSA_RHDR_SCTLR]
@@ -404,44 +399,15 @@ zero_segments:
 
 
 // ---------------------------------------------------------------------------
-// Results and failures.
+// Results (the failure paths are in probe_io.S).
 
-// write_result_header(x0 = status, x1 = detail) at the start of the output,
-// with x23 records.
+// write_result_header(x0 = status, x1 = detail), for probe_io.S: x23
+// records so far.
 write_result_header:
-    str x30, [sp, #-16]!
-    adr x2, result_header
-    ldr x3, =VMSA_RESULT_MAGIC
-    str x3, [x2, #VMSA_RES_MAGIC]
-    mov w3, #VMSA_PROBE_VERSION
-    str w3, [x2, #VMSA_RES_VERSION]
-    mov w3, #VMSA_LEG_REGIME
-    str w3, [x2, #VMSA_RES_LEG]
-    str x23, [x2, #VMSA_RES_RECORD_COUNT]
-    stp x0, x1, [x2, #VMSA_RES_STATUS]
-    mov x0, #0
-    bl seek_output
-    adr x0, result_header
-    mov x1, #VMSA_RES_SIZE
-    bl write_output
-    ldr x30, [sp], #16
-    ret
-
-fail_io:
-    mov x0, #VMSA_RUN_IO
-    b exit_probe
-fail_input:
-    mov x0, #VMSA_RUN_BAD_INPUT
-    b fail
-fail_too_large:
-    mov x0, #VMSA_RUN_TOO_LARGE
-    b fail
-// fail(x0 = status, x1 = detail): records the status, then exits with it.
-fail:
-    mov x24, x0
-    bl write_result_header
-    mov x0, x24
-    b exit_probe
+    mov x2, #VMSA_LEG_REGIME
+    mov x3, x23
+    mov x4, #0
+    b write_result
 
 // Anything taken at EL3 ends the run with ESR_EL3 as the detail.
     .balign 2048
@@ -456,4 +422,3 @@ el3_vectors:
     .data
     .balign 8
 header: .skip VMSA_RHDR_SIZE
-result_header: .skip VMSA_RES_SIZE
