@@ -25,4 +25,18 @@
     b.ne \fail
 .endm
 
+// store_result_identity HEADER, LEG, T: the result magic, version and the leg
+// in x-register LEG into the result header at x-register HEADER; T is scratch.
+.macro store_result_identity header, leg, t
+    ldr \t, =VMSA_RESULT_MAGIC
+    str \t, [\header, #VMSA_RES_MAGIC]
+    // The 32-bit version and leg fields make one little-endian word.
+    .if VMSA_RES_LEG != VMSA_RES_VERSION + 4
+    .error "version and leg are not adjacent"
+    .endif
+    mov \t, #VMSA_PROBE_VERSION
+    orr \t, \t, \leg, lsl #32
+    str \t, [\header, #VMSA_RES_VERSION]
+.endm
+
 #endif

@@ -124,11 +124,7 @@ write_result:
     str x30, [sp, #-16]!
     adr x5, result_header
     stp x0, x1, [x5, #VMSA_RES_STATUS]
-    ldr x0, =VMSA_RESULT_MAGIC
-    str x0, [x5, #VMSA_RES_MAGIC]
-    mov w0, #VMSA_PROBE_VERSION
-    str w0, [x5, #VMSA_RES_VERSION]
-    str w2, [x5, #VMSA_RES_LEG]
+    store_result_identity x5, x2, x0
     str x3, [x5, #VMSA_RES_RECORD_COUNT]
     str x4, [x5, #VMSA_RES_TABLE_BYTES]
     mov x0, #0
