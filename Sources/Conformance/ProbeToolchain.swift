@@ -2,8 +2,8 @@ import Foundation
 
 /// Where the cross-compiled probes and the two QEMUs are.
 public struct ProbeToolchain: Hashable, Sendable {
-    /// Directory holding `walk_probe`, `layout_probe` and `mmu_probe.elf`
-    /// (`make probes` puts them in `.build-probes/`).
+    /// Directory holding `walk_probe`, `layout_probe`, `mmu_probe.elf` and
+    /// `regime_probe.elf` (`make probes` puts them in `.build-probes/`).
     public var probeDirectory: String
     /// `qemu-aarch64` (Debian package qemu-user).
     public var qemuUser: String

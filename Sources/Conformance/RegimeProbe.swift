@@ -1,4 +1,5 @@
 import CShims
+import Foundation
 
 /// Runs the regime probe (asm/regime_probe.S) under `qemu-system-aarch64 -M
 /// virt,secure=on,virtualization=on -cpu max`: it starts at EL3 and answers
@@ -17,6 +18,9 @@ public enum RegimeProbe {
     /// Several runs in one boot (the probe clears memory and registers in
     /// between): the records of each input, in order.
     public static func run(_ inputs: [RegimeProbeInput], toolchain: ProbeToolchain) throws(ConformanceError) -> [[RegimeProbeRecord]] {
+        guard FileManager.default.isReadableFile(atPath: toolchain.regimeProbe) else {
+            throw .io(path: toolchain.regimeProbe, reason: "is missing; run `make probes`")
+        }
         try ProbeBinary.check(toolchain.regimeProbe)
         var file = ProbeInput()
         for input in inputs {

@@ -278,10 +278,13 @@ import VMSATables
     ///   IPA 0x8020_0000 invalid L2
     ///   IPA 0x96_0000_0000 (root index 600: entry 88 of the second table) 1G block → 0xc000_0000
     ///   IPA 0 to 0x3fff_ffff unmapped (root entry 0 invalid)
-    static func stage2Tables() -> TableMemory {
+    /// With `stage1TablesDevice`, the identity block is Device-nGnRnE
+    /// (MemAttr 0b0000) instead of Normal.
+    static func stage2Tables(stage1TablesDevice: Bool = false) -> TableMemory {
         let b = stage2Base, l2 = b + 0x2000, l3 = b + 0x3000
         var m = TableMemory(base: b, size: 0x4000)
-        m.set(b, 1, stage1Base | S2.normal | S2.readWrite | S2.block)
+        let tablesMemory = stage1TablesDevice ? S2.innerShareable | S2.af : S2.normal
+        m.set(b, 1, stage1Base | tablesMemory | S2.readWrite | S2.block)
         m.set(b, 2, l2 | S2.table)
         m.set(b, 600, 0xc000_0000 | S2.normal | S2.readWrite | S2.block)
         m.set(l2, 0, l3 | S2.table)
@@ -303,9 +306,11 @@ import VMSATables
         }
         let s2Fault = { (kind: FaultKind, level: Level) in Self.fault(kind, level, stage2: true) }
         let ok = { (pa: UInt64) in Self.ok(pa, attr: device, sh: outer) }
-        // QEMU 7.2 gives the stage-1-only flat result SH 0b00 where the Arm ARM
-        // has Device read Outer Shareable: deviceShareability again (QEMU
-        // forces 0b10 only when it combines two stages).
+        // QEMU 7.2 deviation "stage-1-off shareability": its
+        // get_phys_addr_disabled makes Device data Non-shareable, where
+        // AArch64.TranslateAddressS1Off has Outer Shareable (0b10), so the
+        // stage-1-only result reads SH 0b00. (Combining two stages, QEMU
+        // forces Device back to 0b10, which hides it above.)
         let flat = { (ipa: UInt64) in Self.ok(ipa, attr: device, sh: 0) }
         let expected: [UInt64: [AddressTranslationInstruction: UInt64]] = [
             0x8000_0010: all(ok(Self.s2out), ok(Self.s2out), flat(0x8000_0000)),
@@ -350,6 +355,45 @@ import VMSATables
                                      sctlr: Self.sctlrM, vtcr: Self.vtcr, vttbr: s2.base,
                                      segments: [s1.segment, s2.segment], vas: expected.keys.sorted())
         try Self.check([input], [expected])
+    }
+
+    /// HCR_EL2.PTW=1: a stage-1 walk that reads stage-2 Device memory is a
+    /// stage-2 permission fault on the walk (S=1, PTW=1), at the level of the
+    /// stage-2 leaf (the identity block: level 1). With PTW=0 the same tables
+    /// translate.
+    @Test func protectedTableWalkFaultsOnStage2DeviceTables() throws {
+        let s1 = Self.stage1Tables4K(), s2 = Self.stage2Tables(stage1TablesDevice: true)
+        let hcrPTW = HCR.Field.ptw.bits.mask
+        func run(hcr: UInt64) -> RegimeProbeInput {
+            RegimeProbeInput(regime: .s12, tcr: Self.twoRangeTCR4K, mair: Self.mair, ttbr0: s1.base, sctlr: Self.sctlrM,
+                             hcr: hcr, vtcr: Self.vtcr, vttbr: s2.base, segments: [s1.segment, s2.segment], vas: [0x10])
+        }
+        let walks = Self.ok(Self.s2out)
+        let faults = Self.fault(.permission, .one, stage2: true, walk: true)
+        try Self.check([run(hcr: 0), run(hcr: hcrPTW)], [
+            [0x10: [.s12e1r: walks, .s12e1w: walks, .s12e0r: walks, .s12e0w: walks, .s1e1r: Self.ok(Self.out)]],
+            [0x10: [.s12e1r: faults, .s12e1w: faults, .s12e0r: faults, .s12e0w: faults, .s1e1r: faults]],
+        ])
+    }
+
+    /// HCR_EL2.FWB=1 (FEAT_S2FWB): stage 2 MemAttr[4:2]=0b110 forces Normal
+    /// Write-Back whatever stage 1 says, even the Device-nGnRnE of stage 1
+    /// off. The Arm ARM's SH is Outer Shareable (stage 1 off is Outer
+    /// Shareable and the combination keeps the more shareable); QEMU 7.2
+    /// answers Inner Shareable, the stage-2 SH, because its stage 1 off is
+    /// Non-shareable (the "stage-1-off shareability" deviation above), and
+    /// nothing forces Normal Write-Back back to Outer.
+    @Test func forcedWriteBackOverridesStage1Off() throws {
+        let forceWriteBack: UInt64 = 0b110 << 2
+        let b = Self.stage2Base, l2 = b + 0x2000, l3 = b + 0x3000
+        var s2 = TableMemory(base: b, size: 0x4000)
+        s2.set(b, 2, l2 | S2.table)
+        s2.set(l2, 0, l3 | S2.table)
+        s2.set(l3, 0, Self.s2out | forceWriteBack | S2.innerShareable | S2.af | S2.readWrite | S2.page)
+        let input = RegimeProbeInput(regime: .s12, hcr: HCR.Field.fwb.bits.mask, vtcr: Self.vtcr, vttbr: s2.base,
+                                     segments: [s2.segment], vas: [0x8000_0010])
+        let forced = Self.ok(Self.s2out, attr: Self.normalWB, sh: 0b11)
+        try Self.check([input], [[0x8000_0010: [.s12e1r: forced, .s12e1w: forced, .s12e0r: forced, .s12e0w: forced]]])
     }
 
     // MARK: Without QEMU
