@@ -326,6 +326,43 @@ import VMSATables
         try Self.check([input], [expected])
     }
 
+    /// Stage 2 with 16K granules, T0SZ=24 (40-bit IPA) and SL0=0b01: start
+    /// level 2, which resolves IPA[39:25], 2^15 entries: sixteen concatenated
+    /// tables (the most the Arm ARM allows), 256K aligned. Stage 1 off.
+    ///   IPA 0x8000_0000 (root index 0x40) → L3 table: page → s2out;
+    ///     +0x4000 read-only page; +0x8000 invalid L3
+    ///   IPA 0x4000_0000 (index 0x20) invalid L2
+    ///   IPA 0xff_fe00_0000 (index 0x7fff, the last entry of the sixteenth
+    ///     table) 32M block → 0x8200_0000
+    @Test func stage2With16KGranulesAndSixteenConcatenatedTables() throws {
+        let root: UInt64 = 0x4040_0000, rootSize: UInt64 = 16 * 0x4000, l3 = root + rootSize
+        var s2 = TableMemory(base: root, size: rootSize + 0x4000)
+        s2.set(root, 0x40, l3 | S2.table)
+        s2.set(root, 0x7fff, 0x8200_0000 | S2.normal | S2.readWrite | S2.block)
+        s2.set(l3, 0, Self.s2out | S2.normal | S2.readWrite | S2.page)
+        s2.set(l3, 1, (Self.s2out + 0x4000) | S2.normal | S2.readOnly | S2.page)
+        var vtcr = VTCR(rawValue: VTCR.res1Mask)
+        vtcr[VTCR.Field.t0sz] = 24
+        vtcr[VTCR.Field.sl0] = 1
+        vtcr[VTCR.Field.tg0] = Granule.k16.tg0
+        vtcr[VTCR.Field.ps] = PhysicalAddressSize.bits40.rawValue
+        // Stage 1 off: Device-nGnRnE, Outer Shareable once combined (see stage2AloneWithStage1Off).
+        let ok = { (pa: UInt64) in Self.ok(pa, attr: 0x00, sh: 0b10) }
+        let s2Fault = { (kind: FaultKind, level: Level) in Self.fault(kind, level, stage2: true) }
+        let both = { (r: UInt64, w: UInt64) -> [AddressTranslationInstruction: UInt64] in
+            [.s12e1r: r, .s12e1w: w, .s12e0r: r, .s12e0w: w]
+        }
+        let expected: [UInt64: [AddressTranslationInstruction: UInt64]] = [
+            0x8000_0010: both(ok(Self.s2out), ok(Self.s2out)),
+            0x8000_4008: both(ok(Self.s2out + 0x4000), s2Fault(.permission, .three)),
+            0x8000_8000: both(s2Fault(.translation, .three), s2Fault(.translation, .three)),
+            0x4000_0000: both(s2Fault(.translation, .two), s2Fault(.translation, .two)),
+            0xff_fe12_3456: both(ok(0x8212_3000), ok(0x8212_3000)),
+        ]
+        let input = RegimeProbeInput(regime: .s12, vtcr: vtcr.rawValue, vttbr: root, segments: [s2.segment], vas: expected.keys.sorted())
+        try Self.check([input], [expected])
+    }
+
     /// Both stages: `stage1Tables4K` at IPA = PA (stage 2's identity block),
     /// its outputs (IPA 0x8000_0000…) through stage 2. TTBR1_EL1 points at IPA
     /// 0x3000_0000, which stage 2 does not map: a stage-2 fault on the
