@@ -31,6 +31,12 @@
 #define HCR_EL2_E2H (1 << 34)
 #define SCTLR_M (1 << 0)
 #define WORD_ALIGN_MASK 7
+#define WORD_SHIFT 3                               /* a VA is one 8-byte word */
+/// log2 of VMSA_SEG_RECORD_SIZE, to index the segment list.
+#define SEGMENT_SHIFT 4
+    .if (1 << SEGMENT_SHIFT) != VMSA_SEG_RECORD_SIZE
+    .error "SEGMENT_SHIFT does not match VMSA_SEG_RECORD_SIZE"
+    .endif
 #define CURRENT_EL_EL3 (3 << 2)                    /* CurrentEL.EL [3:2] */
 /// Each PAR_EL1 slot of a struct vmsa_regime_result.
 #define PAR_SLOT(at) (VMSA_REGIME_PAR + 8 * (at))
@@ -116,8 +122,8 @@ next_run:
     // Addresses after the segment list, then room for their results.
     ldr x20, [x19, #VMSA_RHDR_RECORD_COUNT]
     ldr x0, =VMSA_MMU_BUFFER_BASE
-    add x21, x0, x27, lsl #4
-    mov x0, #(8 + VMSA_REGIME_RECORD_SIZE)
+    add x21, x0, x27, lsl #SEGMENT_SHIFT
+    mov x0, #((1 << WORD_SHIFT) + VMSA_REGIME_RECORD_SIZE)
     umulh x1, x20, x0
     cbnz x1, fail_too_large
     mul x1, x20, x0
@@ -126,9 +132,9 @@ next_run:
     ldr x2, =VMSA_MMU_BUFFER_END
     cmp x1, x2
     b.hi fail_too_large
-    add x22, x21, x20, lsl #3
+    add x22, x21, x20, lsl #WORD_SHIFT
     mov x0, x21
-    lsl x1, x20, #3
+    lsl x1, x20, #WORD_SHIFT
     bl read_input
 
     // The regime's registers; x18 = its AT routine.
@@ -157,13 +163,13 @@ next_run:
     mov x24, #0
 6:  cmp x24, x20
     b.hs 8f
-    ldr x25, [x21, x24, lsl #3]
+    ldr x25, [x21, x24, lsl #WORD_SHIFT]
     mov x0, #VMSA_REGIME_RECORD_SIZE
     madd x26, x24, x0, x22
     str x25, [x26, #VMSA_REGIME_VA]
     mov x0, #0
 7:  add x1, x26, #VMSA_REGIME_PAR
-    str xzr, [x1, x0, lsl #3]
+    str xzr, [x1, x0, lsl #WORD_SHIFT]
     add x0, x0, #1
     cmp x0, #VMSA_RAT_COUNT
     b.lo 7b
@@ -350,7 +356,7 @@ load_segments:
 1:  cmp x9, x27
     b.hs 3f
     ldr x0, =VMSA_MMU_BUFFER_BASE
-    add x0, x0, x9, lsl #4
+    add x0, x0, x9, lsl #SEGMENT_SHIFT
     ldp x2, x3, [x0]                            // base, size
     orr x4, x2, x3
     tst x4, #WORD_ALIGN_MASK
@@ -372,7 +378,7 @@ load_segments:
 4:  cmp x9, x27
     b.hs 5f
     ldr x0, =VMSA_MMU_BUFFER_BASE
-    add x0, x0, x9, lsl #4
+    add x0, x0, x9, lsl #SEGMENT_SHIFT
     ldp x0, x1, [x0]
     bl read_input
     add x9, x9, #1
@@ -386,12 +392,12 @@ zero_segments:
 1:  cmp x9, x27
     b.hs 3f
     ldr x0, =VMSA_MMU_BUFFER_BASE
-    add x0, x0, x9, lsl #4
+    add x0, x0, x9, lsl #SEGMENT_SHIFT
     ldp x2, x3, [x0]
     add x3, x2, x3
 2:  cmp x2, x3
     b.hs 4f
-    str xzr, [x2], #8
+    str xzr, [x2], #(1 << WORD_SHIFT)
     b 2b
 4:  add x9, x9, #1
     b 1b
