@@ -21,6 +21,7 @@
 
 #include "CShims.h"
 #include "arm_arch.h"
+#include "probe_header.h"
 
 // Per-half parameters, kept in memory (struct half_params, 8 bytes a field).
 #define HP_PRESENT 0
@@ -112,12 +113,8 @@ _start:
 
 2:  // Result header, then the pool bytes used.
     sub x0, x20, #VMSA_RES_SIZE
-    ldr x1, =VMSA_RESULT_MAGIC
-    str x1, [x0, #VMSA_RES_MAGIC]
-    mov w1, #VMSA_PROBE_VERSION
-    str w1, [x0, #VMSA_RES_VERSION]
-    mov w1, #VMSA_LEG_LAYOUT
-    str w1, [x0, #VMSA_RES_LEG]
+    mov x2, #VMSA_LEG_LAYOUT
+    store_result_identity x0, x2, x1
     str x25, [x0, #VMSA_RES_RECORD_COUNT]
     str x23, [x0, #VMSA_RES_TABLE_BYTES]
     str xzr, [x0, #VMSA_RES_STATUS]

@@ -73,7 +73,7 @@ el1_vectors:
 
 // ---------------------------------------------------------------------------
     .text
-    .global _start
+    .global _start, write_result_header
 _start:
     ldr x0, =VMSA_MMU_STACK_TOP
     mov sp, x0
@@ -82,46 +82,16 @@ _start:
     isb
 
     // "INPUT OUTPUT" from the semihosting command line.
-    adr x1, cmdline_args
-    adr x0, cmdline
-    mov x2, #(cmdline_end - cmdline - 1)
-    stp x0, x2, [x1]
-    mov w0, #SYS_GET_CMDLINE
-    hlt #SEMIHOSTING_HLT
-    cbnz x0, fail_io
-    adr x0, cmdline
-1:  ldrb w2, [x0], #1
-    cbz w2, fail_io
-    cmp w2, #' '
-    b.ne 1b
-    strb wzr, [x0, #-1]
-    mov x20, x0                                 // output path
-    adr x0, cmdline
-    mov x1, #OPEN_MODE_RB
-    bl open_file
-    adr x1, in_handle
-    str x0, [x1]
-    mov x0, x20
-    mov x1, #OPEN_MODE_WB
-    bl open_file
-    adr x1, out_handle
-    str x0, [x1]
+    bl open_io
 
     // Header.
     adr x19, header
     mov x0, x19
     mov x1, #VMSA_HDR_SIZE
     bl read_input
-    ldr x0, [x19, #VMSA_HDR_MAGIC]
-    ldr x1, =VMSA_PROBE_MAGIC
-    cmp x0, x1
-    b.ne fail_input
-    ldr w0, [x19, #VMSA_HDR_VERSION]
-    cmp w0, #VMSA_PROBE_VERSION
-    b.ne fail_input
-    ldr w0, [x19, #VMSA_HDR_LEG]
-    cmp w0, #VMSA_LEG_MMU
-    b.ne fail_input
+    mov x0, x19
+    mov x1, #VMSA_LEG_MMU
+    bl check_input_header
 
     // Table memory goes to its own physical address, which must be RAM below the probe.
     ldr x0, [x19, #VMSA_HDR_TABLES_BASE]
@@ -246,7 +216,7 @@ _start:
     mul x1, x20, x1
     bl write_output
     mov x0, #VMSA_RUN_OK
-    b exit
+    b exit_probe
 
 // ---------------------------------------------------------------------------
 // real_accesses(x0 = result record). x23 = stub VA. Uses x0-x18, x25-x27.
@@ -410,14 +380,8 @@ lower_el:
 // its physical address and stores the graft patches. Uses x0-x8.
 load_tables:
     str x30, [sp, #-16]!
-    adr x3, sh_args
-    ldr x4, in_handle
-    mov x5, #VMSA_HDR_SIZE
-    stp x4, x5, [x3]
-    mov x1, x3
-    mov w0, #SYS_SEEK
-    hlt #SEMIHOSTING_HLT
-    cbnz x0, fail_io
+    mov x0, #VMSA_HDR_SIZE
+    bl seek_input
     ldr x0, [x19, #VMSA_HDR_TABLES_BASE]
     ldr x1, [x19, #VMSA_HDR_TABLES_SIZE]
     bl read_input
@@ -435,106 +399,18 @@ load_tables:
     ret
 
 // ---------------------------------------------------------------------------
-// Semihosting and output.
+// Output (the semihosting plumbing is in probe_io.S).
 
-// open_file(x0 = NUL-terminated path, x1 = mode) -> x0 = handle.
-open_file:
-    mov x2, x0
-1:  ldrb w3, [x2], #1
-    cbnz w3, 1b
-    sub x2, x2, x0
-    sub x2, x2, #1
-    adr x3, sh_args
-    stp x0, x1, [x3]
-    str x2, [x3, #16]
-    mov x1, x3
-    mov w0, #SYS_OPEN
-    hlt #SEMIHOSTING_HLT
-    cmn x0, #1
-    b.eq fail_io
-    ret
-
-// read_input(x0 = buffer, x1 = length): exactly that many input bytes.
-read_input:
-    cbz x1, 1f
-    adr x3, sh_args
-    ldr x2, in_handle
-    stp x2, x0, [x3]
-    str x1, [x3, #16]
-    mov x1, x3
-    mov w0, #SYS_READ
-    hlt #SEMIHOSTING_HLT
-    cbnz x0, fail_input                         // bytes not read
-1:  ret
-
-// write_output(x0 = buffer, x1 = length).
-write_output:
-    cbz x1, 1f
-    adr x3, sh_args
-    ldr x2, out_handle
-    stp x2, x0, [x3]
-    str x1, [x3, #16]
-    mov x1, x3
-    mov w0, #SYS_WRITE
-    hlt #SEMIHOSTING_HLT
-    cbnz x0, fail_io                            // bytes not written
-1:  ret
-
-// write_result_header(x0 = status, x1 = detail) at the start of the output.
+// write_result_header(x0 = status, x1 = detail), for probe_io.S: the
+// records asked for, and the table snapshot's size when there is one.
 write_result_header:
-    str x30, [sp, #-16]!
-    adr x2, result_header
-    ldr x3, =VMSA_RESULT_MAGIC
-    str x3, [x2, #VMSA_RES_MAGIC]
-    mov w3, #VMSA_PROBE_VERSION
-    str w3, [x2, #VMSA_RES_VERSION]
-    mov w3, #VMSA_LEG_MMU
-    str w3, [x2, #VMSA_RES_LEG]
     ldr x3, [x19, #VMSA_HDR_RECORD_COUNT]
-    str x3, [x2, #VMSA_RES_RECORD_COUNT]
-    ldr x3, [x19, #VMSA_HDR_FLAGS]
+    ldr x5, [x19, #VMSA_HDR_FLAGS]
     ldr x4, [x19, #VMSA_HDR_TABLES_SIZE]
-    tst x3, #VMSA_FLAG_SNAPSHOT_TABLES
+    tst x5, #VMSA_FLAG_SNAPSHOT_TABLES
     csel x4, x4, xzr, ne
-    str x4, [x2, #VMSA_RES_TABLE_BYTES]
-    stp x0, x1, [x2, #VMSA_RES_STATUS]
-    // Seek to 0 so that a failure can overwrite the header written at the start.
-    adr x3, sh_args
-    ldr x4, out_handle
-    stp x4, xzr, [x3]
-    mov x1, x3
-    mov w0, #SYS_SEEK
-    hlt #SEMIHOSTING_HLT
-    adr x0, result_header
-    mov x1, #VMSA_RES_SIZE
-    bl write_output
-    ldr x30, [sp], #16
-    ret
-
-fail_io:
-    mov x0, #VMSA_RUN_IO
-    b exit
-fail_input:
-    mov x0, #VMSA_RUN_BAD_INPUT
-    b fail
-fail_too_large:
-    mov x0, #VMSA_RUN_TOO_LARGE
-    b fail
-// fail(x0 = status, x1 = detail): records the status if the output is open, then exits.
-fail:
-    mov x20, x0
-    ldr x2, out_handle
-    cbz x2, 1f
-    adr x19, header
-    bl write_result_header
-1:  mov x0, x20
-exit:
-    adr x1, exit_block
-    ldr x2, =ADP_STOPPED_APPLICATION_EXIT
-    stp x2, x0, [x1]
-    mov w0, #SYS_EXIT
-    hlt #SEMIHOSTING_HLT
-    b .
+    mov x2, #VMSA_LEG_MMU
+    b write_result
 
 // ---------------------------------------------------------------------------
 // EL2 vectors. Exceptions from EL1/EL0 (the hvc of the EL1 vectors) resume
@@ -561,13 +437,4 @@ el2_vectors:
 
     .data
     .balign 8
-in_handle: .quad 0
-out_handle: .quad 0
-sh_args: .quad 0, 0, 0, 0
-cmdline_args: .quad 0, 0
-exit_block: .quad 0, 0
-    .balign 8
 header: .skip VMSA_HDR_SIZE
-result_header: .skip VMSA_RES_SIZE
-cmdline: .skip 4096
-cmdline_end:

@@ -6,6 +6,7 @@
 
 #include "CShims.h"
 #include "arm_arch.h"
+#include "probe_header.h"
 
     .text
 
@@ -82,16 +83,7 @@ read_header:
     mov x14, x1
     mov x1, #VMSA_HDR_SIZE
     bl read_exact
-    ldr x0, [x13, #VMSA_HDR_MAGIC]
-    ldr x1, =VMSA_PROBE_MAGIC
-    cmp x0, x1
-    b.ne bad_input
-    ldr w0, [x13, #VMSA_HDR_VERSION]
-    cmp w0, #VMSA_PROBE_VERSION
-    b.ne bad_input
-    ldr w0, [x13, #VMSA_HDR_LEG]
-    cmp w0, w14
-    b.ne bad_input
+    check_probe_identity x13, x14, x0, x1, bad_input
     ret x15
 
     .section .rodata

@@ -12,6 +12,7 @@
 
 #include "CShims.h"
 #include "arm_arch.h"
+#include "probe_header.h"
 
 // Descriptor formats of the half being walked (register x8 in `walk`).
 #define FORMAT_PLAIN 0          /* 4K/16K, OA[47:page shift] */
@@ -55,12 +56,8 @@ _start:
     mov x0, x27
     bl map_anonymous
     mov x25, x0
-    ldr x0, =VMSA_RESULT_MAGIC
-    str x0, [x25, #VMSA_RES_MAGIC]
-    mov w0, #VMSA_PROBE_VERSION
-    str w0, [x25, #VMSA_RES_VERSION]
-    mov w0, #VMSA_LEG_WALK
-    str w0, [x25, #VMSA_RES_LEG]
+    mov x1, #VMSA_LEG_WALK
+    store_result_identity x25, x1, x0
     str x23, [x25, #VMSA_RES_RECORD_COUNT]
 
     mov x26, #0

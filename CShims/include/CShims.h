@@ -22,6 +22,9 @@
 //   walk:   record_count x struct vmsa_walk_result
 //   mmu:    table memory as it was after the AT pass (table_bytes), then
 //           record_count x struct vmsa_mmu_result
+//
+// The regime probe has its own input (see struct vmsa_regime_header below)
+// and the same result header, then struct vmsa_regime_result records.
 #ifndef VMSA_CSHIMS_H
 #define VMSA_CSHIMS_H
 
@@ -38,6 +41,7 @@
 #define VMSA_LEG_LAYOUT 1
 #define VMSA_LEG_WALK 2
 #define VMSA_LEG_MMU 3
+#define VMSA_LEG_REGIME 4
 
 // ---------------------------------------------------------------------------
 // struct vmsa_probe_header: 128 bytes.
@@ -199,7 +203,11 @@
 #define VMSA_RUN_BAD_REQUEST 4        /* layout: a request the probe cannot map; detail = its index */
 #define VMSA_RUN_IO 5                 /* reading input or writing output failed */
 #define VMSA_RUN_UNEXPECTED_EXCEPTION 6 /* mmu: the probe itself took an exception; detail = ESR_EL2 */
-#define VMSA_RUN_TOO_LARGE 7          /* mmu: the input does not fit the probe's memory */
+#define VMSA_RUN_TOO_LARGE 7          /* mmu, regime: the input does not fit the probe's memory */
+#define VMSA_RUN_BAD_SEGMENT 8        /* regime: a segment is unaligned or not in free RAM; detail = its index */
+#define VMSA_RUN_WINDOW_UNMAPPED 9    /* regime, el3: the tables do not map the EL3 window; detail = PAR_EL1 */
+#define VMSA_RUN_NOT_EL3 10           /* regime: the probe did not start at EL3; detail = CurrentEL */
+#define VMSA_RUN_BAD_REGIME 11        /* regime: unknown VMSA_REGIME_*; detail = the value */
 
 // ---------------------------------------------------------------------------
 // The bare-metal probe's place in `qemu-system-aarch64 -M virt`: RAM starts at
@@ -228,6 +236,93 @@
 #define VMSA_MMU_BUFFER_END 0xc0000000
 /// The probe's EL2 stack top (grows down below the graft area).
 #define VMSA_MMU_STACK_TOP 0xb0100000
+
+// ---------------------------------------------------------------------------
+// The regime probe (asm/regime_probe.S): boots at EL3 under
+// `-M virt,secure=on,virtualization=on`, stays there with its own MMU off and
+// asks QEMU's MMU, through AT instructions, about the Non-secure EL2, EL2&0
+// and EL1&0-with-stage-2 regimes (SCR_EL3.NS=1) and about EL3 itself.
+//
+// Input: one or more runs back to back, until the end of the file:
+//
+//   struct vmsa_regime_header
+//   segment_count x struct vmsa_regime_segment
+//   the segments' bytes, in that order (each `size` bytes, copied to `base`)
+//   record_count x uint64_t virtual address (IPA for s12 with stage 1 off)
+//
+// Output: struct vmsa_result_header (leg VMSA_LEG_REGIME, record_count over
+// all runs), then one struct vmsa_regime_result per address, in input order.
+// Between runs the probe zeroes the segments it wrote and clears the
+// translation registers and TLBs, so runs do not see each other's tables.
+
+/// Which regime a run probes.
+#define VMSA_REGIME_EL2 1       /* HCR_EL2.E2H=0: TCR_EL2, MAIR_EL2, TTBR0_EL2, SCTLR_EL2 */
+#define VMSA_REGIME_EL20 2      /* HCR_EL2.{E2H,TGE}={1,1}: TCR_EL2 (TCR_EL1 layout), TTBR0/1_EL2 */
+#define VMSA_REGIME_EL3 3       /* TCR_EL3, MAIR_EL3, TTBR0_EL3, SCTLR_EL3 */
+#define VMSA_REGIME_S12 4       /* HCR_EL2.VM=1: VTCR_EL2, VTTBR_EL2 and the EL1&0 stage 1 */
+
+// struct vmsa_regime_header: 128 bytes. Register values are raw; the probe
+// sets only what the regime needs: SCTLR_ELx.M (not for s12, whose SCTLR_EL1
+// is taken as given, so stage 1 may be off), HCR_EL2.RW always, E2H=0 for
+// el2, E2H=TGE=1 for el20, VM=1 and E2H=TGE=0 for s12.
+// The identity words are those of every input header (vmsa_probe_header).
+#define VMSA_RHDR_MAGIC VMSA_HDR_MAGIC       /* VMSA_PROBE_MAGIC */
+#define VMSA_RHDR_VERSION VMSA_HDR_VERSION   /* uint32_t VMSA_PROBE_VERSION */
+#define VMSA_RHDR_LEG VMSA_HDR_LEG           /* uint32_t VMSA_LEG_REGIME */
+#define VMSA_RHDR_REGIME 16        /* uint32_t VMSA_REGIME_* */
+#define VMSA_RHDR_RESERVED0 20     /* uint32_t, zero */
+#define VMSA_RHDR_TCR 24           /* TCR_EL2 (el2, el20), TCR_EL3 (el3), TCR_EL1 (s12) */
+#define VMSA_RHDR_MAIR 32          /* MAIR_EL2, MAIR_EL3 or MAIR_EL1 likewise */
+#define VMSA_RHDR_TTBR0 40         /* TTBR0_EL2, TTBR0_EL3 or TTBR0_EL1 */
+#define VMSA_RHDR_TTBR1 48         /* TTBR1_EL2 (el20), TTBR1_EL1 (s12); unused otherwise */
+#define VMSA_RHDR_SCTLR 56         /* SCTLR_EL2, SCTLR_EL3 or SCTLR_EL1 */
+#define VMSA_RHDR_HCR 64           /* HCR_EL2 (e.g. FWB, PTW, DC) */
+#define VMSA_RHDR_VTCR 72          /* VTCR_EL2 (s12) */
+#define VMSA_RHDR_VTTBR 80         /* VTTBR_EL2 (s12) */
+#define VMSA_RHDR_SEGMENT_COUNT 88
+#define VMSA_RHDR_RECORD_COUNT 96
+#define VMSA_RHDR_RESERVED 104     /* three words, zero */
+#define VMSA_RHDR_SIZE 128
+
+// struct vmsa_regime_segment: physical memory to fill before probing. Base
+// and size are multiples of 8 and the segment lies in
+// [VMSA_MMU_RAM_BASE, VMSA_MMU_PROBE_BASE) (else VMSA_RUN_BAD_SEGMENT).
+#define VMSA_SEG_BASE 0
+#define VMSA_SEG_SIZE 8
+#define VMSA_SEG_RECORD_SIZE 16
+
+// struct vmsa_regime_result: 96 bytes per address. One PAR_EL1 slot per AT
+// instruction; a slot the run's regime does not use stays 0.
+#define VMSA_REGIME_VA 0
+#define VMSA_REGIME_PAR 8          /* uint64_t[VMSA_RAT_COUNT] */
+#define VMSA_REGIME_RECORD_SIZE 96
+
+#define VMSA_RAT_S1E2R 0           /* el2, el20 */
+#define VMSA_RAT_S1E2W 1
+#define VMSA_RAT_S1E0R 2           /* el20: EL2&0 from EL0 */
+#define VMSA_RAT_S1E0W 3
+#define VMSA_RAT_S1E3R 4           /* el3 */
+#define VMSA_RAT_S1E3W 5
+#define VMSA_RAT_S12E1R 6          /* s12: both stages */
+#define VMSA_RAT_S12E1W 7
+#define VMSA_RAT_S12E0R 8
+#define VMSA_RAT_S12E0W 9
+#define VMSA_RAT_S1E1R 10          /* s12: stage 1 only (the IPA); el20: EL2&0 from EL2 */
+#define VMSA_RAT_COUNT 11
+
+/// The regime probe lives where the MMU probe does (from VMSA_MMU_PROBE_BASE,
+/// stack at VMSA_MMU_STACK_TOP, buffers in VMSA_MMU_BUFFER_BASE..END).
+/// AT S1E3R/W need SCTLR_EL3.M=1 at EL3, so they run from the EL3 window, a
+/// page of code that touches no memory: an el3 run's tables must map
+/// [VMSA_REGIME_WINDOW_PA, + VMSA_REGIME_WINDOW_CODE_SIZE) to itself,
+/// executable at EL3 (a 4K page will do; the window is 64 KiB aligned so one
+/// page of any granule maps it). The probe checks the mapping first (AT S1E2R
+/// with the EL3 values in the EL2 registers: same TCR layout and descriptor
+/// format) and refuses with VMSA_RUN_WINDOW_UNMAPPED; execute-never and
+/// SCTLR_EL3.WXN it cannot check: those hang until the runner's time limit.
+#define VMSA_REGIME_WINDOW_PA VMSA_MMU_PROBE_BASE
+#define VMSA_REGIME_WINDOW_CODE_SIZE 0x1000
+#define VMSA_REGIME_WINDOW_SIZE 0x10000
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -312,6 +407,35 @@ struct vmsa_result_header {
     uint64_t ttbr1;
 };
 
+struct vmsa_regime_header {
+    uint64_t magic;
+    uint32_t version;
+    uint32_t leg;
+    uint32_t regime;
+    uint32_t reserved0;
+    uint64_t tcr;
+    uint64_t mair;
+    uint64_t ttbr0;
+    uint64_t ttbr1;
+    uint64_t sctlr;
+    uint64_t hcr;
+    uint64_t vtcr;
+    uint64_t vttbr;
+    uint64_t segment_count;
+    uint64_t record_count;
+    uint64_t reserved[3];
+};
+
+struct vmsa_regime_segment {
+    uint64_t base;
+    uint64_t size;
+};
+
+struct vmsa_regime_result {
+    uint64_t va;
+    uint64_t par[VMSA_RAT_COUNT];
+};
+
 // The assembly reads and writes these records through the offsets above.
 #define VMSA_CHECK(type, field, offset) \
     _Static_assert(offsetof(struct type, field) == (offset), #type "." #field " is not at " #offset)
@@ -387,6 +511,32 @@ VMSA_CHECK(vmsa_result_header, detail, VMSA_RES_DETAIL);
 VMSA_CHECK(vmsa_result_header, ttbr0, VMSA_RES_TTBR0);
 VMSA_CHECK(vmsa_result_header, ttbr1, VMSA_RES_TTBR1);
 _Static_assert(sizeof(struct vmsa_result_header) == VMSA_RES_SIZE, "vmsa_result_header size");
+
+VMSA_CHECK(vmsa_regime_header, magic, VMSA_RHDR_MAGIC);
+VMSA_CHECK(vmsa_regime_header, version, VMSA_RHDR_VERSION);
+VMSA_CHECK(vmsa_regime_header, leg, VMSA_RHDR_LEG);
+VMSA_CHECK(vmsa_regime_header, regime, VMSA_RHDR_REGIME);
+VMSA_CHECK(vmsa_regime_header, reserved0, VMSA_RHDR_RESERVED0);
+VMSA_CHECK(vmsa_regime_header, tcr, VMSA_RHDR_TCR);
+VMSA_CHECK(vmsa_regime_header, mair, VMSA_RHDR_MAIR);
+VMSA_CHECK(vmsa_regime_header, ttbr0, VMSA_RHDR_TTBR0);
+VMSA_CHECK(vmsa_regime_header, ttbr1, VMSA_RHDR_TTBR1);
+VMSA_CHECK(vmsa_regime_header, sctlr, VMSA_RHDR_SCTLR);
+VMSA_CHECK(vmsa_regime_header, hcr, VMSA_RHDR_HCR);
+VMSA_CHECK(vmsa_regime_header, vtcr, VMSA_RHDR_VTCR);
+VMSA_CHECK(vmsa_regime_header, vttbr, VMSA_RHDR_VTTBR);
+VMSA_CHECK(vmsa_regime_header, segment_count, VMSA_RHDR_SEGMENT_COUNT);
+VMSA_CHECK(vmsa_regime_header, record_count, VMSA_RHDR_RECORD_COUNT);
+VMSA_CHECK(vmsa_regime_header, reserved, VMSA_RHDR_RESERVED);
+_Static_assert(sizeof(struct vmsa_regime_header) == VMSA_RHDR_SIZE, "vmsa_regime_header size");
+
+VMSA_CHECK(vmsa_regime_segment, base, VMSA_SEG_BASE);
+VMSA_CHECK(vmsa_regime_segment, size, VMSA_SEG_SIZE);
+_Static_assert(sizeof(struct vmsa_regime_segment) == VMSA_SEG_RECORD_SIZE, "vmsa_regime_segment size");
+
+VMSA_CHECK(vmsa_regime_result, va, VMSA_REGIME_VA);
+VMSA_CHECK(vmsa_regime_result, par, VMSA_REGIME_PAR);
+_Static_assert(sizeof(struct vmsa_regime_result) == VMSA_REGIME_RECORD_SIZE, "vmsa_regime_result size");
 #undef VMSA_CHECK
 
 #endif /* __ASSEMBLER__ */

@@ -1,3 +1,4 @@
+import CShims
 import VMSA
 
 /// Why a conformance leg could not run (as opposed to running and finding a
@@ -18,6 +19,10 @@ public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible
     case layoutRejected(String)
     /// More addresses than the probe's buffer holds.
     case tooManyProbes(leg: ProbeLeg, count: Int, limit: Int)
+    /// A regime-probe segment whose base or size is not a multiple of 8 bytes.
+    case segmentNotAligned(base: UInt64, size: Int)
+    /// An el3 run's tables do not map the EL3 window to itself; `par` is AT S1E2R's answer for it.
+    case el3WindowUnmapped(par: PhysicalAddressRegister)
 
     public var description: String {
         switch self {
@@ -43,6 +48,10 @@ public enum ConformanceError: Error, Hashable, Sendable, CustomStringConvertible
             return "vmsa refused the layout: \(reason)"
         case .tooManyProbes(let leg, let count, let limit):
             return "\(count) addresses do not fit the \(leg.rawValue) probe's buffer; expected at most \(limit) per configuration"
+        case .segmentNotAligned(let base, let size):
+            return "segment \(Hex.short(base)) of \(size) bytes is not 8-byte aligned in base and size, as the regime probe copies it in 64-bit words"
+        case .el3WindowUnmapped(let par):
+            return "the EL3 tables do not map the EL3 window \(Hex.short(UInt64(VMSA_REGIME_WINDOW_PA)))-\(Hex.short(UInt64(VMSA_REGIME_WINDOW_PA) + UInt64(VMSA_REGIME_WINDOW_CODE_SIZE) - 1)) to itself (\(par))"
         }
     }
 }

@@ -26,12 +26,7 @@ public enum MMULeg {
 
     /// The QEMU command line for one run.
     static func arguments(toolchain: ProbeToolchain, input: String, output: String) -> [String] {
-        // Semihosting arguments are comma-separated: a comma in a path is doubled.
-        func escaped(_ path: String) -> String { path.replacingOccurrences(of: ",", with: ",,") }
-        return ["-M", "virt,virtualization=on,highmem=off", "-cpu", "max", "-m", "\(VMSA_MMU_RAM_SIZE_MIB)",
-                "-display", "none", "-monitor", "none", "-serial", "none", "-nodefaults", "-no-reboot",
-                "-semihosting-config", "enable=on,target=native,arg=\(escaped(input)),arg=\(escaped(output))",
-                "-kernel", toolchain.mmuProbe]
+        BareMetalQEMU.arguments(machine: "virt,virtualization=on,highmem=off", kernel: toolchain.mmuProbe, input: input, output: output)
     }
 
     /// Runs the probe over `vas` (none may fall in `graft.claimed`) and compares.
@@ -112,15 +107,7 @@ public enum MMULeg {
     // MARK: Comparison
 
     /// PAR_EL1 fields (64-bit format).
-    enum PAR {
-        static let f = BitField(bit: 0)
-        static let fst = BitField(6, 1)
-        static let ptw = BitField(bit: 8)
-        static let s = BitField(bit: 9)
-        static let sh = BitField(8, 7)
-        static let pa = BitField(51, 12)
-        static let attr = BitField(63, 56)
-    }
+    typealias PAR = PhysicalAddressRegister.Bits
 
     /// Fetches go to the VA aligned to an instruction (A64: 4 bytes).
     static let instructionAlignment: UInt64 = 4
@@ -249,13 +236,7 @@ public enum MMULeg {
         }
     }
 
-    static func parText(_ par: UInt64) -> String {
-        if PAR.f.extract(par) == 1 {
-            return "PAR_EL1 \(Hex.format(par)): " + FaultStatus.describe(UInt8(PAR.fst.extract(par)))
-                + (PAR.s.extract(par) != 0 ? " (stage 2)" : "") + (PAR.ptw.extract(par) != 0 ? " (on a stage 2 walk)" : "")
-        }
-        return "PAR_EL1 \(Hex.format(par)): PA \(PhysicalAddress(PAR.pa.extract(par) << 12)) ATTR \(Hex.format(PAR.attr.extract(par), digits: 2)) SH \(PAR.sh.extract(par))"
-    }
+    static func parText(_ par: UInt64) -> String { PhysicalAddressRegister(rawValue: par).description }
 
     static func esrText(_ esr: UInt64, far: UInt64) -> String {
         if ESR.fromEL2.extract(esr) != 0 { return "EL2 took ESR_EL2 \(Hex.format(esr & ~ESR.fromEL2.mask)) (FAR_EL2 \(Hex.format(far)))" }

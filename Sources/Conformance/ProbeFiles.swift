@@ -8,6 +8,9 @@ import VMSATables
 struct ProbeInput {
     private(set) var bytes: [UInt8] = []
 
+    /// An empty file, for a probe with its own header record (the regime probe).
+    init() {}
+
     init(leg: ProbeLeg, tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR, tablesBase: UInt64, tablesSize: UInt64,
          recordCount: Int, patchCount: Int = 0, stubVA: UInt64 = 0, flags: UInt64 = 0) {
         var header = vmsa_probe_header()
@@ -64,10 +67,16 @@ struct ProbeOutput {
         guard header.magic == UInt64(VMSA_RESULT_MAGIC), header.version == UInt32(VMSA_PROBE_VERSION), header.leg == leg.abiValue else {
             throw .malformedOutput(leg: leg, reason: "the result header has magic \(Hex.format(header.magic)), version \(header.version), leg \(header.leg)")
         }
-        guard header.status == UInt64(VMSA_RUN_OK) else {
-            throw .probeFailed(leg: leg, status: Int32(truncatingIfNeeded: header.status), detail: "detail \(Hex.short(header.detail))")
-        }
+        guard header.status == UInt64(VMSA_RUN_OK) else { throw Self.failure(leg: leg, status: header.status, detail: header.detail) }
         payload = Array(bytes[size...])
+    }
+
+    /// The error a run status other than VMSA_RUN_OK stands for.
+    static func failure(leg: ProbeLeg, status: UInt64, detail: UInt64) -> ConformanceError {
+        switch status {
+        case UInt64(VMSA_RUN_WINDOW_UNMAPPED): .el3WindowUnmapped(par: PhysicalAddressRegister(rawValue: detail))
+        default: .probeFailed(leg: leg, status: Int32(truncatingIfNeeded: status), detail: "detail \(Hex.short(detail))")
+        }
     }
 
     /// The `index`-th record of `stride` bytes starting `offset` bytes into the payload.

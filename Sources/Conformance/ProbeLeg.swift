@@ -1,6 +1,6 @@
 import CShims
 
-/// The three independent legs of a conformance run.
+/// The independent legs of a conformance run.
 public enum ProbeLeg: String, CaseIterable, Hashable, Sendable {
     /// An AArch64 table builder under qemu-aarch64 builds the same requests;
     /// the images must be byte-identical.
@@ -11,6 +11,9 @@ public enum ProbeLeg: String, CaseIterable, Hashable, Sendable {
     /// A bare-metal probe under qemu-system-aarch64 runs AT instructions and
     /// real accesses on QEMU's MMU over vmsa's image.
     case mmu
+    /// A bare-metal probe under qemu-system-aarch64 (secure=on) runs AT
+    /// instructions at EL3 for the EL2, EL2&0, EL3 and stage-2 regimes.
+    case regime
 
     /// The leg's number in the probe ABI (CShims.h VMSA_LEG_*).
     var abiValue: UInt32 {
@@ -18,6 +21,7 @@ public enum ProbeLeg: String, CaseIterable, Hashable, Sendable {
         case .layout: UInt32(VMSA_LEG_LAYOUT)
         case .walk: UInt32(VMSA_LEG_WALK)
         case .mmu: UInt32(VMSA_LEG_MMU)
+        case .regime: UInt32(VMSA_LEG_REGIME)
         }
     }
 }

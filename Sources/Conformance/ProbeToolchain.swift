@@ -2,8 +2,8 @@ import Foundation
 
 /// Where the cross-compiled probes and the two QEMUs are.
 public struct ProbeToolchain: Hashable, Sendable {
-    /// Directory holding `walk_probe`, `layout_probe` and `mmu_probe.elf`
-    /// (`make probes` puts them in `.build-probes/`).
+    /// Directory holding `walk_probe`, `layout_probe`, `mmu_probe.elf` and
+    /// `regime_probe.elf` (`make probes` puts them in `.build-probes/`).
     public var probeDirectory: String
     /// `qemu-aarch64` (Debian package qemu-user).
     public var qemuUser: String
@@ -25,6 +25,9 @@ public struct ProbeToolchain: Hashable, Sendable {
     var walkProbe: String { probeDirectory + "/walk_probe" }
     var layoutProbe: String { probeDirectory + "/layout_probe" }
     var mmuProbe: String { probeDirectory + "/mmu_probe.elf" }
+    /// Not among `probeFiles`: `vmsa conform` does not run it yet, so
+    /// `RegimeProbe` checks it when it runs.
+    var regimeProbe: String { probeDirectory + "/regime_probe.elf" }
 
     /// Finds the probes (the given directory, else $VMSA_PROBE_DIR, else a
     /// `.build-probes` directory above the working directory or the running

@@ -16,6 +16,11 @@ import Testing
         #expect(MemoryLayout<vmsa_mmu_result>.size == 136)
         #expect(MemoryLayout<vmsa_result_header>.size == Int(VMSA_RES_SIZE))
         #expect(MemoryLayout<vmsa_result_header>.size == 64)
+        #expect(MemoryLayout<vmsa_regime_header>.size == Int(VMSA_RHDR_SIZE))
+        #expect(MemoryLayout<vmsa_regime_header>.size == 128)
+        #expect(MemoryLayout<vmsa_regime_segment>.size == Int(VMSA_SEG_RECORD_SIZE))
+        #expect(MemoryLayout<vmsa_regime_result>.size == Int(VMSA_REGIME_RECORD_SIZE))
+        #expect(MemoryLayout<vmsa_regime_result>.size == 8 + 8 * Int(VMSA_RAT_COUNT))
     }
 
     @Test func fieldOffsetsMatch() {
@@ -27,6 +32,9 @@ import Testing
         #expect(MemoryLayout<vmsa_mmu_result>.offset(of: \.esr) == Int(VMSA_MMU_ESR))
         #expect(MemoryLayout<vmsa_mmu_result>.offset(of: \.far) == Int(VMSA_MMU_FAR))
         #expect(MemoryLayout<vmsa_result_header>.offset(of: \.ttbr1) == Int(VMSA_RES_TTBR1))
+        #expect(MemoryLayout<vmsa_regime_header>.offset(of: \.vttbr) == Int(VMSA_RHDR_VTTBR))
+        #expect(MemoryLayout<vmsa_regime_header>.offset(of: \.record_count) == Int(VMSA_RHDR_RECORD_COUNT))
+        #expect(MemoryLayout<vmsa_regime_result>.offset(of: \.par) == Int(VMSA_REGIME_PAR))
     }
 
     @Test func magicsSpellTheirNames() {
