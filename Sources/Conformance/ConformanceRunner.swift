@@ -5,10 +5,15 @@ import VMSATables
 /// What the three legs found over one configuration.
 public struct ConfigurationResult: Sendable {
     public var name: String
+    /// `el10` for the EL1&0 matrix; the regime tag of a regime configuration
+    /// (`el2`, `el20`, `el3`, `s2`, `s1+s2`).
+    public var regime = "el10"
     /// Layout, walk and MMU, in that order (a leg that could not run has
     /// its probes counted as failed and the reason in `errors`).
     public var legs: [LegResult]
     public var plants: [Plant]
+    /// A regime configuration's planted faults, described.
+    public var planted: [String] = []
     /// Whether the MMU leg had a stub graft, so made real accesses.
     public var realAccesses: Bool
     public var errors: [String]
@@ -27,6 +32,8 @@ public struct ConformanceRunner: Sendable {
     public var seed: UInt64
     public var probesPerConfiguration: Int
     public var configurations: [MatrixConfiguration]
+    /// Run after `configurations`: every other regime, on the regime probe.
+    public var regimes: [RegimeSpec]
     public var parallelism: Int
 
     /// Probes per configuration by default: the 45 configurations make
@@ -36,7 +43,9 @@ public struct ConformanceRunner: Sendable {
 
     public init(toolchain: ProbeToolchain, seed: UInt64 = defaultSeed, probesPerConfiguration: Int = defaultProbes,
                 configurations: [MatrixConfiguration] = ConformanceMatrix.configurations,
+                regimes: [RegimeSpec] = RegimeSpec.all,
                 parallelism: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+        self.regimes = regimes
         self.toolchain = toolchain
         self.seed = seed
         self.probesPerConfiguration = probesPerConfiguration
@@ -56,7 +65,7 @@ public struct ConformanceRunner: Sendable {
     /// Runs every configuration; `report` is called once per configuration,
     /// in order, as soon as it and those before it are done.
     public func run(report: @escaping @Sendable (ConfigurationResult) -> Void) -> [ConfigurationResult] {
-        let count = configurations.count
+        let count = configurations.count + regimes.count
         let results = Locked([ConfigurationResult?](repeating: nil, count: count))
         let reported = Locked(0)
         let next = Locked(0)
@@ -82,8 +91,19 @@ public struct ConformanceRunner: Sendable {
         name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
     }
 
-    /// Prepares and runs configuration `index`.
+    /// Regime configuration `index` made concrete for this run's seed.
+    public func prepareRegime(_ index: Int) throws(ConformanceError) -> PreparedRegimeCase {
+        let spec = regimes[index]
+        let capacity = RegimeProbeInput.capacity(segments: Self.regimeSegmentsBound)
+        var content = RegimeContent(rng: SplitMix64(seed: seed).derived(Self.nameHash(spec.name)), spec: spec)
+        return try content.prepare(probes: min(probesPerConfiguration, capacity))
+    }
+    /// Segments a regime configuration's image may have, for the probe's capacity.
+    static let regimeSegmentsBound = 64
+
+    /// Prepares and runs configuration `index` (the EL1&0 matrix, then the regimes).
     public func runOne(_ index: Int) -> ConfigurationResult {
+        if index >= configurations.count { return runRegime(index - configurations.count) }
         let start = Date()
         let name = configurations[index].name
         let prepared: PreparedConfiguration
@@ -94,6 +114,31 @@ public struct ConformanceRunner: Sendable {
                                        seconds: Date().timeIntervalSince(start))
         }
         var result = Self.run(prepared, toolchain: toolchain)
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// Prepares and runs regime configuration `index`: the MMU leg on the regime probe.
+    public func runRegime(_ index: Int) -> ConfigurationResult {
+        let start = Date()
+        let spec = regimes[index]
+        var result = ConfigurationResult(name: spec.name, legs: [], plants: [], realAccesses: false, errors: [], seconds: 0)
+        result.regime = spec.regimeTag
+        do {
+            let prepared = try prepareRegime(index)
+            result.planted = prepared.plants
+            do {
+                result.legs = [try RegimeLeg.check(prepared, toolchain: toolchain)]
+            } catch {
+                var failed = LegResult(leg: .mmu)
+                failed.probes = prepared.vas.count
+                failed.failed = prepared.vas.count
+                result.legs = [failed]
+                result.errors = ["mmu: \(error.description)"]
+            }
+        } catch {
+            result.errors = [error.description]
+        }
         result.seconds = Date().timeIntervalSince(start)
         return result
     }

@@ -30,6 +30,19 @@ public enum QEMUDeviation: String, CaseIterable, Hashable, Sendable, CustomStrin
     /// PAR_EL1 or ESR. Such addresses are not sent to QEMU; the walk leg
     /// checks them.
     case levelMinusOneFaultAborts = "lm1-fault-aborts-qemu"
+    /// A stage-2 fault on a stage-1 table walk (S1PTW): the Arm ARM reports
+    /// the level of the stage-2 lookup that faulted; QEMU 7.2 reports the
+    /// stage-1 level whose table it was reading (its `do_fault` writes the
+    /// stage-1 level over the stage-2 one). Counted where vmsa's two-stage
+    /// walk names the fault as on the stage-1 walk and that level differs.
+    case stage1WalkFaultLevel = "s1ptw-level"
+    /// Stage-1 Normal memory under stage-2 Device memory: the Arm ARM gives
+    /// stage 2's Device type; QEMU 7.2 (`combine_cacheattrs`) also reads the
+    /// Normal byte's low nibble as a Device type, so Normal Non-cacheable
+    /// (0x44) or Write-Through (0x88, 0xbb's 0xb is not) makes Device-GRE
+    /// stricter. Counted where vmsa's combination has stage 1 Normal and
+    /// QEMU's answer is exactly that misreading.
+    case stage2DeviceCombine = "s2-device-combine"
 
     public var reason: String {
         switch self {
@@ -39,6 +52,8 @@ public enum QEMUDeviation: String, CaseIterable, Hashable, Sendable, CustomStrin
         case .deviceShareability: "QEMU 7.2 reports the descriptor's SH for Device and Non-cacheable memory, not Outer Shareable"
         case .translationUpdatesDescriptors: "QEMU 7.2 updates AF and dirty state in table memory during AT with TCR_EL1.HA/HD"
         case .levelMinusOneFaultAborts: "QEMU 7.2 aborts on an assertion when it reports a fault at level -1"
+        case .stage1WalkFaultLevel: "QEMU 7.2 reports a stage-2 fault on a stage-1 walk at the stage-1 level, not the stage-2 one"
+        case .stage2DeviceCombine: "QEMU 7.2 reads a Normal stage-1 attribute's low nibble as a Device type when stage 2 is Device"
         }
     }
 

@@ -28,9 +28,6 @@ struct RegimeContent {
     static let tablesBase: UInt64 = 0x4010_0000
     /// Where a stage 2's own tables go, clear of any stage-1 arena.
     static let stage2TablesBase: UInt64 = 0x4800_0000
-    /// The output size of every regime configuration: small enough that an
-    /// address beyond it is expressible in every descriptor format.
-    static let paBits = 40
     /// Leaves point here and above (AT touches no memory, so it need not exist).
     static let leafBase: UInt64 = 0x1_0000_0000
     /// The stage-1 content of an EL3 configuration starts here, clear of
@@ -53,7 +50,7 @@ struct RegimeContent {
 
     func configuration(_ kind: TranslationRegimeKind, granule: Granule, bits: Int, startLevel: Level?, base: UInt64) -> RegimeConfiguration {
         let half = HalfConfiguration(granule: granule, vaBits: bits, hpd: false, startLevel: startLevel)
-        return RegimeConfiguration(kind: kind, tablesBase: base, paBits: Self.paBits, mair: ConformanceMatrix.mair,
+        return RegimeConfiguration(kind: kind, tablesBase: base, paBits: spec.paBits, mair: ConformanceMatrix.mair,
                                    ttbr0: half, ttbr1: kind.hasTwoRanges ? HalfConfiguration(granule: granule, vaBits: bits) : nil)
     }
 
@@ -65,7 +62,7 @@ struct RegimeContent {
         do { builder = try TableBuilder(config) } catch { throw .layoutRejected("\(spec.name): \(error)") }
         var regions: [(UInt64, UInt64)] = []
         var plans: [(PlantKind, Level, UInt64)] = []
-        var leafPA = PhysicalCursor(next: Self.leafBase, limit: 1 << UInt64(Self.paBits))
+        var leafPA = PhysicalCursor(next: Self.leafBase, limit: 1 << UInt64(spec.paBits))
         for ttbr in builder.regime.ranges {
             guard let h = builder.regime.half(ttbr) else { continue }
             var start = h.vaRange.lowerBound
@@ -82,7 +79,8 @@ struct RegimeContent {
         for (k, level, va) in plans {
             if let text = Self.plant(k, level: level, va: va, in: &image, stage2: nil) { planted.append(text) }
         }
-        return PreparedRegimeCase(spec: spec, image: image, plants: planted, vas: probeAddresses(regions, limit: probes))
+        let ranges = image.regime.ranges.compactMap { image.half($0)?.vaRange }
+        return PreparedRegimeCase(spec: spec, image: image, plants: planted, vas: probeAddresses(regions, ranges: ranges, limit: probes))
     }
 
     func map(_ b: inout TableBuilder, va: UInt64, pa: UInt64, size: UInt64, _ a: MappingAttributes,
@@ -229,14 +227,28 @@ struct RegimeContent {
     }
 
     /// First, middle and last address of every region and the address after
-    /// it (a hole or the next region), at most `limit`, in VA order.
-    func probeAddresses(_ regions: [(UInt64, UInt64)], limit: Int) -> [UInt64] {
+    /// it (a hole or the next region), then random addresses inside the
+    /// regions and anywhere in `ranges`, `limit` in all, in VA order.
+    mutating func probeAddresses(_ regions: [(UInt64, UInt64)], ranges: [ClosedRange<UInt64>], limit: Int) -> [UInt64] {
         var out = Set<UInt64>()
         for (va, size) in regions {
             out.formUnion([va, va &+ size / 2, va &+ (size &- 1), va &+ size])
         }
+        var attempts = 0
+        while out.count < limit, attempts < limit * Self.drawsPerProbe, !regions.isEmpty {
+            attempts += 1
+            // Three in four inside a region (its leaves), the rest anywhere (holes).
+            if Int.random(in: 0..<4, using: &rng) != 0 {
+                let (va, size) = regions.randomElement(using: &rng)!
+                out.insert(va &+ UInt64.random(in: 0..<size, using: &rng))
+            } else if let r = ranges.randomElement(using: &rng) {
+                out.insert(UInt64.random(in: r, using: &rng))
+            }
+        }
         return Array(out.sorted().prefix(limit))
     }
+    /// Draws tried per wanted probe before giving up on more distinct addresses.
+    static let drawsPerProbe = 4
 
     // MARK: Two stages
 
@@ -258,7 +270,7 @@ struct RegimeContent {
         // Stage 2: 4K, 40-bit IPA, two concatenated level-1 roots. The
         // stage-1 tables' IPAs map to the same PAs page by page; the leaf
         // window maps in level-1 blocks of drawn attributes, some left out.
-        let s2config = configuration(.s2, granule: .k4, bits: Self.paBits, startLevel: .one, base: Self.stage2TablesBase)
+        let s2config = configuration(.s2, granule: .k4, bits: RegimeSpec.defaultPABits, startLevel: .one, base: Self.stage2TablesBase)
         var s2: TableBuilder
         do { s2 = try TableBuilder(s2config) } catch { throw .layoutRejected("\(spec.name): stage 2: \(error)") }
         var identity = MappingAttributes()
@@ -294,8 +306,15 @@ struct RegimeContent {
         let s1view = image.stage1View
         var walkFaults = 0
         for (va, _) in regions.shuffled(using: &rng) where walkFaults < Self.walkFaultPlants {
-            guard let table = s1view.walkTrace(va).last?.entryAddress,
-                  let step = image.stage2View?.walkTrace(table).last, step.kind == .page else { continue }
+            // Below the root, and mostly level-3 tables, so that a plant
+            // takes out one table's worth of pages, not a half; the last
+            // plant may take a level-2 table (a stage-1 level other than
+            // the stage-2 one).
+            let trace = s1view.walkTrace(va)
+            let deepest: Level = walkFaults < Self.walkFaultPlants - 1 ? .three : .two
+            guard trace.count > 1, let last = trace.last, last.level.rawValue >= deepest.rawValue else { continue }
+            let table = trace.count > 2 && deepest == .two ? trace[trace.count - 2].entryAddress : last.entryAddress
+            guard let step = image.stage2View?.walkTrace(table).last, step.kind == .page else { continue }
             let raw = step.descriptor.rawValue
             let changes: [(String, UInt64)] = [("invalid", 0), ("no-read", raw & ~Stage2Fields.Bits.s2ap.mask),
                                               ("af0", raw & ~Descriptor.Bits.af.mask)]
@@ -305,7 +324,8 @@ struct RegimeContent {
                 walkFaults += 1
             }
         }
-        return PreparedRegimeCase(spec: spec, image: image, plants: planted, vas: probeAddresses(regions, limit: probes))
+        let ranges = image.regime.ranges.compactMap { image.half($0)?.vaRange }
+        return PreparedRegimeCase(spec: spec, image: image, plants: planted, vas: probeAddresses(regions, ranges: ranges, limit: probes))
     }
 
     /// IPAs the stage-1 leaves of a two-stage configuration use: 64 GiB

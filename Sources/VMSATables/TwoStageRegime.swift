@@ -31,15 +31,13 @@ public struct TwoStageRegime: Hashable, Sendable {
                                                   in memory: Memory) -> Result<TwoStageTranslation, TwoStageFault> {
         let first: Translation?
         let ipa: UInt64
-        if let stage1 {
-            let view = IntermediatePhysicalMemory(regime: self, el: el, memory: memory)
-            switch stage1.translate(va, access: access, el: el, pan: pan, in: view) {
+        if stage1 != nil {
+            switch translateStage1(va, access: access, el: el, pan: pan, in: memory) {
             case .success(let t):
                 first = t
                 ipa = t.pa.rawValue
             case .failure(let f):
-                guard f.kind == .notCaptured, let table = f.table else { return .failure(TwoStageFault(stage: 1, fault: f)) }
-                return .failure(walkFault(table: table.rawValue, stage1Level: f.level, el: el, memory: memory))
+                return .failure(f)
             }
         } else {
             first = nil
@@ -53,19 +51,58 @@ public struct TwoStageRegime: Hashable, Sendable {
         }
     }
 
-    /// Why the stage-1 walk could not read its table at IPA `table`: a
-    /// stage-2 fault on the walk, PTW's permission fault on Device memory,
-    /// or a PA the memory does not hold.
-    func walkFault<Memory: PhysicalMemory>(table: UInt64, stage1Level: Level, el: ExceptionLevel, memory: Memory) -> TwoStageFault {
-        switch stage2.translateStage2(table, access: .read, el: el, in: memory) {
+    /// Stage 1 alone, its output an IPA, but its table walks still
+    /// translated by stage 2 (what AT S1E1R/W report with HCR_EL2.VM=1): a
+    /// stage-2 fault on the walk is a stage-2 fault with S1PTW. With stage
+    /// 1 off the IPA is the VA, with no attributes: nil.
+    public func translateStage1<Memory: PhysicalMemory>(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
+                                                        pan: PrivilegedAccessNever = .off,
+                                                        in memory: Memory) -> Result<Translation, TwoStageFault> {
+        guard let stage1 else { return .failure(TwoStageFault(stage: 1, fault: TranslationFault(kind: .translation, level: .zero))) }
+        let view = IntermediatePhysicalMemory(regime: self, el: el, memory: memory)
+        switch stage1.translate(va, access: access, el: el, pan: pan, in: view) {
+        case .success(let t): return .success(t)
         case .failure(let f):
-            return TwoStageFault(stage: 2, fault: f, ipa: table, stage1Walk: true, stage1Level: stage1Level)
-        case .success(let t):
-            if walkFaultsOnDevice(t) {
-                return TwoStageFault(stage: 2, fault: TranslationFault(kind: .permission, level: t.level), ipa: table,
-                                     stage1Walk: true, stage1Level: stage1Level)
+            // The view reads a descriptor stage 2 does not let the walk
+            // read as zero: a translation fault there is the stage-2 fault
+            // on the walk, if the entry's own IPA faults at stage 2.
+            guard f.kind == .translation || f.kind == .notCaptured,
+                  let entry = f.kind == .notCaptured ? f.table?.rawValue : entryAddress(of: va, at: f.level, stage1, view),
+                  let fault = walkFault(entry: entry, stage1Level: f.level, el: el, memory: memory) else {
+                return .failure(TwoStageFault(stage: 1, fault: f))
             }
-            return TwoStageFault(stage: 1, fault: .notCaptured(t.pa.rawValue, level: stage1Level), ipa: table)
+            return .failure(fault)
+        }
+    }
+
+    /// The IPA of the descriptor the stage-1 walk of `va` reads at `level`.
+    func entryAddress<Memory: PhysicalMemory>(of va: VirtualAddress, at level: Level, _ stage1: TranslationRegime,
+                                              _ view: IntermediatePhysicalMemory<Memory>) -> UInt64? {
+        let ttbr: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va.rawValue) ? .ttbr1 : .ttbr0
+        guard let h = stage1.half(ttbr), level.rawValue >= h.startLevel.rawValue,
+              case .success(var table)? = stage1.root(ttbr, in: view) else { return nil }
+        while table.level != level {
+            guard case .success(let next)? = stage1.child(of: table, at: table.index(of: va.rawValue), in: view) else { return nil }
+            table = next
+        }
+        return table.entryAddress(table.index(of: va.rawValue))
+    }
+
+    /// The stage-2 fault the stage-1 walk takes reading the descriptor at
+    /// IPA `entry` (HPFAR_EL2 reports that IPA), PTW's permission fault on
+    /// Device memory, or nil when stage 2 lets the walk read it.
+    func walkFault<Memory: PhysicalMemory>(entry: UInt64, stage1Level: Level, el: ExceptionLevel, memory: Memory) -> TwoStageFault? {
+        switch stage2.translateStage2(entry, access: .read, el: el, in: memory) {
+        case .failure(let f):
+            return TwoStageFault(stage: 2, fault: f, ipa: entry, stage1Walk: true, stage1Level: stage1Level)
+        case .success(let t):
+            guard walkFaultsOnDevice(t) else {
+                // Readable: a PA the memory does not hold is not captured.
+                return memory.word(atPhysicalAddress: t.pa.rawValue & ~(DescriptorLayout.bytes &- 1)) == nil
+                    ? TwoStageFault(stage: 1, fault: .notCaptured(t.pa.rawValue, level: stage1Level), ipa: entry) : nil
+            }
+            return TwoStageFault(stage: 2, fault: TranslationFault(kind: .permission, level: t.level), ipa: entry,
+                                 stage1Walk: true, stage1Level: stage1Level)
         }
     }
 
@@ -78,20 +115,64 @@ public struct TwoStageRegime: Hashable, Sendable {
 }
 
 /// The stage-1 tables as a stage-1 walk sees them: memory addressed by
-/// IPA, each table read where stage 2 maps it. A read stage 2 does not
-/// allow (or the memory does not hold) is nil, and `TwoStageRegime`
-/// then asks stage 2 why.
-struct IntermediatePhysicalMemory<Memory: PhysicalMemory>: PhysicalMemory {
+/// IPA, each stage-2 page of a table read where stage 2 maps it. A page
+/// stage 2 does not let the walk read (or maps to Device memory under PTW)
+/// reads as zero, invalid descriptors, and `TwoStageRegime` then asks stage
+/// 2 about the one entry the walk read; a table whose pages are not
+/// contiguous in PA is copied; a PA the memory does not hold is nil.
+final class IntermediatePhysicalMemory<Memory: PhysicalMemory>: PhysicalMemory {
     let regime: TwoStageRegime
     let el: ExceptionLevel
     let memory: Memory
+    /// Tables assembled from pieces, kept until the view goes.
+    private var copies: [UnsafeMutableBufferPointer<UInt64>] = []
+
+    init(regime: TwoStageRegime, el: ExceptionLevel, memory: Memory) {
+        self.regime = regime
+        self.el = el
+        self.memory = memory
+    }
+
+    deinit { for c in copies { c.deallocate() } }
 
     func words(at ipa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
-        // A stage-1 table never crosses a stage-2 page: it is at most one
-        // page and aligned to its size.
-        guard case .success(let t) = regime.stage2.translateStage2(ipa, access: .read, el: el, in: memory),
-              !regime.walkFaultsOnDevice(t) else { return nil }
-        return memory.words(at: t.pa.rawValue, count: count)
+        let end = ipa &+ UInt64(count) &* DescriptorLayout.bytes
+        // Each piece: (IPA, words, PA or nil where the walk may not read).
+        var pieces: [(ipa: UInt64, count: Int, pa: UInt64?)] = []
+        var at = ipa
+        while at < end {
+            switch regime.stage2.translateStage2(at, access: .read, el: el, in: memory) {
+            case .success(let t):
+                let pieceEnd = min(end, (at | (t.size &- 1)) &+ 1)
+                let n = Int((pieceEnd &- at) / DescriptorLayout.bytes)
+                pieces.append((at, n, regime.walkFaultsOnDevice(t) ? nil : t.pa.rawValue))
+                at = pieceEnd
+            case .failure(let f):
+                // The whole stage-2 entry that faults, at its level's size.
+                let size = regime.stage2.half0.map { $0.granule.entrySize(at: f.level.rawValue < $0.startLevel.rawValue ? $0.startLevel : f.level) }
+                    ?? Granule.k4.pageSize
+                let pieceEnd = min(end, (at | (size &- 1)) &+ 1)
+                pieces.append((at, Int((pieceEnd &- at) / DescriptorLayout.bytes), nil))
+                at = pieceEnd
+            }
+        }
+        if pieces.count == 1, let pa = pieces[0].pa { return memory.words(at: pa, count: count) }
+        if let first = pieces.first?.pa, pieces.allSatisfy({ $0.pa != nil }),
+           zip(pieces, pieces.dropFirst()).allSatisfy({ a, b in a.pa! &+ UInt64(a.count) &* DescriptorLayout.bytes == b.pa! }) {
+            return memory.words(at: first, count: count)
+        }
+        let copy = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count)
+        copy.initialize(repeating: 0)
+        var offset = 0
+        for piece in pieces {
+            if let pa = piece.pa {
+                guard let words = memory.words(at: pa, count: piece.count) else { copy.deallocate(); return nil }
+                for i in 0..<piece.count { copy[offset + i] = words[i] }
+            }
+            offset += piece.count
+        }
+        copies.append(copy)
+        return UnsafePointer(copy.baseAddress!)
     }
 }
 

@@ -79,13 +79,15 @@ struct ConformCommand: VMSASubcommand {
             results = [result]
         } else {
             var configurations = ConformanceMatrix.configurations
+            var regimes = RegimeSpec.all
             if let only {
                 configurations = configurations.filter { $0.name.contains(only) }
-                guard !configurations.isEmpty else { throw CLIError(.usage, "--only \"\(only)\" matches no configuration") }
+                regimes = regimes.filter { $0.name.contains(only) }
+                guard !configurations.isEmpty || !regimes.isEmpty else { throw CLIError(.usage, "--only \"\(only)\" matches no configuration") }
             }
             let runner = ConformanceRunner(toolchain: toolchain, seed: seedValue,
                                            probesPerConfiguration: probes ?? ConformanceRunner.defaultProbes,
-                                           configurations: configurations,
+                                           configurations: configurations, regimes: regimes,
                                            parallelism: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))
             results = runner.run { printer.print($0) }
         }

@@ -15,7 +15,7 @@ struct ConformPrinter: Sendable {
         if json {
             for leg in r.legs {
                 var entries: [(String, JSONValue)] = [
-                    ("config", .string(r.name)), ("leg", .string(leg.leg.rawValue)), ("probes", .int(leg.probes)),
+                    ("config", .string(r.name)), ("regime", .string(r.regime)), ("leg", .string(leg.leg.rawValue)), ("probes", .int(leg.probes)),
                     ("passed", .int(leg.passed)), ("failed", .int(leg.failed)),
                     ("expectedDifferences", .int(leg.expectedDifferenceCount)),
                 ]
