@@ -13,8 +13,10 @@ public enum ImageConformance {
         var rng = SplitMix64(seed: seed)
         var leaves: [WalkEntry] = []
         var holes: [WalkEntry] = []
-        for ttbr in TranslationTableBase.allCases where image.half(ttbr) != nil {
-            for entry in image.walk(ttbr, mergingNeighbours: true) {
+        // A two-stage image's stage 1 is walked at its IPAs.
+        let walked = image.stage1View
+        for ttbr in image.regime.ranges where image.half(ttbr) != nil {
+            for entry in walked.walk(ttbr, mergingNeighbours: true) {
                 if entry.isLeaf { leaves.append(entry) } else { holes.append(entry) }
             }
         }
@@ -24,7 +26,7 @@ public enum ImageConformance {
             if let graft, graft.claimed.contains(va) { return }
             if seen.insert(va).inserted { chosen.append(va) }
         }
-        for ttbr in TranslationTableBase.allCases {
+        for ttbr in image.regime.ranges {
             let range = image.half(ttbr)?.vaRange ?? image.tcr.vaRange(ttbr)
             add(range.lowerBound)
             add(range.upperBound &+ 1 &- ProbeAddresses.wordAlignment)
@@ -46,10 +48,53 @@ public enum ImageConformance {
         return chosen
     }
 
+    /// The regime configuration kind of an image of another regime or with a
+    /// stage 2; nil for an EL1&0 image, which the walk and MMU legs check.
+    static func regimeKind(_ image: TableImage) -> RegimeSpec.Kind? {
+        if image.stage2 != nil { return .twoStage }
+        switch image.regime.kind {
+        case .el10: return nil
+        case .el20: return .el20
+        case .el2: return .el2
+        case .el3: return .el3
+        case .s2: return .s2
+        }
+    }
+
+    /// The regime probe over an image of another regime (or two stages):
+    /// every AT instruction of its regime at every address. An EL3 image's
+    /// tables must identity-map the probe's window page (`VMSA_REGIME_WINDOW_PA`).
+    static func runRegime(_ image: TableImage, kind: RegimeSpec.Kind, probes: Int, seed: UInt64,
+                          toolchain: ProbeToolchain) -> (ConfigurationResult, skipped: String?) {
+        let start = Date()
+        var skipped: String?
+        let granule = image.half(.ttbr0)?.granule ?? .k4
+        let spec = RegimeSpec(name: "image", kind: kind, granule: granule, inputBits: image.half(.ttbr0)?.inputBits ?? 0,
+                              fwb: image.hcr.fwb, ptw: image.hcr[HCR.Field.ptw] != 0)
+        let c = PreparedRegimeCase(spec: spec, image: image, plants: [],
+                                   vas: addresses(image, graft: nil, count: min(probes, RegimeProbeInput.capacity(segments: image.memorySegments.count)), seed: seed))
+        var result = ConfigurationResult(name: "image", legs: [], plants: [], realAccesses: false, errors: [], seconds: 0)
+        result.regime = spec.regimeTag
+        do {
+            result.legs = [try RegimeLeg.check(c, toolchain: toolchain)]
+        } catch .tablesOutsideProbeRAM(let base, let size, let ram) {
+            skipped = ConformanceError.tablesOutsideProbeRAM(base: base, size: size, ram: ram).description
+        } catch {
+            var failed = LegResult(leg: .mmu)
+            failed.probes = c.vas.count
+            failed.failed = c.vas.count
+            result.legs = [failed]
+            result.errors = ["mmu: \(error.description)"]
+        }
+        result.seconds = Date().timeIntervalSince(start)
+        return (result, skipped)
+    }
+
     /// The walk and MMU legs over `image`. The MMU leg is left out (with the
     /// reason in `skipped`) when the image's tables cannot sit where the
     /// bare-metal probe runs.
     public static func run(_ image: TableImage, probes: Int, seed: UInt64, toolchain: ProbeToolchain) -> (ConfigurationResult, skipped: String?) {
+        if let kind = regimeKind(image) { return runRegime(image, kind: kind, probes: probes, seed: seed, toolchain: toolchain) }
         let start = Date()
         let graft = StubGraft.make(for: image)
         let vas = addresses(image, graft: graft, count: probes, seed: seed)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VMSA
 import VMSATables
@@ -93,5 +94,20 @@ import VMSATables
 
     static func preparingRunner() throws -> ConformanceRunner {
         ConformanceRunner(toolchain: try Fixtures.toolchain(), probesPerConfiguration: 400)
+    }
+}
+
+/// `conform --image` on images of other regimes: the README's examples.
+@Suite struct RegimeImageTests {
+    @Test(arguments: ["stage2-kvm.json", "two-stage.json"])
+    func exampleImagesAgreeWithQEMU(file: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("examples/layouts/\(file)"), encoding: .utf8)
+        let image = try build(Layout.parse(text))
+        let (result, skipped) = ImageConformance.run(image, probes: 2000, seed: ConformanceRunner.defaultSeed, toolchain: try Fixtures.toolchain())
+        #expect(skipped == nil)
+        #expect(result.regime == (file == "two-stage.json" ? "s1+s2" : "s2"))
+        #expect(result.probes == 2000)
+        #expect(result.failed == 0 && result.errors.isEmpty, "\(result.errors) \(result.legs.first?.mismatches.first?.description ?? "")")
     }
 }
