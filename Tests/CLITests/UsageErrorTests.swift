@@ -15,7 +15,7 @@ struct UsageErrorTests {
         (["replay", "--native", "4k", "trace.jsonl"],
          "vmsa: the value '4k' is invalid for '--native', the old spelling of --granule; expected one of 16k, 64k\n"),
         (["translate", "IMG", "0x0", "--el", "4"],
-         "vmsa: the value '4' is invalid for '--el <el>'; expected one of '0', '1', '2' and '3'\n"),
+         "vmsa: the value '4' is invalid for '--el <el>'; expected one of '0', '1', '2' or '3'\n"),
         (["translate", "IMG", "0x0", "--access", "rw"],
          "vmsa: the value 'rw' is invalid for '--access <access>'; expected one of 'r', 'w' or 'x'\n"),
         (["dump", "IMG", "--ttbr", "2"],
