@@ -55,6 +55,7 @@ struct ReplayCommand: VMSASubcommand {
             let op: TableOperation
             switch try TraceRecord.parse(line: line, number: number) {
             case .operation(let o): op = o
+            case .vma: return
             case .source(let s):
                 guard records == 1 else {
                     throw CLIError(.dataError, "line \(number): a \"\(TraceSource.op)\" record must be the first line of the trace")
