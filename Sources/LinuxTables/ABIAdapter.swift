@@ -128,7 +128,7 @@ public struct ABIAdapter: Sendable {
         let p = pageSize, sub = subPages
         for leaf in leaves where leaf.pte.isPresent { cost.residentPages += Int(leaf.size / Self.linuxPage) }
         var eof: UInt64?
-        if !vma.isAnonymous {
+        if !vma.isAnonymous, !vma.isSpecial {
             if let size = vma.fileSize {
                 eof = (size + Self.linuxPage - 1) / Self.linuxPage * Self.linuxPage
             } else {

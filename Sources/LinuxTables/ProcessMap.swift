@@ -12,6 +12,9 @@ public struct ProcessMapping: Hashable, Sendable {
     /// Anonymous memory: no backing file (heap, stack and unnamed mappings).
     public var isAnonymous: Bool { path.isEmpty || path == "[heap]" || path.hasPrefix("[stack") || path.hasPrefix("[anon") }
 
+    /// A special mapping the kernel provides ([vdso], [vvar], [vsyscall]): neither anonymous memory nor a file.
+    public var isSpecial: Bool { !isAnonymous && path.hasPrefix("[") }
+
     /// Parses `start-end perms offset dev inode [path]`; nil for a malformed line.
     public init?(line: Substring) {
         let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)

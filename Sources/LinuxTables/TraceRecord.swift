@@ -25,3 +25,14 @@ public enum TraceRecord: Hashable, Sendable {
         return .operation(try TableOperation(op, &r))
     }
 }
+
+extension TraceRecord {
+    /// The JSON Lines form (what `parse` reads).
+    public var json: JSONValue {
+        switch self {
+        case .source(let s): s.json
+        case .operation(let op): op.json
+        case .vma(let vma): vma.json
+        }
+    }
+}
