@@ -61,9 +61,10 @@ public final class ProcessSnapshot {
 
     /// What decides whether two present entries belong to one inferred VMA:
     /// every bit but the PFN and the state the MMU and kernel change as the
-    /// page is used (Access flag, dirty, read-only under DBM, contiguous hint).
+    /// page is used (Access flag, dirty, read-only under DBM, contiguous hint)
+    /// and the descriptor type (a THP's block next to its VMA's pages).
     static func protectionKey(_ pte: LinuxPTE) -> UInt64 {
-        pte.mkold().mkclean().mknoncont().pgprot & ~LinuxPTEBits.dirty.mask
+        pte.mkold().mkclean().mknoncont().pgprot & ~(LinuxPTEBits.dirty.mask | LinuxPTEBits.type.mask)
     }
 
     private func inferredVMAs() -> [ProcessMapping] {

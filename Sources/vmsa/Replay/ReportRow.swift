@@ -42,10 +42,10 @@ struct ReportRow {
 
     // MARK: text
 
-    static let widths = (pid: 7, comm: 15, number: 10, percent: 7, granule: 4)
+    static let widths = (pid: 7, comm: 16, number: 10, percent: 7, granule: 4)
 
     static func right(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
-    static func left(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
+    static func left(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
     static func kib<T: BinaryInteger>(_ bytes: T) -> String { String(Int64(bytes) / 1024) }
 
     /// The cells of one page size: memory added (KiB and percent of
