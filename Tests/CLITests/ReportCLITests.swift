@@ -12,6 +12,15 @@ import VMSAJSON
 
     static let example = ReadmeTests.repository.appendingPathComponent("examples/traces/adapt-small.jsonl").path
 
+    /// A `sleep 60` of this test's own, to read while it sleeps.
+    static func sleeper() throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        p.arguments = ["60"]
+        try p.run()
+        return p
+    }
+
     static func object(_ line: String) throws -> JSONValue { try JSONParser.parse(line) }
     static func int(_ v: JSONValue?) -> Int? { if case .number(let n)? = v { return Int(n) } else { return nil } }
 
@@ -62,10 +71,7 @@ import VMSAJSON
 
     @Test("report --pid: a process this test starts gets a row, and the total adds it up")
     func reportOneProcess() throws {
-        let sleeper = Process()
-        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        sleeper.arguments = ["60"]
-        try sleeper.run()
+        let sleeper = try Self.sleeper()
         defer { sleeper.terminate() }
         let pid = Int(sleeper.processIdentifier)
         let r = try VMSATool.run(["report", "--pid", String(pid), "--json", "--svg", "chart.svg"], cwd: dir)
@@ -81,6 +87,19 @@ import VMSAJSON
         #expect(total["total"] == .bool(true) && Self.int(total["processes"]) == 1 && Self.int(total["skipped"]) == 0)
         let svg = try String(contentsOf: dir.appendingPathComponent("chart.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg ") && svg.contains(">\(pid) sleep</text>") && svg.hasSuffix("</svg>\n"))
+    }
+
+    @Test("trace PID writes each VMA's record, with the mapped file's size, before its operations")
+    func traceWritesVMARecords() throws {
+        let sleeper = try Self.sleeper()
+        defer { sleeper.terminate() }
+        let r = try VMSATool.run(["trace", String(sleeper.processIdentifier)])
+        #expect(r.status == 0, "\(r.stderr)")
+        let first = try Self.object(r.lines.first ?? "")
+        // The first VMA is the executable's first segment: a file of known size.
+        guard case .string(let path)? = first["path"] else { Issue.record("no path in \(r.lines.first ?? "")"); return }
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        #expect(first["op"] == .string("vma") && first["fileSize"] == .string("0x" + String(size ?? -1, radix: 16)))
     }
 
     @Test("report skips a process that is gone and counts it")

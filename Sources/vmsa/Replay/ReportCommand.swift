@@ -66,9 +66,10 @@ struct ReportCommand: VMSASubcommand {
             Output.json(total.json(total: [("processes", .int(rows.count)), ("skipped", .int(skipped.gone)),
                                            ("kernelThreads", .int(skipped.kernelThreads))]))
         } else {
-            Output.line(ReportRow.header)
-            rows.forEach { Output.line($0.line) }
-            Output.line(total.line)
+            let width = ReportRow.commWidth(rows)
+            Output.line(ReportRow.header(commWidth: width))
+            rows.forEach { Output.line($0.line(commWidth: width)) }
+            Output.line(total.line(commWidth: width))
         }
         if image == nil, !guest.isLive {
             Output.note("\(rows.count) processes, \(skipped.gone) skipped (exited or denied access while read), \(skipped.kernelThreads) kernel threads (no user memory)")

@@ -55,10 +55,13 @@ struct ReportRow {
         return zip(values, [w.number, w.percent, w.number, w.number, w.number, w.number]).map { right($0, $1) }.joined(separator: " ")
     }
 
+    /// The width of the name column for `rows`: TASK_COMM_LEN, or the longest name (an image's path).
+    static func commWidth(_ rows: [ReportRow]) -> Int { max(widths.comm, rows.map(\.comm.count).max() ?? 0) }
+
     /// The header line of the text table.
-    static var header: String {
+    static func header(commWidth: Int) -> String {
         let w = widths
-        var out = right("PID", w.pid) + " " + left("COMM", w.comm) + " " + right("RSS KiB", w.number)
+        var out = right("PID", w.pid) + " " + left("COMM", commWidth) + " " + right("RSS KiB", w.number)
         for g in granules {
             out += " | " + left(g.description, w.granule) + cells(["added KiB", "added", "table KiB", "TLB", "fallbacks", "PG_SIZE KiB"])
         }
@@ -66,9 +69,9 @@ struct ReportRow {
     }
 
     /// One line of the text table.
-    var line: String {
+    func line(commWidth: Int) -> String {
         let w = Self.widths
-        var out = Self.right(pid.map(String.init) ?? "", w.pid) + " " + Self.left(comm, w.comm) + " " + Self.right(Self.kib(baseline.residentBytes), w.number)
+        var out = Self.right(pid.map(String.init) ?? "", w.pid) + " " + Self.left(comm, commWidth) + " " + Self.right(Self.kib(baseline.residentBytes), w.number)
         for c in costs {
             out += " | " + Self.left("", w.granule) + Self.cells([
                 Self.kib(c.addedBytes), ProcessCost.percent(c.addedBytes, of: c.residentBytes) + "%", Self.kib(c.tableBytesSaved),
