@@ -59,6 +59,7 @@ public struct ABIAdapter: Sendable {
                 continue
             }
             floor = placed.vma.end
+            cost.vmas += 1
             if placed.shift != 0 { cost.movedVMAs += 1 }
             emit(.vma(placed.vma))
             adaptPages(vma, placed, leaves, &cost, &frames) { emit(.operation($0)) }

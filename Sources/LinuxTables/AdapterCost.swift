@@ -13,6 +13,8 @@ public struct AdapterCost: Hashable, Sendable {
     /// 16K page-size emulation) raises SIGBUS on access. Pages the 4K VMA
     /// itself mapped past end of file are left out: they raise SIGBUS at 4K too.
     public var sigbusPages = 0
+    /// VMAs of the adapted process.
+    public var vmas = 0
     /// VMAs the adapter placed at another address (after the previous one's
     /// rounded end, or congruent to their file offset).
     public var movedVMAs = 0
@@ -33,6 +35,7 @@ public struct AdapterCost: Hashable, Sendable {
         a.adaptedPages += b.adaptedPages
         a.paddedFilePages += b.paddedFilePages
         a.sigbusPages += b.sigbusPages
+        a.vmas += b.vmas
         a.movedVMAs += b.movedVMAs
         a.skippedVMAs += b.skippedVMAs
         a.unknownFileSizes += b.unknownFileSizes

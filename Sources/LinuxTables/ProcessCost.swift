@@ -127,6 +127,7 @@ public struct ProcessCost: Sendable {
         o["roundingBytes"] = .int(roundingBytes)
         o["paddedFilePages"] = .int(adapter.paddedFilePages)
         o["sigbusPages"] = .int(adapter.sigbusPages)
+        o["vmas"] = .int(adapter.vmas)
         o["movedVMAs"] = .int(adapter.movedVMAs)
         o["skippedVMAs"] = .int(adapter.skippedVMAs)
         o["unknownFileSizes"] = .int(adapter.unknownFileSizes)
@@ -146,7 +147,7 @@ public struct ProcessCost: Sendable {
     public func lines() -> [String] {
         let g = granule.description
         var out = [
-            "adapted to        \(g) pages: \(adapter.movedVMAs) VMAs moved, \(adapter.skippedVMAs) left out"
+            "adapted to        \(g) pages: \(adapter.vmas) VMAs rounded out (\(adapter.movedVMAs) moved), \(adapter.skippedVMAs) left out"
                 + (adapter.unknownFileSizes > 0 ? ", \(adapter.unknownFileSizes) file sizes unknown" : ""),
             "memory added      \(Hex.size(addedBytes)), \(Self.percent(addedBytes, of: residentBytes))% of \(Hex.size(residentBytes)) resident: "
                 + "\(Hex.size(roundingBytes)) rounding, \(adapter.paddedFilePages) 4K pages padding past end of file "
