@@ -52,9 +52,10 @@ public struct ABIAdapter: Sendable {
         var cost = AdapterCost()
         var frames = AdaptedFrames()
         var floor: UInt64 = 0
+        let limit = min(TraceSynthesizer.vaLimit, 1 << UInt64(snapshot.tables.linux.vaBits))
         for vma in snapshot.vmas {
             let leaves = snapshot.leaves(of: vma)
-            guard let placed = place(vma, leaves, above: floor) else {
+            guard let placed = place(vma, leaves, above: floor, limit: limit) else {
                 cost.skippedVMAs += 1
                 continue
             }
@@ -67,8 +68,10 @@ public struct ABIAdapter: Sendable {
         return cost
     }
 
-    /// Rounds `vma` out, placing it at or above `floor`; nil past the user address space.
-    func place(_ vma: ProcessMapping, _ leaves: [ProcessSnapshot.Leaf], above floor: UInt64) -> Placement? {
+    /// Rounds `vma` out, placing it at or above `floor`; nil when it would end past `limit`
+    /// (the user address space).
+    func place(_ vma: ProcessMapping, _ leaves: [ProcessSnapshot.Leaf], above floor: UInt64,
+               limit: UInt64 = TraceSynthesizer.vaLimit) -> Placement? {
         let mask = pageSize - 1
         let huge = leaves.lazy.filter { !$0.level.isLast }.map(\.size).max()
         var start = vma.start
@@ -78,7 +81,7 @@ public struct ABIAdapter: Sendable {
         if low < floor { start += (floor - low + unit - 1) / unit * unit }
         let shift = start - vma.start
         let roundedEnd = (vma.end + shift + mask) & ~mask
-        guard roundedEnd <= TraceSynthesizer.vaLimit else { return nil }
+        guard roundedEnd <= limit else { return nil }
         var rounded = vma
         rounded.start = start & ~mask
         rounded.end = roundedEnd

@@ -18,7 +18,7 @@ public struct AdapterCost: Hashable, Sendable {
     /// VMAs the adapter placed at another address (after the previous one's
     /// rounded end, or congruent to their file offset).
     public var movedVMAs = 0
-    /// VMAs left out: moved past the 48-bit user address space.
+    /// VMAs left out: placed past the end of the user address space.
     public var skippedVMAs = 0
     /// File mappings whose file size is unknown: nothing of them is taken as past end of file.
     public var unknownFileSizes = 0

@@ -47,6 +47,8 @@ struct ReportCommand: VMSASubcommand {
         var gone = 0
         /// No user memory.
         var kernelThreads = 0
+        /// Read, but the model could not hold them (each named in a warning).
+        var unmodelled = 0
     }
 
     func execute() throws {
@@ -56,7 +58,7 @@ struct ReportCommand: VMSASubcommand {
             rows.append(try imageRow())
         } else {
             for pid in try processes() {
-                if let row = try processRow(pid, &skipped) { rows.append(row) }
+                if let row = processRow(pid, &skipped) { rows.append(row) }
             }
         }
         var total = ReportRow.empty
@@ -64,7 +66,8 @@ struct ReportCommand: VMSASubcommand {
         if json {
             rows.forEach { Output.json($0.json()) }
             Output.json(total.json(total: [("processes", .int(rows.count)), ("skipped", .int(skipped.gone)),
-                                           ("kernelThreads", .int(skipped.kernelThreads))]))
+                                           ("kernelThreads", .int(skipped.kernelThreads)),
+                                           ("unmodelled", .int(skipped.unmodelled))]))
         } else {
             let width = ReportRow.commWidth(rows)
             Output.line(ReportRow.header(commWidth: width))
@@ -72,7 +75,8 @@ struct ReportCommand: VMSASubcommand {
             Output.line(total.line(commWidth: width))
         }
         if image == nil, !guest.isLive {
-            Output.note("\(rows.count) processes, \(skipped.gone) skipped (exited or denied access while read), \(skipped.kernelThreads) kernel threads (no user memory)")
+            Output.note("\(rows.count) processes, \(skipped.gone) skipped (exited or denied access while read), \(skipped.kernelThreads) kernel threads (no user memory)"
+                + (skipped.unmodelled > 0 ? ", \(skipped.unmodelled) left out (see the warnings)" : ""))
         }
         if let svg { try Output.writeAtomically(Data(ReportChart.svg(rows).utf8), to: svg) }
     }
@@ -98,7 +102,7 @@ struct ReportCommand: VMSASubcommand {
     }
 
     /// One running process's row; nil when it is skipped.
-    private func processRow(_ pid: Int, _ skipped: inout Skipped) throws -> ReportRow? {
+    private func processRow(_ pid: Int, _ skipped: inout Skipped) -> ReportRow? {
         guard let comm = ProcessReader.comm(String(pid)) else {
             skipped.gone += 1
             return nil
@@ -118,15 +122,18 @@ struct ReportCommand: VMSASubcommand {
             skipped.gone += 1
             return nil
         }
-        if let failure { throw CLIError(.dataError, "process \(pid) (\(comm)): \(failure)") }
         guard vmas > 0 else {
             skipped.kernelThreads += 1
             return nil
         }
-        do {
+        do throws(LinuxTableError) {
+            if let failure { throw failure }
             return ReportRow(pid: pid, comm: comm, costs: try measure(snapshot))
         } catch {
-            throw CLIError(.dataError, "process \(pid) (\(comm)): \(error)")
+            // One process the model cannot hold does not end the machine's report.
+            Output.warning("process \(pid) (\(comm)) left out: \(error)")
+            skipped.unmodelled += 1
+            return nil
         }
     }
 
