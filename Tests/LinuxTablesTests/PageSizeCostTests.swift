@@ -151,6 +151,26 @@ struct PageSizeCostTests {
         #expect(c.pageSize.allocatedBytes == 32768 && c.pageSize.structPageBytesSaved == 0 && c.pageSize.alignedBytes == 0)
     }
 
+    @Test func swappedPagesSwapWholeAndWhollyUsedPagesAreAligned() throws {
+        // An anonymous 32K VMA: [base, base+0x4000) all present (one whole
+        // 16K chunk), one swapped page at +0x5000 and nothing else.
+        let vma = ProcessMapping(start: Self.base, end: Self.base + 0x8000, flags: [.read, .write])
+        let (trace, c) = try Self.measure([
+            .vma(vma),
+            .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x50000, prot: Self.written).rawValue, nr: 4)),
+            .operation(.setSwap(va: Self.base + 0x5000, nr: 1, entry: SwapEntry(type: 1, offset: 9))),
+        ], .k16)
+        // The second 16K page had no present 4K page: it is swapped out
+        // whole (four entries from the swapped one's offset) and adds nothing.
+        #expect(trace.dropFirst() == [
+            .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x80000, prot: Self.written).rawValue, nr: 4)),
+            .operation(.setSwap(va: Self.base + 0x4000, nr: 4, entry: SwapEntry(type: 1, offset: 9))),
+        ])
+        #expect(c.addedBytes == 0 && c.replay.fallbacks == 0)
+        // PG_SIZE 16K: the whole chunk is one aligned page; 4 struct pages -> 1.
+        #expect(c.pageSize.alignedBytes == 0x4000 && c.pageSize.allocatedBytes == 0x4000 && c.pageSize.structPageBytesSaved == 3 * 64)
+    }
+
     @Test func theUnadaptedProcessFallsBackWhereTheAdaptedOneDoesNot() throws {
         // The same 12K file replayed as it is on a 64K native table: three
         // 4K PTEs cannot make one 64K page.
