@@ -49,7 +49,7 @@ struct ReportRow {
     static func kib<T: BinaryInteger>(_ bytes: T) -> String { String(Int64(bytes) / 1024) }
 
     /// The cells of one page size: memory added (KiB and percent of
-    /// resident), table memory and TLB entries saved, fallbacks, PG_SIZE's added memory.
+    /// resident), table memory (KiB) and TLB entries saved, fallbacks, PG_SIZE's added memory.
     static func cells(_ values: [String]) -> String {
         let w = widths
         return zip(values, [w.number, w.percent, w.number, w.number, w.number, w.number]).map { right($0, $1) }.joined(separator: " ")
@@ -61,9 +61,9 @@ struct ReportRow {
     /// The header line of the text table.
     static func header(commWidth: Int) -> String {
         let w = widths
-        var out = right("PID", w.pid) + " " + left("COMM", commWidth) + " " + right("RSS KiB", w.number)
+        var out = right("PID", w.pid) + " " + left("COMM", commWidth) + " " + right("RSS KiB", w.number) + " " + right("TLB at 4K", w.number)
         for g in granules {
-            out += " | " + left(g.description, w.granule) + cells(["added KiB", "added", "table KiB", "TLB", "fallbacks", "PG_SIZE KiB"])
+            out += " | " + left(g.description, w.granule) + cells(["added KiB", "added", "saved KiB", "TLB saved", "fallbacks", "PG_SIZE KiB"])
         }
         return out
     }
@@ -72,6 +72,7 @@ struct ReportRow {
     func line(commWidth: Int) -> String {
         let w = Self.widths
         var out = Self.right(pid.map(String.init) ?? "", w.pid) + " " + Self.left(comm, commWidth) + " " + Self.right(Self.kib(baseline.residentBytes), w.number)
+            + " " + Self.right(String(baseline.tlb.fourK), w.number)
         for c in costs {
             out += " | " + Self.left("", w.granule) + Self.cells([
                 Self.kib(c.addedBytes), ProcessCost.percent(c.addedBytes, of: c.residentBytes) + "%", Self.kib(c.tableBytesSaved),
