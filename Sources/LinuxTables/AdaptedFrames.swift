@@ -7,7 +7,7 @@ public struct AdaptedFrames: Sendable {
     /// The next free PFN.
     public private(set) var next: UInt64
 
-    public init(first: UInt64 = 0x80000) { next = first }
+    public init(first: UInt64 = TraceSynthesizer.SyntheticPFNs.firstPFN) { next = first }
 
     /// The first of `pages` consecutive PFNs for the run mapped at `va`,
     /// congruent to it modulo 2M, or modulo `alignment` bytes when larger (a PUD leaf).

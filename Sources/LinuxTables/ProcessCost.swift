@@ -142,19 +142,20 @@ public struct ProcessCost: Sendable {
         return .object(o)
     }
 
-    /// The human-readable report: the adapter's cost, then the adapted
-    /// process's replay, then the PG_SIZE model.
+    /// The human-readable report: the trace's source, the adapter's cost,
+    /// the adapted process's replay, then the 4K process and the PG_SIZE model.
     public func lines() -> [String] {
         let g = granule.description
-        var out = [
+        var out = replay.lines(native: granule)
+        out.insert("fallbacks         \(fallbackSummary)", at: out.count - 1 - replay.equivalence.divergences.count)
+        // After the source line, if the trace had one.
+        out.insert(contentsOf: [
             "adapted to        \(g) pages: \(adapter.vmas) VMAs rounded out (\(adapter.movedVMAs) moved), \(adapter.skippedVMAs) left out"
                 + (adapter.unknownFileSizes > 0 ? ", \(adapter.unknownFileSizes) file sizes unknown" : ""),
             "memory added      \(Hex.size(addedBytes)), \(Self.percent(addedBytes, of: residentBytes))% of \(Hex.size(residentBytes)) resident: "
                 + "\(Hex.size(roundingBytes)) rounding, \(adapter.paddedFilePages) 4K pages padding past end of file "
                 + "(\(adapter.sigbusPages) where an emulator without padding raises SIGBUS)",
-        ]
-        out += replay.lines(native: granule)
-        out.insert("fallbacks         \(fallbackSummary)", at: out.count - 1 - replay.equivalence.divergences.count)
+        ], at: replay.source == nil ? 0 : 1)
         out += [
             "4K process        \(Hex.size(baseline.linuxTableBytes)) Linux table, \(baseline.tlb.fourK) TLB entries at 4K, "
                 + "\(baseline.tlb.fourKContiguous) with contiguous runs",

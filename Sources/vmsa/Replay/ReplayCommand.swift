@@ -91,7 +91,7 @@ struct ReplayCommand: VMSASubcommand {
         if snapshot.vmasInferred {
             Output.note("the trace has no \"\(ProcessMapping.op)\" records: \(snapshot.vmas.count) VMAs inferred from its entries, all taken as anonymous memory")
         }
-        let cost: ProcessCost
+        var cost: ProcessCost
         do {
             cost = try ProcessCost(snapshot, granule: granule, baseline: try ProcessCost.Baseline(snapshot)) { _ in } warning: { w in
                 if json { Output.json(w.json) } else { Output.warning("adapted trace: \(w)") }
@@ -99,15 +99,9 @@ struct ReplayCommand: VMSASubcommand {
         } catch {
             throw CLIError(.dataError, "\(error)")
         }
+        cost.replay.source = source
         if report {
-            if json {
-                guard case .object(var o) = cost.json else { return }
-                if let source { o["source"] = .object(JSONObject([("from", .string(source.from)), ("linux", .string(source.linux.rawValue))])) }
-                Output.json(.object(o))
-            } else {
-                if let source { Output.line("source            \(source.from), Linux \(source.linux.rawValue) tables") }
-                cost.lines().forEach(Output.line)
-            }
+            if json { Output.json(cost.json) } else { cost.lines().forEach(Output.line) }
         } else if !json {
             Output.line("\(cost.replay.operations) operations, \(cost.replay.fallbacks) fallback, mode \(cost.replay.mode.rawValue), "
                 + (cost.replay.equivalence.equivalent ? "equivalent" : "NOT equivalent") + "; "
