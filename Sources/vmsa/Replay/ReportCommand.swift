@@ -41,33 +41,35 @@ struct ReportCommand: VMSASubcommand {
         guard maxMappingPages > 0 else { throw ValidationError("--max-mapping \(maxMappingPages) is not a positive count") }
     }
 
-    /// Why processes were left out of the rows.
-    struct Skipped {
+    /// What a scan of this machine met besides its rows.
+    struct ScanCounts {
         /// Exited or denied access while being read.
         var gone = 0
         /// No user memory.
         var kernelThreads = 0
         /// Read, but the model could not hold them (each named in a warning).
         var unmodelled = 0
+        /// Processes whose pagemap gave no PFNs (or could not be read): synthetic frames, the best case.
+        var withoutPFNs = 0
     }
 
     func execute() throws {
         var rows: [ReportRow] = []
-        var skipped = Skipped()
+        var counts = ScanCounts()
         if image != nil || guest.isLive {
             rows.append(try imageRow())
         } else {
             for pid in try processes() {
-                if let row = processRow(pid, &skipped) { rows.append(row) }
+                if let row = processRow(pid, &counts) { rows.append(row) }
             }
         }
         var total = ReportRow.empty
         for r in rows { total += r }
         if json {
             rows.forEach { Output.json($0.json()) }
-            Output.json(total.json(total: [("processes", .int(rows.count)), ("skipped", .int(skipped.gone)),
-                                           ("kernelThreads", .int(skipped.kernelThreads)),
-                                           ("unmodelled", .int(skipped.unmodelled))]))
+            Output.json(total.json(total: [("processes", .int(rows.count)), ("skipped", .int(counts.gone)),
+                                           ("kernelThreads", .int(counts.kernelThreads)),
+                                           ("unmodelled", .int(counts.unmodelled))]))
         } else {
             let width = ReportRow.commWidth(rows)
             Output.line(ReportRow.header(commWidth: width))
@@ -75,8 +77,11 @@ struct ReportCommand: VMSASubcommand {
             Output.line(total.line(commWidth: width))
         }
         if image == nil, !guest.isLive {
-            Output.note("\(rows.count) processes, \(skipped.gone) skipped (exited or denied access while read), \(skipped.kernelThreads) kernel threads (no user memory)"
-                + (skipped.unmodelled > 0 ? ", \(skipped.unmodelled) left out (see the warnings)" : ""))
+            Output.note("\(rows.count) processes, \(counts.gone) skipped (exited or denied access while read), \(counts.kernelThreads) kernel threads (no user memory)"
+                + (counts.unmodelled > 0 ? ", \(counts.unmodelled) left out (see the warnings)" : ""))
+        }
+        if counts.withoutPFNs > 0 {
+            Output.warning("\(counts.withoutPFNs) processes read without their PFNs (pagemap needs CAP_SYS_ADMIN): their 4K figures are the best case")
         }
         if let svg { try Output.writeAtomically(Data(ReportChart.svg(rows).utf8), to: svg) }
     }
@@ -101,10 +106,10 @@ struct ReportCommand: VMSASubcommand {
         return costs
     }
 
-    /// One running process's row; nil when it is skipped.
-    private func processRow(_ pid: Int, _ skipped: inout Skipped) -> ReportRow? {
+    /// One running process's row; nil when it is left out (and counted).
+    private func processRow(_ pid: Int, _ counts: inout ScanCounts) -> ReportRow? {
         guard let comm = ProcessReader.comm(String(pid)) else {
-            skipped.gone += 1
+            counts.gone += 1
             return nil
         }
         let snapshot: ProcessSnapshot
@@ -112,18 +117,19 @@ struct ReportCommand: VMSASubcommand {
         var failure: LinuxTableError?
         do {
             snapshot = try ProcessSnapshot()
-            _ = try ProcessReader(pid: String(pid), maxMappingPages: maxMappingPages).read { record in
+            let summary = try ProcessReader(pid: String(pid), maxMappingPages: maxMappingPages).read { record in
                 if case .vma = record { vmas += 1 }
                 guard failure == nil else { return }
                 do throws(LinuxTableError) { try snapshot.add(record) } catch { failure = error }
             }
+            if summary.hiddenPFNs || summary.noPagemap { counts.withoutPFNs += 1 }
         } catch {
             // Gone or denied while read (maps, pagemap or comm): not this command's failure.
-            skipped.gone += 1
+            counts.gone += 1
             return nil
         }
         guard vmas > 0 else {
-            skipped.kernelThreads += 1
+            counts.kernelThreads += 1
             return nil
         }
         do throws(LinuxTableError) {
@@ -132,7 +138,7 @@ struct ReportCommand: VMSASubcommand {
         } catch {
             // One process the model cannot hold does not end the machine's report.
             Output.warning("process \(pid) (\(comm)) left out: \(error)")
-            skipped.unmodelled += 1
+            counts.unmodelled += 1
             return nil
         }
     }

@@ -78,15 +78,15 @@ struct TraceCommand: VMSASubcommand {
         var text = ""
         let adapted = try adapting()
         let reader = ProcessReader(pid: pid, assumePresent: assumePresent, maxMappingPages: maxMappingPages)
-        if !assumePresent, FileHandle(forReadingAtPath: "/proc/\(pid)/pagemap") == nil {
-            Output.warning("cannot read /proc/\(pid)/pagemap; every page of every mapping counts as present")
-        }
         var failure: Error?
         let summary = try reader.read { record in
             guard failure == nil else { return }
             do { try add(record, to: adapted, or: &text) } catch { failure = error }
         }
         if let failure { throw failure }
+        if summary.noPagemap {
+            Output.warning("cannot read /proc/\(pid)/pagemap; every page of every mapping counts as present")
+        }
         for m in summary.tooLarge {
             Output.warning("skipping \(Hex.short(m.start))-\(Hex.short(m.end)) \(m.path): \(m.pages) pages is more than --max-mapping")
         }
