@@ -9,18 +9,18 @@ struct ReportCommand: VMSASubcommand {
         commandName: "report",
         abstract: "What 16K or 64K pages would cost and gain, for every process of this machine or a captured image.",
         discussion: """
-            Each process is read as `vmsa trace PID` reads it (/proc/PID/maps and pagemap, real PFNs \\
-            when run as root, file sizes from the mapped files), then adapted to 16K and to 64K pages \\
-            as `vmsa replay --adapt` does and replayed on the native table. One row per process and a \\
-            total: the 4K process's resident memory; for each size the memory the adapted process \\
-            adds (KiB and percent of resident), the table memory and the TLB entries its native table \\
-            saves against the 4K process's own table (negative: it costs more), the fallbacks left \\
-            (an adapted process should have none), and what the PG_SIZE model (4K mappings, 16K/64K \\
-            allocation) adds. Without --pid every process is read except this one; a process that \\
-            exits or denies access while it is read is skipped and counted, as are kernel threads \\
-            (no user memory). --json: one object per process (pid, comm, "4k": the process as it is, \\
-            "16k" and "64k": the keys of `replay --adapt --report --json`) and a last object with \\
-            "total": true. --svg FILE draws memory added against table memory and TLB entries saved, \\
+            Each process is read as `vmsa trace PID` reads it (/proc/PID/maps and pagemap, real PFNs \
+            when run as root, file sizes from the mapped files), then adapted to 16K and to 64K pages \
+            as `vmsa replay --adapt` does and replayed on the native table. One row per process and a \
+            total: the 4K process's resident memory and TLB entries; for each size the memory the adapted process \
+            adds (KiB and percent of resident), the table memory and the TLB entries its native table \
+            saves against the 4K process's own table (negative: it costs more), the fallbacks left \
+            (an adapted process should have none), and what the PG_SIZE model (4K mappings, 16K/64K \
+            allocation) adds. Without --pid every process is read except this one; a process that \
+            exits or denies access while it is read is skipped and counted, as are kernel threads \
+            (no user memory). --json: one object per process (pid, comm, "4k": the process as it is, \
+            "16k" and "64k": the keys of `replay --adapt --report --json`) and a last object with \
+            "total": true. --svg FILE draws memory added against table memory and TLB entries saved, \
             per process, 16K and 64K side by side.
             """)
 

@@ -11,7 +11,8 @@ struct TraceCommand: VMSASubcommand {
         abstract: "Write a replay trace that rebuilds a process's page table, running or captured.",
         discussion: """
             With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need \
-            CAP_SYS_ADMIN). Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
+            CAP_SYS_ADMIN); each VMA's {"op":"vma",…} record (with the mapped file's size) comes \
+            before its operations. Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
             (the best case for a native granule); without pagemap every page of every mapping counts \
             as present. Then
               vmsa trace PID | vmsa replay - --granule 64k --report
