@@ -115,13 +115,15 @@ import VMSAJSON
         #expect(r.stderr == "vmsa: 0 processes, 1 skipped (exited or denied access while read), 0 kernel threads (no user memory)\n")
     }
 
-    @Test("report refuses --pid with --image, and --linux without it")
+    @Test("report refuses --pid with --image, --linux without it, and an image it cannot read")
     func reportUsageErrors() throws {
         let both = try VMSATool.run(["report", "--pid", "1", "--image", "x.img"])
         #expect(both.status == 64)
         #expect(both.stderr == "vmsa: give --pid for this machine's processes or --image IMAGE (or --gdb HOST:PORT), not both\n")
         let linux = try VMSATool.run(["report", "--linux", "v6.1"])
         #expect(linux.status == 64 && linux.stderr.contains("--linux names the kernel of --image's tables"))
+        let missing = try VMSATool.run(["report", "--image", "/nonexistent.img"])
+        #expect(missing.status == 66 && missing.stderr == "vmsa: cannot read /nonexistent.img: no such file\n")
         let zero = try VMSATool.run(["report", "--pid", "0"])
         #expect(zero.status == 64 && zero.stderr == "vmsa: --pid 0 is not a positive process ID\n")
     }
