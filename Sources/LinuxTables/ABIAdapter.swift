@@ -140,8 +140,10 @@ public struct ABIAdapter: Sendable {
             }
         }
         if let eof {
-            cost.sigbusPages += pagesPastEOF(placed, placed.vma.start, vma.start + placed.shift, eof: eof)
+            let sigbus = pagesPastEOF(placed, placed.vma.start, vma.start + placed.shift, eof: eof)
                 + pagesPastEOF(placed, vma.end + placed.shift, placed.vma.end, eof: eof)
+            cost.sigbusPages += sigbus
+            if sigbus > 0 { cost.sigbusFiles[vma.path, default: 0] += sigbus }
         }
 
         // Consecutive faulted process pages with the same attributes, in one PTE table, are one set_ptes.

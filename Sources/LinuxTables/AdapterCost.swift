@@ -1,6 +1,6 @@
 /// What adapting a process to a larger page size costs in memory, counted
 /// in 4K pages. Sums over processes with `+=`.
-public struct AdapterCost: Hashable, Sendable {
+public struct AdapterCost: Equatable, Sendable {
     /// 4K pages the process has resident (present, PROT_NONE included; a huge leaf counts all its pages).
     public var residentPages = 0
     /// 4K pages the adapted process has resident.
@@ -13,6 +13,8 @@ public struct AdapterCost: Hashable, Sendable {
     /// 16K page-size emulation) raises SIGBUS on access. Pages the 4K VMA
     /// itself mapped past end of file are left out: they raise SIGBUS at 4K too.
     public var sigbusPages = 0
+    /// `sigbusPages` by the file mapped there (its path).
+    public var sigbusFiles: [String: Int] = [:]
     /// VMAs of the adapted process.
     public var vmas = 0
     /// VMAs the adapter placed at another address (after the previous one's
@@ -35,6 +37,7 @@ public struct AdapterCost: Hashable, Sendable {
         a.adaptedPages += b.adaptedPages
         a.paddedFilePages += b.paddedFilePages
         a.sigbusPages += b.sigbusPages
+        a.sigbusFiles.merge(b.sigbusFiles, uniquingKeysWith: +)
         a.vmas += b.vmas
         a.movedVMAs += b.movedVMAs
         a.skippedVMAs += b.skippedVMAs

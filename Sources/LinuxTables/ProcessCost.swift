@@ -110,6 +110,22 @@ public struct ProcessCost: Sendable {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
+    /// The files where an emulator without padding raises SIGBUS, most pages first (then by path).
+    public var sigbusFiles: [(path: String, pages: Int)] {
+        adapter.sigbusFiles.map { (path: $0.key, pages: $0.value) }
+            .sorted { $0.pages != $1.pages ? $0.pages > $1.pages : $0.path < $1.path }
+    }
+
+    /// Files the text report names before "and N more".
+    static let namedFiles = 4
+
+    /// "LC_CTYPE 13, libc.so.6 3, … and 2 more files": the files of `sigbusFiles` by their last path component.
+    var sigbusSummary: String {
+        let files = sigbusFiles
+        let named = files.prefix(Self.namedFiles).map { "\($0.path.split(separator: "/").last.map(String.init) ?? $0.path) \($0.pages)" }
+        return named.joined(separator: ", ") + (files.count > Self.namedFiles ? " and \(files.count - Self.namedFiles) more files" : "")
+    }
+
     /// The fallbacks by reason, as "2 misaligned start, 1 mixed attributes" (in `FallbackReason` order).
     public var fallbackSummary: String {
         let named = FallbackReason.allCases.compactMap { r in fallbackReasons[r].map { "\($0) \(r)" } }
@@ -127,6 +143,7 @@ public struct ProcessCost: Sendable {
         o["roundingBytes"] = .int(roundingBytes)
         o["paddedFilePages"] = .int(adapter.paddedFilePages)
         o["sigbusPages"] = .int(adapter.sigbusPages)
+        o["sigbusFiles"] = .object(JSONObject(sigbusFiles.map { ($0.path, .int($0.pages)) }))
         o["vmas"] = .int(adapter.vmas)
         o["movedVMAs"] = .int(adapter.movedVMAs)
         o["skippedVMAs"] = .int(adapter.skippedVMAs)
@@ -155,7 +172,7 @@ public struct ProcessCost: Sendable {
             "memory added      \(Hex.size(addedBytes)), \(Self.percent(addedBytes, of: residentBytes))% of \(Hex.size(residentBytes)) resident: "
                 + "\(Hex.size(roundingBytes)) rounding, \(adapter.paddedFilePages) 4K pages padding past end of file "
                 + "(\(adapter.sigbusPages) where an emulator without padding raises SIGBUS)",
-        ], at: replay.source == nil ? 0 : 1)
+        ] + (sigbusFiles.isEmpty ? [] : ["SIGBUS pages      " + sigbusSummary]), at: replay.source == nil ? 0 : 1)
         out += [
             "4K process        \(Hex.size(baseline.linuxTableBytes)) Linux table, \(baseline.tlb.fourK) TLB entries at 4K, "
                 + "\(baseline.tlb.fourKContiguous) with contiguous runs",

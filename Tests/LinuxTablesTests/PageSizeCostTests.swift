@@ -44,6 +44,7 @@ struct PageSizeCostTests {
         ])
         #expect(c.adapter.residentPages == 3 && c.adapter.adaptedPages == 16)
         #expect(c.adapter.paddedFilePages == 13 && c.adapter.sigbusPages == 13 && c.adapter.roundingPages == 0)
+        #expect(c.adapter.sigbusFiles == ["/lib/x.so": 13] && c.sigbusSummary == "x.so 13")
         #expect(c.addedBytes == 13 * 4096 && c.residentBytes == 12288)
         #expect(ProcessCost.percent(c.addedBytes, of: c.residentBytes) == "433.3")
         // One native 64K page: no fallback; 16 4K entries fold into one
