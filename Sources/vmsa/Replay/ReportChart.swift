@@ -7,7 +7,7 @@ import LinuxTables
 /// (or 0); a negative saving is a cost and points left of the zero line.
 enum ReportChart {
     /// Layout in SVG user units.
-    static let labelWidth = 200, panelWidth = 240, gap = 24, barHeight = 7, rowHeight = 18, top = 56, bottom = 24
+    static let labelWidth = 200, panelWidth = 240, gap = 44, barHeight = 7, rowHeight = 18, top = 56, bottom = 24
     /// One colour per page size, in `ReportRow.granules` order.
     static let colours = ["#4e79a7", "#e15759"]
 
@@ -55,6 +55,9 @@ enum ReportChart {
                     let a = min(x(0), x(v)), b = max(x(0), x(v))
                     let y = top + r * rowHeight + 2 + i * barHeight
                     out.append(##"<rect x="\##(a)" y="\##(y)" width="\##(max(1, b - a))" height="\##(barHeight)" fill="\##(colours[i])"><title>\##(escape(row.comm)) \##(cost.granule): \##(v)</title></rect>"##)
+                    // The value beside its bar, right of the bar or of the zero line (a
+                    // linear scale shared with a large process hides a small one).
+                    out.append(##"<text x="\##(max(b, x(0)) + 2)" y="\##(y + barHeight - 1)" font-size="\##(barHeight + 1)" fill="#333">\##(v)</text>"##)
                 }
             }
         }
