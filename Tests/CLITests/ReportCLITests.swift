@@ -87,6 +87,11 @@ import VMSAJSON
         #expect(total["total"] == .bool(true) && Self.int(total["processes"]) == 1 && Self.int(total["skipped"]) == 0)
         let svg = try String(contentsOf: dir.appendingPathComponent("chart.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg ") && svg.contains(">\(pid) sleep</text>") && svg.hasSuffix("</svg>\n"))
+        // Each size's bar in the memory panel carries the row's added KiB.
+        for size in ["16K", "64K"] {
+            let kib = (Self.int(row[size.lowercased()]?["addedBytes"]) ?? -1) / 1024
+            #expect(svg.contains("<title>sleep \(size): \(kib)</title>"), "\(size): \(kib) KiB")
+        }
     }
 
     @Test("trace PID writes each VMA's record, with the mapped file's size, before its operations")
