@@ -18,11 +18,7 @@ public struct ProcessCost: Sendable {
             let census = try TableCensus(snapshot.tables)
             linuxTableBytes = census.linuxTableBytes
             tlb = census.tlb
-            var pages: UInt64 = 0
-            for vma in snapshot.vmas {
-                for leaf in snapshot.leaves(of: vma) where leaf.pte.isPresent { pages += leaf.size / LinuxKernel.granule.pageSize }
-            }
-            residentBytes = pages * LinuxKernel.granule.pageSize
+            residentBytes = UInt64(snapshot.residentPages) * LinuxKernel.granule.pageSize
         }
 
         public static func += (a: inout Baseline, b: Baseline) {

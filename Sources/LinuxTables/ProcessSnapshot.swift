@@ -59,6 +59,15 @@ public final class ProcessSnapshot {
         return out
     }
 
+    /// 4K pages present in the VMAs (PROT_NONE included; a huge leaf counts all its pages).
+    public var residentPages: Int {
+        var pages = 0
+        for vma in vmas {
+            for leaf in leaves(of: vma) where leaf.pte.isPresent { pages += Int(leaf.size / LinuxKernel.granule.pageSize) }
+        }
+        return pages
+    }
+
     /// What decides whether two present entries belong to one inferred VMA:
     /// every bit but the PFN and the state the MMU and kernel change as the
     /// page is used (Access flag, dirty, read-only under DBM, contiguous hint)
