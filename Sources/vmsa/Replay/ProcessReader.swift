@@ -11,7 +11,9 @@ struct ProcessReader {
     /// Ignore pagemap: every page of every mapping is present.
     var assumePresent = false
     /// Mappings larger than this many 4K pages are left out.
-    var maxMappingPages = 1 << 24
+    var maxMappingPages = Self.defaultMaxMappingPages
+    /// --max-mapping's default: 64 GiB of 4K pages, past any mapping a process fills.
+    static let defaultMaxMappingPages = 1 << 24
 
     /// What one read found, for the caller's notes and warnings.
     struct Summary {

@@ -30,7 +30,7 @@ struct ReportCommand: VMSASubcommand {
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Flag(help: "JSON Lines: one object per process, then the total.") var json = false
     @Option(help: ArgumentHelp("Also draw the report as an SVG chart in this file.", valueName: "file")) var svg: String?
-    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
+    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = ProcessReader.defaultMaxMappingPages
 
     func validate() throws {
         let fromImage = image != nil || guest.isLive

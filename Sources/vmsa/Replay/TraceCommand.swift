@@ -30,7 +30,7 @@ struct TraceCommand: VMSASubcommand {
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("assume-present"), help: "Ignore pagemap: every page of every mapping is present.") var assumePresent = false
-    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
+    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = ProcessReader.defaultMaxMappingPages
     @Option(help: "Write the trace of the process adapted to this page size (16k or 64k): VMAs rounded out, memory in whole pages, file tails padded.")
     var adapt: NativeGranule?
 
