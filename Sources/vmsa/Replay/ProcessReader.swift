@@ -12,7 +12,7 @@ struct ProcessReader {
     var assumePresent = false
     /// Mappings larger than this many 4K pages are left out.
     var maxMappingPages = Self.defaultMaxMappingPages
-    /// --max-mapping's default: 64 GiB of 4K pages, past any mapping a process fills.
+    /// --max-mapping's default: 2^24 4K pages (64 GiB), so a huge reservation does not stall the read.
     static let defaultMaxMappingPages = 1 << 24
 
     /// What one read found, for the caller's notes and warnings.
