@@ -5,9 +5,15 @@ public struct ProcessMapping: Hashable, Sendable {
     public var flags: LinuxProtection.VMFlags
     public var offset: UInt64
     public var path: String
+    /// The mapped file's size in bytes when known (stat of the file); the
+    /// ABI adapter pads what lies past it. Nil for anonymous memory.
+    public var fileSize: UInt64?
 
     /// Anonymous memory: no backing file (heap, stack and unnamed mappings).
     public var isAnonymous: Bool { path.isEmpty || path == "[heap]" || path.hasPrefix("[stack") || path.hasPrefix("[anon") }
+
+    /// A special mapping the kernel provides ([vdso], [vvar], [vsyscall]): neither anonymous memory nor a file.
+    public var isSpecial: Bool { !isAnonymous && path.hasPrefix("[") }
 
     /// Parses `start-end perms offset dev inode [path]`; nil for a malformed line.
     public init?(line: Substring) {
@@ -16,13 +22,7 @@ public struct ProcessMapping: Hashable, Sendable {
         let range = fields[0].split(separator: "-")
         guard range.count == 2, let s = UInt64(range[0], radix: 16), let e = UInt64(range[1], radix: 16), s < e,
               let off = UInt64(fields[2], radix: 16) else { return nil }
-        let perms = Array(fields[1])
-        guard perms.count == 4 else { return nil }
-        var flags: LinuxProtection.VMFlags = []
-        if perms[0] == "r" { flags.insert(.read) }
-        if perms[1] == "w" { flags.insert(.write) }
-        if perms[2] == "x" { flags.insert(.exec) }
-        if perms[3] == "s" { flags.insert(.shared) }
+        guard let flags = Self.flags(perms: fields[1]) else { return nil }
         start = s
         end = e
         self.flags = flags
@@ -30,12 +30,32 @@ public struct ProcessMapping: Hashable, Sendable {
         path = fields.count == 6 ? String(fields[5].drop(while: { $0 == " " })) : ""
     }
 
-    public init(start: UInt64, end: UInt64, flags: LinuxProtection.VMFlags, offset: UInt64 = 0, path: String = "") {
+    public init(start: UInt64, end: UInt64, flags: LinuxProtection.VMFlags, offset: UInt64 = 0, path: String = "",
+                fileSize: UInt64? = nil) {
         self.start = start
         self.end = end
         self.flags = flags
         self.offset = offset
         self.path = path
+        self.fileSize = fileSize
+    }
+
+    /// The flags of a maps `perms` field (`rw-p`, `r-xs`); nil unless it is four such letters.
+    public static func flags<S: StringProtocol>(perms: S) -> LinuxProtection.VMFlags? {
+        let p = Array(perms)
+        guard p.count == 4, "r-".contains(p[0]), "w-".contains(p[1]), "x-".contains(p[2]), "sp".contains(p[3]) else { return nil }
+        var flags: LinuxProtection.VMFlags = []
+        if p[0] == "r" { flags.insert(.read) }
+        if p[1] == "w" { flags.insert(.write) }
+        if p[2] == "x" { flags.insert(.exec) }
+        if p[3] == "s" { flags.insert(.shared) }
+        return flags
+    }
+
+    /// The maps `perms` field: `rw-p`, `r-xs`.
+    public var perms: String {
+        (flags.contains(.read) ? "r" : "-") + (flags.contains(.write) ? "w" : "-") + (flags.contains(.exec) ? "x" : "-")
+            + (flags.contains(.shared) ? "s" : "p")
     }
 }
 

@@ -25,16 +25,38 @@ public struct ReplayReport: Sendable {
         self.source = source
     }
 
+    /// Nothing replayed: the start of a sum over processes.
+    public init() {
+        operations = 0
+        translated = 0
+        fallbacks = 0
+        mode = .native
+        census = TableCensus()
+        warnings = 0
+        equivalence = EquivalenceChecker.Result(probes: 0, divergences: [])
+    }
+
+    /// Adds another process's report: counts add up, the mode of a sum is
+    /// fallback when any process's is, and it is equivalent when every one is.
+    public static func += (a: inout ReplayReport, b: ReplayReport) {
+        a.operations += b.operations
+        a.translated += b.translated
+        a.fallbacks += b.fallbacks
+        if b.mode == .fallback { a.mode = .fallback }
+        a.census += b.census
+        a.warnings += b.warnings
+        a.equivalence.probes += b.equivalence.probes
+        a.equivalence.divergences += b.equivalence.divergences
+        a.source = nil
+    }
+
     public var json: JSONValue {
         var o = JSONObject([
             ("ops", .int(operations)), ("translated", .int(translated)), ("fallbacks", .int(fallbacks)),
             ("mode", .string(mode.rawValue)),
             ("linuxEntries", .int(census.linuxEntries)), ("nativeEntries", .int(census.nativeEntries)),
             ("linuxTableBytes", .int(census.linuxTableBytes)), ("nativeTableBytes", .int(census.nativeTableBytes)),
-            ("tlbEntries", .object(JSONObject([
-                ("4k", .int(census.tlb.fourK)), ("4k-contiguous", .int(census.tlb.fourKContiguous)),
-                ("native", .int(census.tlb.native)),
-            ]))),
+            ("tlbEntries", census.tlb.json),
             ("warnings", .int(warnings)), ("equivalent", .bool(equivalence.equivalent)),
         ])
         if let source { o["source"] = .object(JSONObject([("from", .string(source.from)), ("linux", .string(source.linux.rawValue))])) }

@@ -1,4 +1,5 @@
 import VMSA
+import VMSAJSON
 
 /// TLB entries needed to cover what a process maps, three ways.
 public struct TLBEntries: Hashable, Sendable {
@@ -10,6 +11,23 @@ public struct TLBEntries: Hashable, Sendable {
     /// runs (a 2M leaf, a 1G leaf at 16K) once, blocks one each; a page that
     /// cannot be expressed counts its 4K pages.
     public var native = 0
+
+    public init(fourK: Int = 0, fourKContiguous: Int = 0, native: Int = 0) {
+        self.fourK = fourK
+        self.fourKContiguous = fourKContiguous
+        self.native = native
+    }
+
+    /// `{"4k": n, "4k-contiguous": n, "native": n}`.
+    public var json: JSONValue {
+        .object(JSONObject([("4k", .int(fourK)), ("4k-contiguous", .int(fourKContiguous)), ("native", .int(native))]))
+    }
+
+    public static func += (a: inout TLBEntries, b: TLBEntries) {
+        a.fourK += b.fourK
+        a.fourKContiguous += b.fourKContiguous
+        a.native += b.native
+    }
 }
 
 /// Counts over a process's tables: leaf entries, table bytes and TLB entries.
@@ -19,6 +37,17 @@ public struct TableCensus: Hashable, Sendable {
     public var linuxTableBytes: UInt64 = 0
     public var nativeTableBytes: UInt64 = 0
     public var tlb = TLBEntries()
+
+    /// No tables: the start of a sum.
+    public init() {}
+
+    public static func += (a: inout TableCensus, b: TableCensus) {
+        a.linuxEntries += b.linuxEntries
+        a.nativeEntries += b.nativeEntries
+        a.linuxTableBytes += b.linuxTableBytes
+        a.nativeTableBytes += b.nativeTableBytes
+        a.tlb += b.tlb
+    }
 
     public init(_ p: ProcessTables) throws(LinuxTableError) {
         try p.ensureNative()

@@ -52,6 +52,7 @@ public enum TableOperation: Hashable, Sendable {
         switch try TraceRecord.parse(line: text, number: number) {
         case .operation(let op): return op
         case .source: throw JSONError("line \(number): a \"\(TraceSource.op)\" record is not an operation")
+        case .vma: throw JSONError("line \(number): a \"\(ProcessMapping.op)\" record is not an operation")
         }
     }
 

@@ -1,13 +1,14 @@
 import VMSAJSON
 
-/// One line of a replay trace: an operation, or the source record that
-/// may open the trace.
+/// One line of a replay trace: an operation, the source record that may
+/// open the trace, or a VMA of the traced process.
 public enum TraceRecord: Hashable, Sendable {
     case source(TraceSource)
     case operation(TableOperation)
+    case vma(ProcessMapping)
 
     /// Every "op" value a trace line may have.
-    public static let names = TableOperation.names + [TraceSource.op]
+    public static let names = TableOperation.names + [TraceSource.op, ProcessMapping.op]
 
     /// Parses one trace line; errors name the line number and the bad value.
     public static func parse(line text: String, number: Int) throws(JSONError) -> TraceRecord {
@@ -20,6 +21,18 @@ public enum TraceRecord: Hashable, Sendable {
             throw JSONError("line \(number): \"op\" is missing; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         if op == TraceSource.op { return .source(try TraceSource(&r)) }
+        if op == ProcessMapping.op { return .vma(try ProcessMapping(&r)) }
         return .operation(try TableOperation(op, &r))
+    }
+}
+
+extension TraceRecord {
+    /// The JSON Lines form (what `parse` reads).
+    public var json: JSONValue {
+        switch self {
+        case .source(let s): s.json
+        case .operation(let op): op.json
+        case .vma(let vma): vma.json
+        }
     }
 }

@@ -84,7 +84,9 @@ public struct TraceSynthesizer {
     /// the best case for the native granule, stated as such.
     public struct SyntheticPFNs {
         public private(set) var next: UInt64
-        public init(first: UInt64 = 0x80000) { next = first }
+        /// Where synthetic frames start: 2 GiB, clear of PFN 0, 2M-aligned.
+        public static let firstPFN: UInt64 = 0x80000
+        public init(first: UInt64 = firstPFN) { next = first }
         public mutating func range(pages: Int) -> UInt64 {
             let start = next
             let perPMD = UInt64(TraceSynthesizer.pagesPerPMD)

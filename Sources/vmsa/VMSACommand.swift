@@ -16,7 +16,7 @@ struct VMSACommand: ParsableCommand {
             TCRCommand.self, MAIRCommand.self, TTBRCommand.self, VTCRCommand.self, VTTBRCommand.self, HCRCommand.self,
             BuildCommand.self, ConvertCommand.self, CaptureCommand.self, ImportCommand.self, DumpCommand.self, TranslateCommand.self, DiffCommand.self,
             ConformCommand.self, BenchCommand.self,
-            ReplayCommand.self, TraceCommand.self,
+            ReplayCommand.self, TraceCommand.self, ReportCommand.self,
         ])
 
     /// The tool's version, printed by `vmsa --version`; the image format

@@ -10,7 +10,10 @@ import Testing
 /// Not run here, and where they are run instead: the live-guest walkthrough
 /// (lines naming `--gdb`, `guest.img` or `probe.jsonl`; the real-kernel leg
 /// runs the same commands on three booted kernels), `vmsa conform` (the
-/// whole matrix is `make test`'s last step) and `vmsa bench` (timings).
+/// whole matrix is `make test`'s last step), `vmsa bench` (timings), and
+/// `vmsa report` over this machine's processes (they change from run to
+/// run; ReportCLITests reports a process it starts, and `report --image`
+/// examples run here).
 @Suite("README examples")
 struct ReadmeTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -24,6 +27,7 @@ struct ReadmeTests {
     /// Commands checked elsewhere (see the suite's comment).
     static func checkedElsewhere(_ command: String) -> Bool {
         ["--gdb", "guest.img", "probe.jsonl", "vmsa conform", "vmsa bench", "$!"].contains { command.contains($0) }
+            || (command.hasPrefix("vmsa report") && !command.contains("--image"))
     }
 
     static func examples() throws -> [Example] {

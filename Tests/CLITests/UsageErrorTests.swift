@@ -65,7 +65,7 @@ struct UsageErrorTests {
         (["frobnicate"], "vmsa: unexpected argument 'frobnicate'\n"),
         (["help", "tcr", "bogus"], "vmsa: help: 'bogus' is not a command of tcr; expected one of decode, encode\n"),
         (["help", "frobnicate"],
-         "vmsa: help: 'frobnicate' is not a command of vmsa; expected one of decode, encode, geometry, tcr, mair, ttbr, vtcr, vttbr, hcr, build, convert, capture, import, dump, translate, diff, conform, bench, replay, trace\n"),
+         "vmsa: help: 'frobnicate' is not a command of vmsa; expected one of decode, encode, geometry, tcr, mair, ttbr, vtcr, vttbr, hcr, build, convert, capture, import, dump, translate, diff, conform, bench, replay, trace, report\n"),
         // argument-parser's second sentence joins the first.
         (["decode", "--levl", "3", "0x3"], "vmsa: unknown option '--levl'; did you mean '--level'?\n"),
         (["ttbr", "encode", "--frob"], "vmsa: unknown option '--frob'; did you mean '--json'?\n"),

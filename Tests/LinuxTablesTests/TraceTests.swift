@@ -33,12 +33,12 @@ struct TraceTests {
 
     static let badLines: [(String, String)] = [
         (#"{"op":"map","addr":"0x1000"}"#,
-         #"line 7: "op" is "map"; expected one of "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty", "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim", "source""#),
+         #"line 7: "op" is "map"; expected one of "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty", "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim", "source", "vma""#),
         (#"{"op":"set_ptes","addr":"0x1000","pte":"0x3","nr":0}"#, #"line 7: "nr" is 0; expected an integer from 1 to 512"#),
         (#"{"op":"set_ptes","addr":"0x1000","pte":"fc3g","nr":1}"#, #"line 7: "pte" is "fc3g"; expected a hex string such as "0x40000000""#),
         (#"{"op":"clear_ptes","nr":1}"#, #"line 7: "addr" is missing; expected a hex string such as "0x40000000""#),
         (#"{"op":"clear_ptes","addr":"0x1000","nr":1,"size":2}"#, #"line 7: unknown key "size"; expected one of "addr", "nr", "op""#),
-        (#"{"addr":"0x1000"}"#, #"line 7: "op" is missing; expected one of "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty", "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim", "source""#),
+        (#"{"addr":"0x1000"}"#, #"line 7: "op" is missing; expected one of "set_ptes", "clear_ptes", "modify_prot", "wrprotect", "mkold", "mkyoung", "mkclean", "mkdirty", "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim", "source", "vma""#),
         (#"{"op":"reclaim""#, "line 7: invalid JSON at line 1, column 16: unterminated object"),
     ]
 

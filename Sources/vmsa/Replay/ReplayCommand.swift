@@ -19,7 +19,12 @@ struct ReplayCommand: VMSASubcommand {
             form); --report prints it. Every operation that cannot become \
             native entries prints a warning, and the process falls back to its Linux table until \
             the native table can express everything again. Exit status 1 when the active hardware \
-            table does not translate every address the way the Linux table does.
+            table does not translate every address the way the Linux table does. \
+            With --adapt 16k|64k the trace is replayed as the process adapted to that page size \
+            would be (VMAs rounded out, memory in whole pages, file tails padded; "vma" records, \
+            as `vmsa trace PID` writes them, say which memory is a file; without them each run of \
+            entries with one protection is taken as anonymous memory) on its native table, and the \
+            report adds the memory that costs and the PG_SIZE model (4K mappings, 16K/64K allocation).
             """)
 
     @Argument(help: "The trace file (JSON Lines), or - for standard input.") var trace: String
@@ -35,6 +40,8 @@ struct ReplayCommand: VMSASubcommand {
     var linuxImage: String?
     @Option(name: .customLong("native-image"), help: "Write the final native table as an image file.")
     var nativeImage: String?
+    @Option(help: "Replay the process adapted to this page size (16k or 64k) on its native table, and report what it costs.")
+    var adapt: NativeGranule?
 
     func validate() throws {
         if granule != nil, native != nil { throw ValidationError("--native is the old spelling of --granule; give one of them") }
@@ -42,26 +49,77 @@ struct ReplayCommand: VMSASubcommand {
             throw ValidationError("the value '\(native)' is invalid for '--native', the old spelling of --granule; expected one of \(NativeGranule.allValueStrings.joined(separator: ", "))")
         }
         guard LinuxKernel.supportedVABits.contains(vaBits) else { throw ValidationError("--va-bits must be 48 or 39, not \(vaBits)") }
+        if let adapt {
+            let named = granule ?? native.flatMap(NativeGranule.init(argument:))
+            if let named, named != adapt {
+                throw ValidationError("--adapt \(adapt.rawValue) replays on the \(adapt.granule) native table; --granule \(named.rawValue) contradicts it")
+            }
+            if linuxImage != nil || nativeImage != nil {
+                throw ValidationError("--linux-image and --native-image write the trace's own tables; they do not go with --adapt")
+            }
+        }
     }
 
-    func execute() throws {
-        let granule = (granule ?? native.flatMap(NativeGranule.init(argument:)) ?? .k64).granule
-        let process = try ProcessTables(native: granule, vaBits: vaBits)
-        var warnings = 0, records = 0
-        var source: TraceSource?
+    /// Reads the trace line by line: its source record (first line only) to
+    /// `source`, every other record to `body`, whose errors name the line.
+    private func forEachRecord(_ source: inout TraceSource?, _ body: (TraceRecord, Int) throws -> Void) throws {
+        var records = 0
         try LineReader.forEachLine(path: trace, reading: "the trace from standard input, one operation per line") { line, number in
             guard line.contains(where: { !$0.isWhitespace }) else { return }
             records += 1
-            let op: TableOperation
-            switch try TraceRecord.parse(line: line, number: number) {
-            case .operation(let o): op = o
-            case .source(let s):
+            let record = try TraceRecord.parse(line: line, number: number)
+            if case .source(let s) = record {
                 guard records == 1 else {
                     throw CLIError(.dataError, "line \(number): a \"\(TraceSource.op)\" record must be the first line of the trace")
                 }
                 source = s
                 return
             }
+            try body(record, number)
+        }
+    }
+
+    /// --adapt: the process as its trace leaves it, adapted and replayed natively.
+    private func executeAdapted(_ granule: Granule) throws {
+        var source: TraceSource?
+        let snapshot: ProcessSnapshot
+        do { snapshot = try ProcessSnapshot(native: granule, vaBits: vaBits) } catch { throw CLIError(.dataError, "\(error)") }
+        try forEachRecord(&source) { record, number in
+            do { try snapshot.add(record) } catch { throw CLIError(.dataError, "line \(number): \(error)") }
+        }
+        snapshot.finish()
+        if snapshot.vmasInferred {
+            Output.note("the trace has no \"\(ProcessMapping.op)\" records: \(snapshot.vmas.count) VMAs inferred from its entries, all taken as anonymous memory")
+        }
+        var cost: ProcessCost
+        do {
+            cost = try ProcessCost(snapshot, granule: granule, baseline: try ProcessCost.Baseline(snapshot)) { _ in } warning: { w in
+                if json { Output.json(w.json) } else { Output.warning("adapted trace: \(w)") }
+            }
+        } catch {
+            throw CLIError(.dataError, "\(error)")
+        }
+        cost.replay.source = source
+        if report {
+            if json { Output.json(cost.json) } else { cost.lines().forEach(Output.line) }
+        } else if !json {
+            Output.line("\(cost.replay.operations) operations, \(cost.replay.fallbacks) fallback, mode \(cost.replay.mode.rawValue), "
+                + (cost.replay.equivalence.equivalent ? "equivalent" : "NOT equivalent") + "; "
+                + "\(Hex.size(cost.addedBytes)) added to \(Hex.size(cost.residentBytes)) resident (\(ProcessCost.percent(cost.addedBytes, of: cost.residentBytes))%)")
+        }
+        if let first = cost.replay.equivalence.divergences.first {
+            throw CLIError(.checkFailed, "the adapted process's hardware table does not translate like its Linux table: \(first)")
+        }
+    }
+
+    func execute() throws {
+        let granule = (granule ?? native.flatMap(NativeGranule.init(argument:)) ?? .k64).granule
+        if let adapt { return try executeAdapted(adapt.granule) }
+        let process = try ProcessTables(native: granule, vaBits: vaBits)
+        var warnings = 0
+        var source: TraceSource?
+        try forEachRecord(&source) { record, number in
+            guard case .operation(let op) = record else { return }
             let warning: MirrorWarning?
             do { warning = try process.apply(op) } catch {
                 throw CLIError(.dataError, "line \(number): \(error)")

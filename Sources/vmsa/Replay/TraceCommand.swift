@@ -11,7 +11,8 @@ struct TraceCommand: VMSASubcommand {
         abstract: "Write a replay trace that rebuilds a process's page table, running or captured.",
         discussion: """
             With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need \
-            CAP_SYS_ADMIN). Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
+            CAP_SYS_ADMIN); each VMA's {"op":"vma",…} record (with the mapped file's size) comes \
+            before its operations. Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
             (the best case for a native granule); without pagemap every page of every mapping counts \
             as present. Then
               vmsa trace PID | vmsa replay - --granule 64k --report
@@ -29,7 +30,9 @@ struct TraceCommand: VMSASubcommand {
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("assume-present"), help: "Ignore pagemap: every page of every mapping is present.") var assumePresent = false
-    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = 1 << 24
+    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = ProcessReader.defaultMaxMappingPages
+    @Option(help: "Write the trace of the process adapted to this page size (16k or 64k): VMAs rounded out, memory in whole pages, file tails padded.")
+    var adapt: NativeGranule?
 
     func validate() throws {
         // A live guest (--gdb) stands where the image would.
@@ -54,28 +57,12 @@ struct TraceCommand: VMSASubcommand {
     /// The trace of a captured image's user tables.
     private func traceImage(_ file: String?) throws {
         let version = try linux.map(LinuxReading.version) ?? .model
-        let tables = try ImageSource.image(file, guest)
-        let path = file ?? "the guest at \(guest.address ?? "?")"
-        var text = TraceSource(linux: version, from: file.map { "image \($0)" } ?? "gdb \(guest.address ?? "?")").json.jsonText + "\n"
-        let summary: ImageTraceReader.Summary
-        do {
-            summary = try ImageTraceReader(version: version).read(tables.regime, in: tables) { op in
-                text += op.json.jsonText
-                text += "\n"
-            }
-        } catch {
-            throw CLIError(.dataError, "\(path): \(error)")
+        var text = ""
+        let adapted = try adapting()
+        try ImageProcessReader(file: file, guest: guest, version: version).read { record in
+            try add(record, to: adapted, or: &text)
         }
-        for (pa, level) in summary.notCaptured {
-            Output.warning("the level \(level.rawValue) table at PA \(Hex.short(pa)) is not in \(path); the addresses it maps are left out")
-        }
-        if summary.aboveVALimit > 0 {
-            Output.note("\(summary.aboveVALimit) entries at or above \(Hex.short(TraceSynthesizer.vaLimit)) (the model's 48-bit VA) left out")
-        }
-        if summary.unsupported > 0 {
-            Output.warning("\(summary.unsupported) entries the Linux model cannot replay left out (faulting, beyond 48-bit PA, a non-present PUD or a leaf above level 1)")
-        }
-        Output.note("Linux \(version.rawValue) tables: \(summary.tablesRead) tables read, \(summary.entries) entries: \(summary.operations) operations")
+        try finish(adapted, &text)
         try write(text)
     }
 
@@ -89,93 +76,64 @@ struct TraceCommand: VMSASubcommand {
 
     /// The trace synthesized from a running process's maps and pagemap.
     private func tracePID(_ pid: String) throws {
-        let mapsText = try Output.readText("/proc/\(pid)/maps")
-        let pagemap = assumePresent ? nil : FileHandle(forReadingAtPath: "/proc/\(pid)/pagemap")
-        if pagemap == nil && !assumePresent {
+        var text = ""
+        let adapted = try adapting()
+        let reader = ProcessReader(pid: pid, assumePresent: assumePresent, maxMappingPages: maxMappingPages)
+        var failure: Error?
+        let summary = try reader.read { record in
+            guard failure == nil else { return }
+            do { try add(record, to: adapted, or: &text) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        if summary.noPagemap {
             Output.warning("cannot read /proc/\(pid)/pagemap; every page of every mapping counts as present")
         }
-        let synthesizer = TraceSynthesizer()
-        var synthetic = TraceSynthesizer.SyntheticPFNs()
-        var text = ""
-        var operations = 0, mappings = 0, present = 0, swapped = 0, hiddenPFNs = false
-        for line in mapsText.split(separator: "\n") {
-            guard var vma = ProcessMapping(line: line) else {
-                throw CLIError(.dataError, "/proc/\(pid)/maps line \"\(line)\" is not \"start-end perms offset dev inode [path]\"")
-            }
-            guard vma.start < TraceSynthesizer.vaLimit else { continue }
-            vma.end = min(vma.end, TraceSynthesizer.vaLimit)
-            let count = Int((vma.end - vma.start) >> 12)
-            if count > maxMappingPages {
-                Output.warning("skipping \(Hex.short(vma.start))-\(Hex.short(vma.end)) \(vma.path): \(count) pages is more than --max-mapping")
-                continue
-            }
-            mappings += 1
-            var pages: [TraceSynthesizer.Page]
-            if let pagemap {
-                pages = try readPagemap(pagemap, pid, vma, count)
-            } else {
-                pages = Array(repeating: .present(pfn: 0, fileOrShared: !vma.isAnonymous), count: count)
-            }
-            // Without CAP_SYS_ADMIN pagemap shows present pages with PFN 0.
-            if pages.contains(where: { if case .present(0, _) = $0 { return true } else { return false } }) {
-                hiddenPFNs = true
-                let first = synthetic.range(pages: count)
-                for i in pages.indices {
-                    if case .present(_, let f) = pages[i] { pages[i] = .present(pfn: first + UInt64(i), fileOrShared: f) }
-                }
-            }
-            for p in pages {
-                switch p {
-                case .present: present += 1
-                case .swapped: swapped += 1
-                case .absent: break
-                }
-            }
-            synthesizer.operations(for: vma, pages: pages) { op in
-                text += op.json.jsonText
-                text += "\n"
-                operations += 1
-            }
+        for m in summary.tooLarge {
+            Output.warning("skipping \(Hex.short(m.start))-\(Hex.short(m.end)) \(m.path): \(m.pages) pages is more than --max-mapping")
         }
-        if hiddenPFNs && pagemap != nil {
+        if summary.hiddenPFNs {
             Output.warning("pagemap shows no PFNs (needs CAP_SYS_ADMIN); each mapping gets a contiguous PFN range, the best case")
         }
-        Output.note("\(mappings) mappings, \(present) present and \(swapped) swapped pages: \(operations) operations")
+        Output.note("\(summary.mappings) mappings, \(summary.present) present and \(summary.swapped) swapped pages: \(summary.operations) operations")
+        try finish(adapted, &text)
         try write(text)
     }
 
-    /// The pages of `vma` as pagemap reports them.
-    private func readPagemap(_ file: FileHandle, _ pid: String, _ vma: ProcessMapping, _ count: Int) throws -> [TraceSynthesizer.Page] {
-        var pages: [TraceSynthesizer.Page] = []
-        pages.reserveCapacity(count)
-        let chunk = 1 << 16
-        var done = 0
-        while done < count {
-            let n = min(chunk, count - done)
-            let data: Data
-            do {
-                try file.seek(toOffset: ((vma.start >> 12) + UInt64(done)) * 8)
-                data = try file.read(upToCount: n * 8) ?? Data()
-            } catch {
-                throw CLIError(.ioError, "cannot read /proc/\(pid)/pagemap at \(Hex.short(vma.start)): \(error.localizedDescription)")
-            }
-            guard data.count == n * 8 else {
-                throw CLIError(.ioError, "short read from /proc/\(pid)/pagemap at \(Hex.short(vma.start))")
-            }
-            data.withUnsafeBytes { raw in
-                for k in 0..<n {
-                    let e = PagemapEntry(rawValue: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)))
-                    if e.isPresent {
-                        pages.append(.present(pfn: e.pfn, fileOrShared: e.isFileOrShared))
-                    } else if e.isSwapped {
-                        pages.append(.swapped(type: e.swapType, offset: e.swapOffset))
-                    } else {
-                        pages.append(.absent)
-                    }
-                }
-            }
-            done += n
+    /// The snapshot an adapted trace is made from, when --adapt asks for one.
+    private func adapting() throws -> ProcessSnapshot? {
+        guard adapt != nil else { return nil }
+        do { return try ProcessSnapshot() } catch { throw CLIError(.dataError, "\(error)") }
+    }
+
+    /// One record of the process's own trace: written out, or kept for the adapter.
+    private func add(_ record: TraceRecord, to snapshot: ProcessSnapshot?, or text: inout String) throws {
+        guard let snapshot else {
+            text += record.json.jsonText
+            text += "\n"
+            return
         }
-        return pages
+        if case .source = record {
+            text += record.json.jsonText + "\n"
+            return
+        }
+        do { try snapshot.add(record) } catch { throw CLIError(.dataError, "\(error)") }
+    }
+
+    /// With --adapt: the adapted process's trace, and a note of what it cost.
+    private func finish(_ snapshot: ProcessSnapshot?, _ text: inout String) throws {
+        guard let snapshot, let granule = adapt?.granule else { return }
+        snapshot.finish()
+        let cost: ProcessCost
+        do {
+            cost = try ProcessCost(snapshot, granule: granule, baseline: try ProcessCost.Baseline(snapshot)) { record in
+                text += record.json.jsonText
+                text += "\n"
+            }
+        } catch {
+            throw CLIError(.dataError, "\(error)")
+        }
+        Output.note("adapted to \(granule): \(Hex.size(cost.addedBytes)) added to \(Hex.size(cost.residentBytes)) resident "
+            + "(\(ProcessCost.percent(cost.addedBytes, of: cost.residentBytes))%), \(cost.adapter.paddedFilePages) pages of padding past end of file, "
+            + "\(cost.replay.operations) operations, \(cost.replay.fallbacks) fallback")
     }
 }
