@@ -62,7 +62,7 @@ struct RegimeContent {
         do { builder = try TableBuilder(config) } catch { throw .layoutRejected("\(spec.name): \(error)") }
         var regions: [(UInt64, UInt64)] = []
         var plans: [(PlantKind, Level, UInt64)] = []
-        var leafPA = PhysicalCursor(next: Self.leafBase, limit: 1 << UInt64(spec.paBits))
+        var leafPA = MatrixContent.PhysicalAllocator(next: Self.leafBase, limit: 1 << UInt64(spec.paBits))
         for ttbr in builder.regime.ranges {
             guard let h = builder.regime.half(ttbr) else { continue }
             var start = h.vaRange.lowerBound
@@ -146,7 +146,7 @@ struct RegimeContent {
     /// Fills one range: leaves at every level, permission combinations, an
     /// AF=0 page, a contiguous run, and plant regions.
     mutating func fill(_ b: inout TableBuilder, _ h: RegimeHalf, kind: TranslationRegimeKind, space: inout VACursor,
-                       leafPA: inout PhysicalCursor, regions: inout [(UInt64, UInt64)],
+                       leafPA: inout MatrixContent.PhysicalAllocator, regions: inout [(UInt64, UInt64)],
                        plans: inout [(PlantKind, Level, UInt64)]) throws(ConformanceError) {
         let page = h.granule.pageSize
         let ds = h.format.ds
@@ -259,7 +259,7 @@ struct RegimeContent {
         do { s1 = try TableBuilder(s1config) } catch { throw .layoutRejected("\(spec.name): \(error)") }
         var regions: [(UInt64, UInt64)] = []
         var plans: [(PlantKind, Level, UInt64)] = []
-        var ipa = PhysicalCursor(next: Self.leafBase, limit: Self.leafBase &+ Self.stage2Window)
+        var ipa = MatrixContent.PhysicalAllocator(next: Self.leafBase, limit: Self.leafBase &+ Self.stage2Window)
         for ttbr in s1.regime.ranges {
             guard let h = s1.regime.half(ttbr) else { continue }
             var space = VACursor(next: h.vaRange.lowerBound, limit: h.vaRange.lowerBound &+ (h.vaRange.upperBound &- h.vaRange.lowerBound) / 2 &+ 1,
@@ -347,18 +347,5 @@ struct VACursor {
         guard va >= next, va &+ size > va, va &+ size <= limit else { return nil }
         next = va &+ size &+ page &* UInt64.random(in: 0...3, using: &rng)
         return va
-    }
-}
-
-/// Hands out aligned output (or IPA) ranges in order.
-struct PhysicalCursor {
-    var next: UInt64
-    let limit: UInt64
-
-    mutating func take(_ size: UInt64, align: UInt64) -> UInt64? {
-        let pa = (next &+ (align &- 1)) & ~(align &- 1)
-        guard pa >= next, pa &+ size > pa, pa &+ size <= limit else { return nil }
-        next = pa &+ size
-        return pa
     }
 }

@@ -159,6 +159,22 @@ enum RegimeLeg {
     /// PAR_EL1.PA holds PA[51:12].
     static let pageShift: UInt64 = 12
 
+    /// `check` into `result`: its leg, or a leg whose every probe failed and
+    /// the reason in `errors`; the error is rethrown for callers that treat
+    /// some errors (tables outside the probe's RAM) as a skip.
+    static func run(_ c: PreparedRegimeCase, toolchain: ProbeToolchain, into result: inout ConfigurationResult) throws(ConformanceError) {
+        do {
+            result.legs = [try check(c, toolchain: toolchain)]
+        } catch {
+            var failed = LegResult(leg: .mmu)
+            failed.probes = c.vas.count
+            failed.failed = c.vas.count
+            result.legs = [failed]
+            result.errors = ["mmu: \(error.description)"]
+            throw error
+        }
+    }
+
     /// Runs the probe over `c` and compares every AT instruction at every address.
     static func check(_ c: PreparedRegimeCase, toolchain: ProbeToolchain) throws(ConformanceError) -> LegResult {
         let probeInput = input(c)
