@@ -122,7 +122,8 @@ struct ReportCommand: VMSASubcommand {
                 guard failure == nil else { return }
                 do throws(LinuxTableError) { try snapshot.add(record) } catch { failure = error }
             }
-            if summary.hiddenPFNs || summary.noPagemap { counts.withoutPFNs += 1 }
+            // Kernel threads (no VMAs) have no pages to miss the PFNs of.
+            if vmas > 0, summary.hiddenPFNs || summary.noPagemap { counts.withoutPFNs += 1 }
         } catch {
             // Gone or denied while read (maps, pagemap or comm): not this command's failure.
             counts.gone += 1
