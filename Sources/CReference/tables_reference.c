@@ -89,108 +89,87 @@ uint64_t ref_arena_checksum(const ref_arena *arena) {
     return sum;
 }
 
-typedef struct {
-    const uint64_t *words;
-    size_t count;
-    const ref_map_params *p;
-    uint64_t output_limit;
-    uint64_t sum;
-    size_t leaves;
-} walk_state;
+// The fixed geometry of the walk and translate references: 4K granule,
+// 48-bit VA, four levels (0 to 3) of 512 entries, 48-bit output addresses.
+#define LEVEL_BITS 9
+#define LEVEL_MASK ((1ull << LEVEL_BITS) - 1)
+#define L0_SHIFT 39
+#define L1_SHIFT 30
+#define L2_SHIFT 21
+#define L3_SHIFT 12
+#define VA_BITS 48
+#define ENTRIES (1u << LEVEL_BITS)
 
-// 4K blocks are legal at levels 1 and 2; 16K and 64K at level 2 (no DS, 48-bit PA).
-static int block_legal(const ref_map_params *p, int level) {
-    return level == 2 || (level == 1 && p->page_shift == 12);
+static inline const uint64_t *table_at(const uint64_t *words, uint64_t tables_base, uint64_t raw) {
+    return words + (((raw & ADDRESS_MASK_48) - tables_base) >> 3);
 }
 
-static void walk_table(walk_state *s, uint64_t table_pa, int level, uint64_t va_base, uint64_t table_bits) {
-    const ref_map_params *p = s->p;
-    uint64_t offset = (table_pa - p->tables_base) >> 3;
-    size_t entries = level_entries(p, level);
-    if (table_pa < p->tables_base || offset + entries > s->count) return;
-    const uint64_t *w = s->words + offset;
-    int shift = level_shift(p, level);
-    uint64_t entry_size = 1ull << shift;
-    uint64_t mask = address_mask(p);
-    for (size_t i = 0; i < entries; i++) {
-        uint64_t raw = w[i];
-        if (!(raw & DESC_VALID)) continue;
-        uint64_t va = va_base + ((uint64_t)i << shift);
-        if (level < 3 && (raw & DESC_TABLE)) {
-            walk_table(s, raw & mask, level + 1, va, table_bits | raw);
-            continue;
+// Every valid level-3 page under the root: the loop a C programmer writes
+// to visit the leaves of tables they built (no checks beyond the type bits).
+uint64_t ref_walk(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, size_t *leaves) {
+    uint64_t sum = 0;
+    size_t n = 0;
+    const uint64_t *l0 = words + ((root_pa - tables_base) >> 3);
+    for (unsigned i0 = 0; i0 < ENTRIES; i0++) {
+        uint64_t d0 = l0[i0];
+        if ((d0 & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) continue;
+        const uint64_t *l1 = table_at(words, tables_base, d0);
+        for (unsigned i1 = 0; i1 < ENTRIES; i1++) {
+            uint64_t d1 = l1[i1];
+            if ((d1 & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) continue;
+            const uint64_t *l2 = table_at(words, tables_base, d1);
+            for (unsigned i2 = 0; i2 < ENTRIES; i2++) {
+                uint64_t d2 = l2[i2];
+                if ((d2 & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) continue;
+                const uint64_t *l3 = table_at(words, tables_base, d2);
+                uint64_t va2 = (uint64_t)i0 << L0_SHIFT | (uint64_t)i1 << L1_SHIFT | (uint64_t)i2 << L2_SHIFT;
+                for (unsigned i3 = 0; i3 < ENTRIES; i3++) {
+                    uint64_t d3 = l3[i3];
+                    if ((d3 & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) continue;
+                    sum = sum * 31 + ((va2 | (uint64_t)i3 << L3_SHIFT) ^ (d3 & ADDRESS_MASK_48));
+                    n++;
+                }
+            }
         }
-        // Classify as a translation would: reserved at level 3, blocks only
-        // where the granule has them, output address inside the PA size.
-        if (level == 3 ? !(raw & DESC_TABLE) : !block_legal(p, level)) continue;
-        uint64_t oa = raw & mask & ~(entry_size - 1);
-        if (oa >= s->output_limit) continue;
-        uint64_t ap = (raw >> DESC_AP_SHIFT) & 3;
-        uint64_t ap_table = (table_bits >> DESC_APTABLE_SHIFT) & 3;
-        if (ap_table & 1) ap &= ~1ull;
-        if (ap_table & 2) ap |= 2;
-        uint64_t pxn = (table_bits & DESC_PXN_TABLE) || (raw & DESC_PXN) || ap == 1;
-        uint64_t uxn = (table_bits & DESC_UXN_TABLE) || (raw & DESC_UXN);
-        s->sum = s->sum * 31 + (va ^ oa ^ (ap << 1) ^ (pxn << 3) ^ (uxn << 4));
-        s->leaves++;
     }
-}
-
-uint64_t ref_walk(const uint64_t *words, size_t count, const ref_map_params *p, uint64_t root_pa, size_t *leaves) {
-    walk_state s = { words, count, p, 1ull << 48, 0, 0 };
-    walk_table(&s, root_pa, p->start_level, 0, 0);
-    *leaves = s.leaves;
-    return s.sum;
+    *leaves = n;
+    return sum;
 }
 
 // Fault codes folded into the checksum: kind * 8 + level + 1 (kinds as in
-// VMSATables.FaultKind: translation 0, access flag 1, permission 2, address size 3).
+// VMSATables.FaultKind: translation 0, access flag 1).
 #define FAULT(kind, level) ((uint64_t)((kind) * 8 + (level) + 1))
 
-uint64_t ref_translate_loop(const uint64_t *words, size_t count, const ref_map_params *p, uint64_t root_pa,
-                            int output_bits, const uint64_t *vas, size_t n) {
+// Looks each VA up for an EL1 read in a fixed-geometry table: the range
+// check, four indexed loads, blocks at levels 1 and 2, the AF check (an EL1
+// read is allowed by every AP value); the PA or the fault code is folded.
+uint64_t ref_translate_loop(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, const uint64_t *vas, size_t n) {
     uint64_t sum = 0;
-    uint64_t mask = address_mask(p);
-    uint64_t limit = 1ull << output_bits;
-    int bpl = bits_per_level(p);
+    const uint64_t *root = words + ((root_pa - tables_base) >> 3);
     for (size_t k = 0; k < n; k++) {
-        uint64_t va = vas[k];
-        if (va >> p->input_bits) { sum += FAULT(0, 0); continue; }
-        uint64_t table = root_pa;
-        int level = p->start_level;
-        int shift = level_shift(p, level);
-        uint64_t index_mask = level_entries(p, level) - 1;
-        uint64_t raw, result;
-        for (;;) {
-            uint64_t entry = table + ((va >> shift) & index_mask) * 8;
-            uint64_t off = (entry - p->tables_base) >> 3;
-            raw = entry >= p->tables_base && off < count ? words[off] : 0;
-            if (!(raw & DESC_VALID)) { result = FAULT(0, level); goto done; }
-            if (level == 3) {
-                if (!(raw & DESC_TABLE)) { result = FAULT(0, level); goto done; }
-                break;
+        uint64_t va = vas[k], d, size;
+        int level;
+        if (va >> VA_BITS) { sum += FAULT(0, 0); continue; }
+        d = root[(va >> L0_SHIFT) & LEVEL_MASK];
+        if ((d & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) { sum += FAULT(0, 0); continue; }
+        d = table_at(words, tables_base, d)[(va >> L1_SHIFT) & LEVEL_MASK];
+        level = 1;
+        size = 1ull << L1_SHIFT;
+        if (!(d & DESC_VALID)) { sum += FAULT(0, 1); continue; }
+        if (d & DESC_TABLE) {
+            d = table_at(words, tables_base, d)[(va >> L2_SHIFT) & LEVEL_MASK];
+            level = 2;
+            size = 1ull << L2_SHIFT;
+            if (!(d & DESC_VALID)) { sum += FAULT(0, 2); continue; }
+            if (d & DESC_TABLE) {
+                d = table_at(words, tables_base, d)[(va >> L3_SHIFT) & LEVEL_MASK];
+                level = 3;
+                size = 1ull << L3_SHIFT;
+                if ((d & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) { sum += FAULT(0, 3); continue; }
             }
-            if (!(raw & DESC_TABLE)) {
-                if (!block_legal(p, level)) { result = FAULT(0, level); goto done; }
-                break;
-            }
-            uint64_t next = raw & mask;
-            if (next >= limit) { result = FAULT(3, level); goto done; }
-            table = next;
-            level++;
-            shift -= bpl;
-            index_mask = ((uint64_t)1 << bpl) - 1;
         }
-        {
-            uint64_t size = 1ull << shift;
-            uint64_t oa = raw & mask & ~(size - 1);
-            if (oa >= limit) { result = FAULT(3, level); goto done; }
-            if (!(raw & DESC_AF)) { result = FAULT(1, level); goto done; }
-            // An EL1 read is allowed by every AP value.
-            result = oa | (va & (size - 1));
-        }
-    done:
-        sum += result;
+        if (!(d & DESC_AF)) { sum += FAULT(1, level); continue; }
+        sum += (d & ADDRESS_MASK_48 & ~(size - 1)) | (va & (size - 1));
     }
     return sum;
 }

@@ -36,13 +36,15 @@ void ref_map_range(ref_arena *arena, const ref_map_params *p, uint64_t va, uint6
 // A checksum sampled from the table words (every 61st word and the count).
 uint64_t ref_arena_checksum(const ref_arena *arena);
 
-// Visits every valid leaf under the root at `root_pa` (TTBR0 half, no HPD),
-// folding VA, PA and effective AP/PXN/UXN into a checksum; `leaves` gets the count.
-uint64_t ref_walk(const uint64_t *words, size_t count, const ref_map_params *p, uint64_t root_pa, size_t *leaves);
+// The walk and translate references have a fixed geometry (4K granule,
+// 48-bit VA, four levels), as a C programmer writes them for one table
+// layout: nothing is read at run time but the tables.
 
-// Translates vas[0..n) for an EL1 read as the MMU would (range check, walk,
-// block legality, address size, AF, permissions) and folds the PAs (or the
-// fault codes) into a checksum.
-uint64_t ref_translate_loop(const uint64_t *words, size_t count, const ref_map_params *p, uint64_t root_pa,
-                            int output_bits, const uint64_t *vas, size_t n);
+// Visits every valid level-3 page under the root at `root_pa`, folding each
+// page's VA and output address into a checksum; `leaves` gets the count.
+uint64_t ref_walk(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, size_t *leaves);
+
+// Looks vas[0..n) up for an EL1 read (range check, four indexed loads,
+// blocks at levels 1 and 2, AF) and folds the PAs or fault codes.
+uint64_t ref_translate_loop(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, const uint64_t *vas, size_t n);
 #endif
