@@ -15,23 +15,23 @@ public enum TranslationRegimeKind: String, CaseIterable, Hashable, Sendable, Cus
 
     /// Which descriptor format applies: stage-2 descriptors have their own
     /// attribute fields (MemAttr, S2AP, XN[1:0]).
-    public var stage: Int { self == .s2 ? 2 : 1 }
+    @inlinable public var stage: Int { self == .s2 ? 2 : 1 }
 
     /// Whether the input space has two halves (TTBR0 and TTBR1).
-    public var hasTwoRanges: Bool { self == .el10 || self == .el20 }
+    @inlinable public var hasTwoRanges: Bool { self == .el10 || self == .el20 }
 
     /// Whether the stage-1 regime serves two Exception levels (ELx and EL0).
     /// With one, nG and PXN are RES0, AP[1] is RES1 and bit 54 is the single
     /// XN ("For a stage 1 translation that supports one Exception level,
     /// AP[1] is RES1", Arm ARM D8.4.1.2.1); in tables PXNTable and
     /// APTable[0] are RES0 and bit 60 is XNTable.
-    public var hasTwoPrivilegeLevels: Bool { self == .el10 || self == .el20 }
+    @inlinable public var hasTwoPrivilegeLevels: Bool { self == .el10 || self == .el20 }
 
     /// Whether leaves carry nG [11] (ASIDs exist only in two-level regimes).
-    public var hasNotGlobal: Bool { hasTwoPrivilegeLevels }
+    @inlinable public var hasNotGlobal: Bool { hasTwoPrivilegeLevels }
 
     /// Whether AP[1] [6] is RES1 in stage-1 leaves.
-    public var apOneIsRES1: Bool { stage == 1 && !hasTwoPrivilegeLevels }
+    @inlinable public var apOneIsRES1: Bool { stage == 1 && !hasTwoPrivilegeLevels }
 
     /// The execute-never layout of a leaf.
     public var executeNever: ExecuteNeverLayout {
