@@ -107,7 +107,7 @@ struct TCRCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encode TCR_EL1 from fields.",
             discussion: "Fields not given are 0. TG0 and TG1 take granule names and are encoded differently (TG0 00=4K 01=64K 10=16K; TG1 01=16K 10=4K 11=64K).")
-        @Flag(help: "Read JSON Lines (the keys `tcr decode --json` prints) from standard input.") var json = false
+        @Flag(help: "Read JSON Lines (the keys `tcr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
         @Option(help: "TTBR0 granule.") var tg0: GranuleArgument?
         @Option(help: "TTBR1 granule.") var tg1: GranuleArgument?
         @Option(name: .customLong("va-bits0"), help: "TTBR0 VA size in bits (sets T0SZ = 64 - bits).") var vaBits0: Int?
@@ -168,7 +168,7 @@ struct TCRCommand: ParsableCommand {
                         }
                     }
                     try r.finish()
-                    Output.line(Hex.format(tcr.rawValue))
+                    EncodedValue.print(tcr.rawValue, json: true)
                 }
                 return
             }
@@ -183,7 +183,7 @@ struct TCRCommand: ParsableCommand {
             }
             try RegisterCodec.assign(fields, to: &tcr)
             for p in tcr.problems { Output.warning(p.description) }
-            Output.line(Hex.format(tcr.rawValue))
+            EncodedValue.print(tcr.rawValue, json: false)
         }
 
         private func txsz(_ bits: Int, _ option: String) throws -> UInt64 {

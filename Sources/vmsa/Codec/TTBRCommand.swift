@@ -65,7 +65,7 @@ struct TTBRCommand: ParsableCommand {
                 throw ValidationError("\(given.1) does not apply with --json: each JSON line carries its own fields")
             }
         }
-        @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input.") var json = false
+        @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
 
         func execute() throws {
             if json {
@@ -76,14 +76,14 @@ struct TTBRCommand: ParsableCommand {
                     let cnp = try r.optionalBool("cnp") ?? false
                     let pa52 = try r.optionalBool("pa52") ?? false
                     try r.finish()
-                    Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "\(r.context): ").rawValue))
+                    EncodedValue.print(try encode(base, asid, cnp, pa52, context: "\(r.context): ").rawValue, json: true)
                 }
                 return
             }
             guard let baddr else { throw CLIError(.usage, "ttbr encode needs --baddr") }
             guard (0...Int(UInt16.max)).contains(asid) else { throw CLIError(.usage, "--asid \(asid) is out of range; expected 0 to 65535") }
             let base = try InputValues.uint64(baddr, what: "table base address")
-            Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "").rawValue))
+            EncodedValue.print(try encode(base, asid, cnp, pa52, context: "").rawValue, json: false)
         }
 
         private func encode(_ base: UInt64, _ asid: Int, _ cnp: Bool, _ pa52: Bool, context: String) throws -> TTBR {

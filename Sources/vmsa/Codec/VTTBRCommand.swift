@@ -57,7 +57,7 @@ struct VTTBRCommand: ParsableCommand {
         @Option(help: "Stage-2 start-level table base physical address.") var baddr: String?
         @Option(help: "VMID: 0 to 255, or to 65535 with --vs.") var vmid: Int = 0
         @Flag(help: "CnP [0].") var cnp = false
-        @Flag(help: "Read JSON Lines (the keys `vttbr decode --json` prints) from standard input.") var json = false
+        @Flag(help: "Read JSON Lines (the keys `vttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
 
         func execute() throws {
             if json {
@@ -71,7 +71,7 @@ struct VTTBRCommand: ParsableCommand {
                     let pa52 = try r.optionalBool("pa52") ?? false
                     try r.finish()
                     let checked = try TTBRCommand.checkedBase(base, pa52: pa52, context: "\(r.context): ")
-                    Output.line(Hex.format(VTTBR(baseAddress: checked, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: pa52).rawValue))
+                    EncodedValue.print(VTTBR(baseAddress: checked, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: pa52).rawValue, json: true)
                 }
                 return
             }
@@ -81,7 +81,7 @@ struct VTTBRCommand: ParsableCommand {
                 throw CLIError(.usage, "--vmid \(vmid) is out of range; expected 0 to \(maxVMID)" + (reading.vs ? "" : " (8-bit VMIDs; --vs for 16-bit)"))
             }
             let base = try TTBRCommand.checkedBase(try InputValues.uint64(baddr, what: "table base address"), pa52: reading.pa52, context: "")
-            Output.line(Hex.format(VTTBR(baseAddress: base, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: reading.pa52).rawValue))
+            EncodedValue.print(VTTBR(baseAddress: base, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: reading.pa52).rawValue, json: false)
         }
     }
 }
