@@ -105,12 +105,43 @@ struct UsageErrorTests {
         (["conform", "--jobs", "-2"], "vmsa: --jobs -2 is not a positive count\n"),
         (["bench", "--repeat", "-1"], "vmsa: --repeat -1 is not a positive count\n"),
         (["trace", "--image", "IMG", "--max-mapping", "-5"], "vmsa: --max-mapping -5 is not a positive count\n"),
+        // A single-value option given twice is refused, not read as its last value.
+        (["translate", "IMG", "0x0", "--access", "r", "--access", "w"],
+         "vmsa: --access is given more than once (--access r, then --access w); it takes one value\n"),
+        (["decode", "--level", "2", "--level=3", "0x3"], "vmsa: --level is given more than once (--level 2, then --level 3); it takes one value\n"),
+        (["dump", "IMG", "-o", "a", "--output", "b", "--format", "raw"],
+         "vmsa: --output is given more than once (-o a, then --output b); it takes one value\n"),
+        (["tcr", "encode", "--regime", "el2", "--regime", "el3"],
+         "vmsa: --regime is given more than once (--regime el2, then --regime el3); it takes one value\n"),
+        (["ttbr", "encode", "--baddr", "0x1000", "--baddr", "0x2000"],
+         "vmsa: --baddr is given more than once (--baddr 0x1000, then --baddr 0x2000); it takes one value\n"),
+        (["replay", "-", "--granule", "16k", "--granule", "64k"],
+         "vmsa: --granule is given more than once (--granule 16k, then --granule 64k); it takes one value\n"),
+        (["conform", "--seed", "1", "--seed", "2"], "vmsa: --seed is given more than once (--seed 1, then --seed 2); it takes one value\n"),
+        // A command group without a subcommand is a missing argument, as is no command at all.
+        ([], "vmsa: missing command; expected one of decode, encode, geometry, tcr, mair, ttbr, vtcr, vttbr, hcr, build, convert, capture, import, dump, translate, diff, conform, bench, replay, trace, report (see vmsa --help)\n"),
+        (["tcr"], "vmsa: tcr: missing subcommand; expected one of decode, encode (see vmsa tcr --help)\n"),
+        (["mair"], "vmsa: mair: missing subcommand; expected one of decode, encode (see vmsa mair --help)\n"),
+        (["ttbr"], "vmsa: ttbr: missing subcommand; expected one of decode, encode (see vmsa ttbr --help)\n"),
+        (["vtcr"], "vmsa: vtcr: missing subcommand; expected one of decode, encode (see vmsa vtcr --help)\n"),
+        (["vttbr"], "vmsa: vttbr: missing subcommand; expected one of decode, encode (see vmsa vttbr --help)\n"),
+        (["hcr"], "vmsa: hcr: missing subcommand; expected one of decode, encode (see vmsa hcr --help)\n"),
     ])
     func usageError(args: [String], message: String) throws {
         let r = try VMSATool.run(args)
         #expect(r.status == 64)
         #expect(r.stderr == message)
         #expect(r.stdout.isEmpty)
+    }
+
+    @Test("options that may repeat still do: array options and flags", arguments: [
+        (["tcr", "encode", "--field", "sh0=3", "--field", "tg0=1"], "0x0000000000007000\n"),
+        (["encode", "--oa", "0x1000", "--af", "--af"], "0x0000000000001403\n"),
+    ])
+    func repeatable(args: [String], expected: String) throws {
+        let r = try VMSATool.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == expected)
     }
 
     @Test("the canonical option name and its old spelling give the same answer", arguments: [
@@ -141,7 +172,7 @@ struct UsageErrorTests {
     }
 
     @Test("--help still prints the help on standard output and exits 0", arguments: [
-        ["--help"], ["decode", "--help"], ["help", "translate"], ["help", "tcr", "encode"], ["help"],
+        ["--help"], ["decode", "--help"], ["help", "translate"], ["help", "tcr", "encode"], ["help"], ["tcr", "--help"], ["help", "tcr"],
     ])
     func help(args: [String]) throws {
         let r = try VMSATool.run(args)
