@@ -65,7 +65,7 @@ struct FieldEncodeOptions: ParsableArguments {
     @Option(name: .customLong("field"), help: "A field by its key, KEY=VALUE (decimal unless 0x).") var fields: [String] = []
 
     func validate() throws {
-        if json, !fields.isEmpty { throw ValidationError("--field does not apply with --json: each JSON line carries its own fields") }
+        if json { try JSONInputOptions.refuse([(!fields.isEmpty, "--field")]) }
     }
 
     func encode<R>(_ reading: RegisterReading<R>) throws {

@@ -130,8 +130,7 @@ struct TCRCommand: ParsableCommand {
                 throw ValidationError("\(first.option) sets a TCR_EL1 field; with --regime \(regime.regime.rawValue) give fields as --field KEY=VALUE (t0sz, tg0, ps, …)")
             }
             if json {
-                let given = fieldOptions.filter(\.given).map(\.option) + (fields.isEmpty ? [] : ["--field"])
-                if let first = given.first { throw ValidationError("\(first) does not apply with --json: each JSON line carries its own fields") }
+                try JSONInputOptions.refuse(fieldOptions.map { ($0.given, $0.option) } + [(!fields.isEmpty, "--field")])
                 return
             }
             var named: [String: String] = [:]

@@ -55,14 +55,16 @@ struct TTBRCommand: ParsableCommand {
     struct Encode: VMSASubcommand {
         static let configuration = CommandConfiguration(abstract: "Encode TTBRn_EL1 from a table base, ASID and CnP.")
         @Option(help: "Table base physical address.") var baddr: String?
-        @Option(help: "ASID, 0 to 65535.") var asid: Int = 0
+        // Optional, so that --json can refuse it when given; nil is 0.
+        @Option(help: "ASID, 0 to 65535 (default: 0).") var asid: Int?
         @Flag(help: "CnP [0].") var cnp = false
         @OptionGroup var format: BaseFormat
         private var pa52: Bool { format.fiftyTwoBit }
 
         func validate() throws {
-            if json, let given = [(baddr != nil, "--baddr"), (cnp, "--cnp"), (format.paBits != nil, "--pa-bits"), (format.pa52, "--pa52")].first(where: \.0) {
-                throw ValidationError("\(given.1) does not apply with --json: each JSON line carries its own fields")
+            if json {
+                try JSONInputOptions.refuse([(baddr != nil, "--baddr"), (asid != nil, "--asid"), (cnp, "--cnp"),
+                                             (format.paBits != nil, "--pa-bits"), (format.pa52, "--pa52")])
             }
         }
         @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
@@ -81,6 +83,7 @@ struct TTBRCommand: ParsableCommand {
                 return
             }
             guard let baddr else { throw CLIError(.usage, "ttbr encode needs --baddr") }
+            let asid = asid ?? 0
             guard (0...Int(UInt16.max)).contains(asid) else { throw CLIError(.usage, "--asid \(asid) is out of range; expected 0 to 65535") }
             let base = try InputValues.uint64(baddr, what: "table base address")
             EncodedValue.print(try encode(base, asid, cnp, pa52, context: "").rawValue, json: false)

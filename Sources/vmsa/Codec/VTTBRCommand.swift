@@ -55,8 +55,16 @@ struct VTTBRCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Encode VTTBR_EL2 from a table base, VMID and CnP.")
         @OptionGroup var reading: Reading
         @Option(help: "Stage-2 start-level table base physical address.") var baddr: String?
-        @Option(help: "VMID: 0 to 255, or to 65535 with --vs.") var vmid: Int = 0
+        // Optional, so that --json can refuse it when given; nil is 0.
+        @Option(help: "VMID: 0 to 255, or to 65535 with --vs (default: 0).") var vmid: Int?
         @Flag(help: "CnP [0].") var cnp = false
+
+        func validate() throws {
+            if json {
+                try JSONInputOptions.refuse([(baddr != nil, "--baddr"), (vmid != nil, "--vmid"), (cnp, "--cnp"),
+                                             (reading.vs, "--vs"), (reading.pa52, "--pa52")])
+            }
+        }
         @Flag(help: "Read JSON Lines (the keys `vttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
 
         func execute() throws {
@@ -76,6 +84,7 @@ struct VTTBRCommand: ParsableCommand {
                 return
             }
             guard let baddr else { throw CLIError(.usage, "vttbr encode needs --baddr") }
+            let vmid = vmid ?? 0
             let maxVMID = reading.vs ? Int(UInt16.max) : Int(UInt8.max)
             guard (0...maxVMID).contains(vmid) else {
                 throw CLIError(.usage, "--vmid \(vmid) is out of range; expected 0 to \(maxVMID)" + (reading.vs ? "" : " (8-bit VMIDs; --vs for 16-bit)"))
