@@ -133,6 +133,22 @@ import VMSAJSON
         #expect(replay.stdout.contains(#""source":{"from":"pid \#(pid)","linux":"\#(version)"}"#), "\(replay.stdout)")
     }
 
+    @Test("replay --json without --report ends with a summary object, as its text form ends with a summary line")
+    func replayJSONSummary() throws {
+        let fallback = ReadmeTests.repository.appendingPathComponent("examples/traces/fallback.jsonl").path
+        let plain = try VMSATool.run(["replay", fallback, "--granule", "16k", "--json"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.lines.count == 4 && plain.lines.dropLast().allSatisfy { $0.hasPrefix(#"{"op":"#) })
+        #expect(plain.lines.last == #"{"summary":true,"ops":9,"fallbacks":3,"mode":"native","equivalent":true}"#)
+        let text = try VMSATool.run(["replay", fallback, "--granule", "16k"])
+        #expect(text.lines == ["9 operations, 3 fallback, mode native, equivalent"])
+        let adapted = try VMSATool.run(["replay", Self.example, "--adapt", "16k", "--json"])
+        #expect(adapted.status == 0, "\(adapted.stderr)")
+        #expect(adapted.lines == [#"{"summary":true,"ops":5,"fallbacks":0,"mode":"native","equivalent":true,"addedBytes":77824,"residentBytes":2134016}"#])
+        let adaptedText = try VMSATool.run(["replay", Self.example, "--adapt", "16k"])
+        #expect(adaptedText.lines == ["5 operations, 0 fallback, mode native, equivalent; 76 KiB added to 2084 KiB resident (3.6%)"])
+    }
+
     @Test("report skips a process that is gone and counts it")
     func reportSkipsGoneProcesses() throws {
         let gone = Process()
