@@ -94,6 +94,8 @@ struct UsageErrorTests {
         (["vttbr", "encode", "--json", "--baddr", "0x1000"], "vmsa: --baddr does not apply with --json: each JSON line carries its own fields\n"),
         (["vttbr", "encode", "--json", "--vmid", "1"], "vmsa: --vmid does not apply with --json: each JSON line carries its own fields\n"),
         (["vttbr", "encode", "--json", "--vs"], "vmsa: --vs does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "encode", "--json", "--pa-bits", "52"], "vmsa: --pa-bits does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "decode", "--pa52", "--pa-bits", "52"], "vmsa: --pa52 is the old spelling of --pa-bits 52; give one of them\n"),
         (["vtcr", "encode", "--json", "--field", "t0sz=24"], "vmsa: --field does not apply with --json: each JSON line carries its own fields\n"),
         (["translate", "IMG", "0x0", "--el", "0", "--pan"], "vmsa: --pan does not apply with --el 0: PSTATE.PAN restricts EL1 data accesses\n"),
         (["translate", "IMG", "0x0", "--access", "x", "--no-pan"],
@@ -155,6 +157,11 @@ struct UsageErrorTests {
         (["ttbr", "decode", "--pa-bits", "52", "--json", "0x0005000040100028"], ["ttbr", "decode", "--pa52", "--json", "0x0005000040100028"],
          "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"asid\":5,\"cnp\":false,\"pa52\":true}\n"),
         (["replay", "-", "--granule", "16k", "--report", "--json"], ["replay", "-", "--native", "16k", "--report", "--json"], nil),
+        // VTTBR_EL2's base has TTBRn_EL1's layout and the same option.
+        (["vttbr", "encode", "--baddr", "0xa000040100000", "--vmid", "5", "--pa-bits", "52"],
+         ["vttbr", "encode", "--baddr", "0xa000040100000", "--vmid", "5", "--pa52"], "0x0005000040100028\n"),
+        (["vttbr", "decode", "--pa-bits", "52", "--json", "0x0005000040100028"], ["vttbr", "decode", "--pa52", "--json", "0x0005000040100028"],
+         "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"vmid\":5,\"cnp\":false,\"vs\":false,\"pa52\":true,\"problems\":[]}\n"),
     ])
     func spellings(canonical: [String], old: [String], expected: String?) throws {
         let trace = #"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"# + "\n"
@@ -169,6 +176,7 @@ struct UsageErrorTests {
 
     @Test("old spellings work but are not in the help", arguments: [
         (["replay", "--help"], "--native <"), (["ttbr", "encode", "--help"], "--pa52"), (["ttbr", "decode", "--help"], "--pa52"),
+        (["vttbr", "encode", "--help"], "--pa52"), (["vttbr", "decode", "--help"], "--pa52"),
     ])
     func hiddenSpellings(args: [String], old: String) throws {
         let r = try VMSATool.run(args)

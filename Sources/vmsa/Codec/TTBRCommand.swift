@@ -13,10 +13,11 @@ struct TTBRCommand: ParsableCommand {
         ]))
     }
 
-    /// Which BADDR layout a value uses: `--pa-bits 52` puts BADDR[51:48] in
-    /// bits [5:2] (FEAT_LPA). `--pa52`, the first spelling, still works.
+    /// Which BADDR layout a TTBRn_EL1 or VTTBR_EL2 value uses: `--pa-bits 52`
+    /// puts BADDR[51:48] in bits [5:2] (FEAT_LPA). `--pa52`, the first
+    /// spelling, still works.
     struct BaseFormat: ParsableArguments {
-        @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS); 52 puts BADDR[51:48] in bits [5:2]. (default: 48)") var paBits: Int?
+        @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS, VTCR_EL2.PS); 52 puts BADDR[51:48] in bits [5:2]. (default: 48)") var paBits: Int?
         @Flag(name: .customLong("pa52"), help: ArgumentHelp(visibility: .hidden)) var pa52 = false
 
         var fiftyTwoBit: Bool { pa52 || paBits == 52 }

@@ -10,7 +10,9 @@ struct VTTBRCommand: ParsableCommand {
     /// How a VTTBR_EL2 value reads: VTCR_EL2.VS and a 52-bit base.
     struct Reading: ParsableArguments {
         @Flag(name: .customLong("vs"), help: "VTCR_EL2.VS=1: 16-bit VMID in [63:48] (else 8-bit in [55:48], [63:56] RES0).") var vs = false
-        @Flag(name: .customLong("pa52"), help: "52-bit base: bits [5:2] hold BADDR[51:48].") var pa52 = false
+        /// `--pa-bits 52`, as for TTBRn_EL1 (`--pa52` the old spelling).
+        @OptionGroup var base: TTBRCommand.BaseFormat
+        var pa52: Bool { base.fiftyTwoBit }
     }
 
     static func object(_ v: VTTBR, vs: Bool, pa52: Bool) -> JSONValue {
@@ -62,7 +64,7 @@ struct VTTBRCommand: ParsableCommand {
         func validate() throws {
             if json {
                 try JSONInputOptions.refuse([(baddr != nil, "--baddr"), (vmid != nil, "--vmid"), (cnp, "--cnp"),
-                                             (reading.vs, "--vs"), (reading.pa52, "--pa52")])
+                                             (reading.vs, "--vs"), (reading.base.paBits != nil, "--pa-bits"), (reading.base.pa52, "--pa52")])
             }
         }
         @Flag(help: "Read JSON Lines (the keys `vttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
