@@ -9,6 +9,15 @@ public enum LinuxVersion: String, CaseIterable, Hashable, Sendable {
     /// The version the model's own representation is pinned to.
     public static let model = LinuxVersion.v6_12
 
+    /// The version a kernel release names (`uname -r`: "6.1.0-13-arm64",
+    /// "6.12.3", "6.12-rc1"): its major.minor, whatever follows; nil for a
+    /// version whose layout the library does not know.
+    public init?(release: String) {
+        let parts = release.split(separator: ".", maxSplits: 2)
+        guard parts.count >= 2, let major = Int(parts[0]), let minor = Int(parts[1].prefix(while: \.isNumber)) else { return nil }
+        self.init(rawValue: "v\(major).\(minor)")
+    }
+
     /// Where this version keeps its software state.
     public var layout: LinuxSoftwareLayout {
         switch self {

@@ -35,8 +35,12 @@ struct VMSACommand: ParsableCommand {
     static func main() {
         var status = ExitStatus.success.rawValue
         do {
-            if let unknown = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) { throw ValidationError(unknown) }
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if let unknown = unknownHelpTopic(arguments) { throw ValidationError(unknown) }
+            let named = commandNamed(by: arguments)
+            try RepeatedOptions.check(named.command, named.rest)
             var command = try parseAsRoot()
+            try requireSubcommand(Swift.type(of: command))
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -59,13 +63,43 @@ struct VMSACommand: ParsableCommand {
         var command: ParsableCommand.Type = VMSACommand.self
         for name in arguments.dropFirst() where !name.hasPrefix("-") {
             let subcommands: [ParsableCommand.Type] = command.configuration.subcommands
-            var names: [String] = []
-            for sub in subcommands { names.append(sub._commandName) }
+            let names = subcommandNames(command)
             guard let index = names.firstIndex(of: name) else {
                 return "help: '\(name)' is not a command of \(command._commandName)" + (names.isEmpty ? "" : "; expected one of \(names.joined(separator: ", "))")
             }
             command = subcommands[index]
         }
         return nil
+    }
+
+    /// The names of `command`'s subcommands, in the order help lists them.
+    static func subcommandNames(_ command: ParsableCommand.Type) -> [String] {
+        var names: [String] = []
+        for sub in command.configuration.subcommands { names.append(sub._commandName) }
+        return names
+    }
+
+    /// The command `arguments` name, resolved as argument-parser does (each
+    /// leading word that names a subcommand descends), and the arguments
+    /// left for it.
+    static func commandNamed(by arguments: [String]) -> (command: ParsableCommand.Type, rest: ArraySlice<String>) {
+        var command: ParsableCommand.Type = VMSACommand.self
+        var rest = arguments[...]
+        while let name = rest.first, let index = subcommandNames(command).firstIndex(of: name) {
+            command = command.configuration.subcommands[index]
+            rest = rest.dropFirst()
+        }
+        return (command, rest)
+    }
+
+    /// A command group (`vmsa`, `vmsa tcr`, …) run without a subcommand:
+    /// argument-parser would print its help and exit 0, as if it had done
+    /// something. It is a usage error like any other missing argument.
+    static func requireSubcommand(_ command: ParsableCommand.Type) throws {
+        let names = subcommandNames(command)
+        guard !names.isEmpty else { return }
+        let expected = "expected one of \(names.joined(separator: ", "))"
+        if command == VMSACommand.self { throw ValidationError("missing command; \(expected) (see vmsa --help)") }
+        throw ValidationError("\(command._commandName): missing subcommand; \(expected) (see vmsa \(command._commandName) --help)")
     }
 }

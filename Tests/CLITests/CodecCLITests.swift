@@ -87,8 +87,30 @@ struct CodecCLITests {
         #expect(encoded.lines == values.map { v in
             let n = UInt64(v.dropFirst(2), radix: 16)!
             let s = String(n, radix: 16)
-            return "0x" + String(repeating: "0", count: 16 - s.count) + s
+            return "{\"raw\":\"0x" + String(repeating: "0", count: 16 - s.count) + s + "\"}"
         })
+    }
+
+    @Test("every encode command's --json prints one {\"raw\":…} object per value, and reads its decode's objects back",
+          arguments: [
+            (["encode"], ["decode", "--json", "0x0068000000000703", "0x3"]),
+            (["tcr", "encode"], ["tcr", "decode", "--json", "0x00400034b5503510"]),
+            (["mair", "encode"], ["mair", "decode", "--json", "0x000000040044f0ff"]),
+            (["ttbr", "encode"], ["ttbr", "decode", "--json", "0x0005000040100000"]),
+            (["vtcr", "encode"], ["vtcr", "decode", "--json", "0x80023558"]),
+            (["vttbr", "encode"], ["vttbr", "decode", "--json", "0x0005000040100001"]),
+            (["hcr", "encode"], ["hcr", "decode", "--json", "0x0000000488000000"]),
+          ])
+    func encodeJSONPrintsObjects(encode: [String], decode: [String]) throws {
+        let decoded = try VMSATool.run(decode)
+        #expect(decoded.status == 0, "\(decoded.stderr)")
+        let encoded = try VMSATool.run(encode + ["--json"], stdin: decoded.stdout)
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        let values = decode.filter { $0.hasPrefix("0x") }.map { v in
+            let s = String(UInt64(v.dropFirst(2), radix: 16)!, radix: 16)
+            return "0x" + String(repeating: "0", count: 16 - s.count) + s
+        }
+        #expect(encoded.lines == values.map { #"{"raw":"\#($0)"}"# })
     }
 
     @Test("encode from options")
@@ -270,7 +292,7 @@ struct CodecCLITests {
             #expect(r.stdout.contains(fragment), "\(fragment)")
         }
         let back = try VMSATool.run(["tcr", "encode", "--json"], stdin: r.stdout)
-        #expect(back.stdout == "0x00400034b5503510\n", "\(back.stderr)")
+        #expect(back.stdout == "{\"raw\":\"0x00400034b5503510\"}\n", "\(back.stderr)")
         let text = try VMSATool.run(["tcr", "decode", "0x00400034b5503510"])
         #expect(text.stdout.contains("TTBR0_EL1: 4K granule, 48-bit VA 0x0000000000000000-0x0000ffffffffffff, start at level 0, 44-bit output, walks enabled"))
     }
@@ -288,7 +310,7 @@ struct CodecCLITests {
                 == ["\(bits0)-bit output", "\(bits1)-bit output"])
         // encode --json accepts the derived keys back.
         let back = try VMSATool.run(["tcr", "encode", "--json"], stdin: r.stdout)
-        #expect(back.stdout == "\(raw)\n", "\(back.stderr)")
+        #expect(back.stdout == "{\"raw\":\"\(raw)\"}\n", "\(back.stderr)")
     }
 
     @Test("tcr decode: set RES0 bits are problems, and problems exit 1",
@@ -351,7 +373,7 @@ struct CodecCLITests {
         #expect(r.stdout == "0x000000040044f0ff\n")
         let d = try VMSATool.run(["mair", "decode", "--json", "0x000000040044f0ff"])
         let back = try VMSATool.run(["mair", "encode", "--json"], stdin: d.stdout)
-        #expect(back.stdout == "0x000000040044f0ff\n")
+        #expect(back.stdout == "{\"raw\":\"0x000000040044f0ff\"}\n")
         let bad = try VMSATool.run(["mair", "encode", "normal-fast"])
         #expect(bad.status == 65)
     }

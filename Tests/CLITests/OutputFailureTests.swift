@@ -63,7 +63,7 @@ struct OutputFailureTests {
         let line = #"{"kind":"page","outputAddress":"0x40000000","af":true}"#
         let r = try VMSATool.run(["encode", "--json"], stdin: String(repeating: line + "\n", count: count))
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.lines == Array(repeating: "0x0000000040000403", count: count))
+        #expect(r.lines == Array(repeating: #"{"raw":"0x0000000040000403"}"#, count: count))
     }
 
     @Test("standard error on a full device does not crash the tool: the status still says what happened")

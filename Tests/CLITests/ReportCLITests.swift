@@ -100,11 +100,53 @@ import VMSAJSON
         defer { sleeper.terminate() }
         let r = try VMSATool.run(["trace", String(sleeper.processIdentifier)])
         #expect(r.status == 0, "\(r.stderr)")
-        let first = try Self.object(r.lines.first ?? "")
+        // The source record comes first (see traceWritesSource), then the VMAs.
+        let firstVMA = r.lines.dropFirst().first ?? ""
+        let first = try Self.object(firstVMA)
         // The first VMA is the executable's first segment: a file of known size.
-        guard case .string(let path)? = first["path"] else { Issue.record("no path in \(r.lines.first ?? "")"); return }
+        guard case .string(let path)? = first["path"] else { Issue.record("no path in \(firstVMA)"); return }
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
         #expect(first["op"] == .string("vma") && first["fileSize"] == .string("0x" + String(size ?? -1, radix: 16)))
+    }
+
+    @Test("trace PID opens with its source record: the running kernel if the model knows it, else the model's, with a note")
+    func traceWritesSource() throws {
+        let sleeper = try Self.sleeper()
+        defer { sleeper.terminate() }
+        let pid = String(sleeper.processIdentifier)
+        let r = try VMSATool.run(["trace", pid])
+        #expect(r.status == 0, "\(r.stderr)")
+        var names = utsname()
+        #expect(uname(&names) == 0)
+        let release = withUnsafeBytes(of: &names.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        // Each release the model knows, by its major.minor.
+        let known = ["6.1": "v6.1", "6.12": "v6.12"]
+        let majorMinor = release.split(separator: ".").prefix(2).map { String($0.prefix(while: \.isNumber)) }.joined(separator: ".")
+        let version = known[majorMinor] ?? "v6.12"
+        #expect(r.lines.first == #"{"op":"source","linux":"\#(version)","from":"pid \#(pid)"}"#)
+        #expect(r.lines.dropFirst().allSatisfy { !$0.contains(#""op":"source""#) })
+        let note = "vmsa: the running kernel \(release) is not one the model knows (v6.1, v6.12); the source record names v6.12, the layout the entries are written in"
+        #expect(r.stderr.split(separator: "\n").contains { $0 == note } == (known[majorMinor] == nil), "\(r.stderr)")
+        // replay --report names it.
+        let replay = try VMSATool.run(["replay", "-", "--granule", "16k", "--report", "--json"], stdin: r.stdout)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains(#""source":{"from":"pid \#(pid)","linux":"\#(version)"}"#), "\(replay.stdout)")
+    }
+
+    @Test("replay --json without --report ends with a summary object, as its text form ends with a summary line")
+    func replayJSONSummary() throws {
+        let fallback = ReadmeTests.repository.appendingPathComponent("examples/traces/fallback.jsonl").path
+        let plain = try VMSATool.run(["replay", fallback, "--granule", "16k", "--json"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.lines.count == 4 && plain.lines.dropLast().allSatisfy { $0.hasPrefix(#"{"op":"#) })
+        #expect(plain.lines.last == #"{"summary":true,"ops":9,"fallbacks":3,"mode":"native","equivalent":true}"#)
+        let text = try VMSATool.run(["replay", fallback, "--granule", "16k"])
+        #expect(text.lines == ["9 operations, 3 fallback, mode native, equivalent"])
+        let adapted = try VMSATool.run(["replay", Self.example, "--adapt", "16k", "--json"])
+        #expect(adapted.status == 0, "\(adapted.stderr)")
+        #expect(adapted.lines == [#"{"summary":true,"ops":5,"fallbacks":0,"mode":"native","equivalent":true,"addedBytes":77824,"residentBytes":2134016}"#])
+        let adaptedText = try VMSATool.run(["replay", Self.example, "--adapt", "16k"])
+        #expect(adaptedText.lines == ["5 operations, 0 fallback, mode native, equivalent; 76 KiB added to 2084 KiB resident (3.6%)"])
     }
 
     @Test("report skips a process that is gone and counts it")

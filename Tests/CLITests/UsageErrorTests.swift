@@ -90,6 +90,13 @@ struct UsageErrorTests {
          "vmsa: --probe-dir does not apply with --gdb: a live guest is checked against QEMU's own walker, not the probes\n"),
         (["ttbr", "encode", "--json", "--pa-bits", "52"], "vmsa: --pa-bits does not apply with --json: each JSON line carries its own fields\n"),
         (["ttbr", "encode", "--json", "--cnp"], "vmsa: --cnp does not apply with --json: each JSON line carries its own fields\n"),
+        (["ttbr", "encode", "--json", "--asid", "5"], "vmsa: --asid does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "encode", "--json", "--baddr", "0x1000"], "vmsa: --baddr does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "encode", "--json", "--vmid", "1"], "vmsa: --vmid does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "encode", "--json", "--vs"], "vmsa: --vs does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "encode", "--json", "--pa-bits", "52"], "vmsa: --pa-bits does not apply with --json: each JSON line carries its own fields\n"),
+        (["vttbr", "decode", "--pa52", "--pa-bits", "52"], "vmsa: --pa52 is the old spelling of --pa-bits 52; give one of them\n"),
+        (["vtcr", "encode", "--json", "--field", "t0sz=24"], "vmsa: --field does not apply with --json: each JSON line carries its own fields\n"),
         (["translate", "IMG", "0x0", "--el", "0", "--pan"], "vmsa: --pan does not apply with --el 0: PSTATE.PAN restricts EL1 data accesses\n"),
         (["translate", "IMG", "0x0", "--access", "x", "--no-pan"],
          "vmsa: --no-pan does not apply with --access x: PSTATE.PAN restricts EL1 data accesses, not instruction fetches\n"),
@@ -105,6 +112,27 @@ struct UsageErrorTests {
         (["conform", "--jobs", "-2"], "vmsa: --jobs -2 is not a positive count\n"),
         (["bench", "--repeat", "-1"], "vmsa: --repeat -1 is not a positive count\n"),
         (["trace", "--image", "IMG", "--max-mapping", "-5"], "vmsa: --max-mapping -5 is not a positive count\n"),
+        // A single-value option given twice is refused, not read as its last value.
+        (["translate", "IMG", "0x0", "--access", "r", "--access", "w"],
+         "vmsa: --access is given more than once (--access r, then --access w); it takes one value\n"),
+        (["decode", "--level", "2", "--level=3", "0x3"], "vmsa: --level is given more than once (--level 2, then --level 3); it takes one value\n"),
+        (["dump", "IMG", "-o", "a", "--output", "b", "--format", "raw"],
+         "vmsa: --output is given more than once (-o a, then --output b); it takes one value\n"),
+        (["tcr", "encode", "--regime", "el2", "--regime", "el3"],
+         "vmsa: --regime is given more than once (--regime el2, then --regime el3); it takes one value\n"),
+        (["ttbr", "encode", "--baddr", "0x1000", "--baddr", "0x2000"],
+         "vmsa: --baddr is given more than once (--baddr 0x1000, then --baddr 0x2000); it takes one value\n"),
+        (["replay", "-", "--granule", "16k", "--granule", "64k"],
+         "vmsa: --granule is given more than once (--granule 16k, then --granule 64k); it takes one value\n"),
+        (["conform", "--seed", "1", "--seed", "2"], "vmsa: --seed is given more than once (--seed 1, then --seed 2); it takes one value\n"),
+        // A command group without a subcommand is a missing argument, as is no command at all.
+        ([], "vmsa: missing command; expected one of decode, encode, geometry, tcr, mair, ttbr, vtcr, vttbr, hcr, build, convert, capture, import, dump, translate, diff, conform, bench, replay, trace, report (see vmsa --help)\n"),
+        (["tcr"], "vmsa: tcr: missing subcommand; expected one of decode, encode (see vmsa tcr --help)\n"),
+        (["mair"], "vmsa: mair: missing subcommand; expected one of decode, encode (see vmsa mair --help)\n"),
+        (["ttbr"], "vmsa: ttbr: missing subcommand; expected one of decode, encode (see vmsa ttbr --help)\n"),
+        (["vtcr"], "vmsa: vtcr: missing subcommand; expected one of decode, encode (see vmsa vtcr --help)\n"),
+        (["vttbr"], "vmsa: vttbr: missing subcommand; expected one of decode, encode (see vmsa vttbr --help)\n"),
+        (["hcr"], "vmsa: hcr: missing subcommand; expected one of decode, encode (see vmsa hcr --help)\n"),
     ])
     func usageError(args: [String], message: String) throws {
         let r = try VMSATool.run(args)
@@ -113,12 +141,27 @@ struct UsageErrorTests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test("options that may repeat still do: array options and flags", arguments: [
+        (["tcr", "encode", "--field", "sh0=3", "--field", "tg0=1"], "0x0000000000007000\n"),
+        (["encode", "--oa", "0x1000", "--af", "--af"], "0x0000000000001403\n"),
+    ])
+    func repeatable(args: [String], expected: String) throws {
+        let r = try VMSATool.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == expected)
+    }
+
     @Test("the canonical option name and its old spelling give the same answer", arguments: [
         (["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa-bits", "52"],
          ["ttbr", "encode", "--baddr", "0xa000040100000", "--asid", "5", "--pa52"], "0x0005000040100028\n"),
         (["ttbr", "decode", "--pa-bits", "52", "--json", "0x0005000040100028"], ["ttbr", "decode", "--pa52", "--json", "0x0005000040100028"],
          "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"asid\":5,\"cnp\":false,\"pa52\":true}\n"),
         (["replay", "-", "--granule", "16k", "--report", "--json"], ["replay", "-", "--native", "16k", "--report", "--json"], nil),
+        // VTTBR_EL2's base has TTBRn_EL1's layout and the same option.
+        (["vttbr", "encode", "--baddr", "0xa000040100000", "--vmid", "5", "--pa-bits", "52"],
+         ["vttbr", "encode", "--baddr", "0xa000040100000", "--vmid", "5", "--pa52"], "0x0005000040100028\n"),
+        (["vttbr", "decode", "--pa-bits", "52", "--json", "0x0005000040100028"], ["vttbr", "decode", "--pa52", "--json", "0x0005000040100028"],
+         "{\"raw\":\"0x0005000040100028\",\"baddr\":\"0x000a000040100000\",\"vmid\":5,\"cnp\":false,\"vs\":false,\"pa52\":true,\"problems\":[]}\n"),
     ])
     func spellings(canonical: [String], old: [String], expected: String?) throws {
         let trace = #"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"# + "\n"
@@ -133,6 +176,7 @@ struct UsageErrorTests {
 
     @Test("old spellings work but are not in the help", arguments: [
         (["replay", "--help"], "--native <"), (["ttbr", "encode", "--help"], "--pa52"), (["ttbr", "decode", "--help"], "--pa52"),
+        (["vttbr", "encode", "--help"], "--pa52"), (["vttbr", "decode", "--help"], "--pa52"),
     ])
     func hiddenSpellings(args: [String], old: String) throws {
         let r = try VMSATool.run(args)
@@ -141,7 +185,7 @@ struct UsageErrorTests {
     }
 
     @Test("--help still prints the help on standard output and exits 0", arguments: [
-        ["--help"], ["decode", "--help"], ["help", "translate"], ["help", "tcr", "encode"], ["help"],
+        ["--help"], ["decode", "--help"], ["help", "translate"], ["help", "tcr", "encode"], ["help"], ["tcr", "--help"], ["help", "tcr"],
     ])
     func help(args: [String]) throws {
         let r = try VMSATool.run(args)

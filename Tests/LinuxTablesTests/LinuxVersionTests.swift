@@ -13,6 +13,13 @@ struct LinuxVersionTests {
         #expect(LinuxVersion(rawValue: "v6.1") == .v6_1)
     }
 
+    /// `uname -r` as distributions spell it: major.minor decides, whatever follows.
+    @Test(arguments: [("6.1.0-13-arm64", LinuxVersion.v6_1), ("6.1", .v6_1), ("6.12.3", .v6_12), ("6.12-rc1", .v6_12),
+                      ("6.12.0-rpi+", .v6_12), ("6.18.44-fc", nil), ("6.10.2", nil), ("5.15.0", nil), ("6", nil), ("", nil), ("v6.1", nil)])
+    func release(_ release: String, _ version: LinuxVersion?) {
+        #expect(LinuxVersion(release: release) == version)
+    }
+
     @Test func v612LayoutIsTheModels() {
         let l = LinuxVersion.v6_12.layout
         #expect(l.presentInvalid == BitField(bit: 11) && l.pmdPresentInvalid == BitField(bit: 11)) // PTE_PRESENT_INVALID = PTE_NG

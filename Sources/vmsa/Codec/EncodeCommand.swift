@@ -7,8 +7,8 @@ struct EncodeCommand: VMSASubcommand {
         commandName: "encode",
         abstract: "Encode a descriptor from its fields (stage 1 of any regime, or stage 2 with --regime s2).",
         discussion: """
-            With --json, reads JSON Lines with the keys `vmsa decode --json` prints and prints one raw
-            value per line, so `vmsa decode --json … | vmsa encode --json` gives back the input.
+            With --json, reads JSON Lines with the keys `vmsa decode --json` prints and prints one object
+            {"raw":"0x…"} per line, so `vmsa decode --json … | vmsa encode --json` gives back each "raw".
             A result with architectural problems (illegal block level, misaligned output address, …)
             is refused with exit status 65 unless --force is given, or unless the JSON input lists
             exactly those problems in "problems" (as decode --json does), so that any decoded value
@@ -17,7 +17,7 @@ struct EncodeCommand: VMSASubcommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Flag(help: "Read JSON Lines descriptors from standard input.")
+    @Flag(help: "Read JSON Lines descriptors from standard input; print one {\"raw\":\"0x…\"} object per value.")
     var json = false
 
     @Flag(help: "Print the value even when it has architectural problems.")
@@ -127,20 +127,20 @@ struct EncodeCommand: VMSASubcommand {
                 let regime = try DescriptorJSON.regime(&r, fallback: .el10)
                 if regime == .s2 {
                     let (fields, header, features) = try Stage2JSON.fields(&r, defaults: format)
-                    Output.line(Hex.format(try encode(fields, level: header.level, format: header.format, features: features,
-                                                      acknowledged: header.acknowledged)))
+                    EncodedValue.print(try encode(fields, level: header.level, format: header.format, features: features,
+                                                  acknowledged: header.acknowledged), json: true)
                 } else {
                     let (fields, level, format, acknowledged) = try DescriptorJSON.fields(&r, defaults: format, regime: regime)
-                    Output.line(Hex.format(try encode(fields, level: level, format: format, regime: regime, acknowledged: acknowledged)))
+                    EncodedValue.print(try encode(fields, level: level, format: format, regime: regime, acknowledged: acknowledged), json: true)
                 }
             }
         } else {
             let (resolved, level) = try format.resolved()
             if regime == .s2 {
-                Output.line(Hex.format(try encode(try stage2FieldsFromOptions(format: resolved), level: level, format: resolved,
-                                                  features: format.stage2Features)))
+                EncodedValue.print(try encode(try stage2FieldsFromOptions(format: resolved), level: level, format: resolved,
+                                              features: format.stage2Features), json: false)
             } else {
-                Output.line(Hex.format(try encode(try fieldsFromOptions(format: resolved), level: level, format: resolved, regime: regime)))
+                EncodedValue.print(try encode(try fieldsFromOptions(format: resolved), level: level, format: resolved, regime: regime), json: false)
             }
         }
     }

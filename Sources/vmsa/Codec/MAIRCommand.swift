@@ -42,7 +42,7 @@ struct MAIRCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encode MAIR_EL1 from up to eight attributes, Attr0 first.",
             discussion: "Each attribute is a name (\(MAIRCommand.names)) or a byte value such as 0xff.")
-        @Flag(help: "Read JSON Lines (the keys `mair decode --json` prints) from standard input.") var json = false
+        @Flag(help: "Read JSON Lines (the keys `mair decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
         @Argument(help: "Attributes, Attr0 first.") var attributes: [String] = []
 
         func execute() throws {
@@ -67,7 +67,7 @@ struct MAIRCommand: ParsableCommand {
                         }
                         mair[index] = MemoryAttribute(rawValue: UInt8(value))
                     }
-                    Output.line(Hex.format(mair.rawValue))
+                    EncodedValue.print(mair.rawValue, json: true)
                 }
                 return
             }
@@ -81,7 +81,7 @@ struct MAIRCommand: ParsableCommand {
                 if !a.isDefined { Output.warning("attribute \(a) is \(a.meaning)") }
                 return a
             }
-            Output.line(Hex.format(MAIR(attributes: attrs).rawValue))
+            EncodedValue.print(MAIR(attributes: attrs).rawValue, json: false)
         }
     }
 }

@@ -45,7 +45,7 @@ struct RegisterReading<R: SystemRegister> {
                 }
             }
             try r.finish()
-            Output.line(Hex.format(reg.rawValue))
+            EncodedValue.print(reg.rawValue, json: true)
         }
     }
 
@@ -55,17 +55,17 @@ struct RegisterReading<R: SystemRegister> {
         var reg = R(rawValue: R.res1Mask)!
         try RegisterCodec.assign(assignments, to: &reg)
         for p in problems(reg) { Output.warning(p) }
-        Output.line(Hex.format(reg.rawValue))
+        EncodedValue.print(reg.rawValue, json: false)
     }
 }
 
 /// `--json` and `--field`, shared by the field-table registers' encoders.
 struct FieldEncodeOptions: ParsableArguments {
-    @Flag(help: "Read JSON Lines (the keys the decode command prints with --json) from standard input.") var json = false
+    @Flag(help: "Read JSON Lines (the keys the decode command prints with --json) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
     @Option(name: .customLong("field"), help: "A field by its key, KEY=VALUE (decimal unless 0x).") var fields: [String] = []
 
     func validate() throws {
-        if json, !fields.isEmpty { throw ValidationError("--field does not apply with --json: each JSON line carries its own fields") }
+        if json { try JSONInputOptions.refuse([(!fields.isEmpty, "--field")]) }
     }
 
     func encode<R>(_ reading: RegisterReading<R>) throws {

@@ -107,7 +107,7 @@ struct TCRCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encode TCR_EL1 from fields.",
             discussion: "Fields not given are 0. TG0 and TG1 take granule names and are encoded differently (TG0 00=4K 01=64K 10=16K; TG1 01=16K 10=4K 11=64K).")
-        @Flag(help: "Read JSON Lines (the keys `tcr decode --json` prints) from standard input.") var json = false
+        @Flag(help: "Read JSON Lines (the keys `tcr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
         @Option(help: "TTBR0 granule.") var tg0: GranuleArgument?
         @Option(help: "TTBR1 granule.") var tg1: GranuleArgument?
         @Option(name: .customLong("va-bits0"), help: "TTBR0 VA size in bits (sets T0SZ = 64 - bits).") var vaBits0: Int?
@@ -130,8 +130,7 @@ struct TCRCommand: ParsableCommand {
                 throw ValidationError("\(first.option) sets a TCR_EL1 field; with --regime \(regime.regime.rawValue) give fields as --field KEY=VALUE (t0sz, tg0, ps, …)")
             }
             if json {
-                let given = fieldOptions.filter(\.given).map(\.option) + (fields.isEmpty ? [] : ["--field"])
-                if let first = given.first { throw ValidationError("\(first) does not apply with --json: each JSON line carries its own fields") }
+                try JSONInputOptions.refuse(fieldOptions.map { ($0.given, $0.option) } + [(!fields.isEmpty, "--field")])
                 return
             }
             var named: [String: String] = [:]
@@ -168,7 +167,7 @@ struct TCRCommand: ParsableCommand {
                         }
                     }
                     try r.finish()
-                    Output.line(Hex.format(tcr.rawValue))
+                    EncodedValue.print(tcr.rawValue, json: true)
                 }
                 return
             }
@@ -183,7 +182,7 @@ struct TCRCommand: ParsableCommand {
             }
             try RegisterCodec.assign(fields, to: &tcr)
             for p in tcr.problems { Output.warning(p.description) }
-            Output.line(Hex.format(tcr.rawValue))
+            EncodedValue.print(tcr.rawValue, json: false)
         }
 
         private func txsz(_ bits: Int, _ option: String) throws -> UInt64 {

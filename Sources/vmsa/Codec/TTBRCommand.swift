@@ -13,10 +13,11 @@ struct TTBRCommand: ParsableCommand {
         ]))
     }
 
-    /// Which BADDR layout a value uses: `--pa-bits 52` puts BADDR[51:48] in
-    /// bits [5:2] (FEAT_LPA). `--pa52`, the first spelling, still works.
+    /// Which BADDR layout a TTBRn_EL1 or VTTBR_EL2 value uses: `--pa-bits 52`
+    /// puts BADDR[51:48] in bits [5:2] (FEAT_LPA). `--pa52`, the first
+    /// spelling, still works.
     struct BaseFormat: ParsableArguments {
-        @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS); 52 puts BADDR[51:48] in bits [5:2]. (default: 48)") var paBits: Int?
+        @Option(name: .customLong("pa-bits"), help: "Physical address size in bits (TCR_EL1.IPS, VTCR_EL2.PS); 52 puts BADDR[51:48] in bits [5:2]. (default: 48)") var paBits: Int?
         @Flag(name: .customLong("pa52"), help: ArgumentHelp(visibility: .hidden)) var pa52 = false
 
         var fiftyTwoBit: Bool { pa52 || paBits == 52 }
@@ -55,17 +56,19 @@ struct TTBRCommand: ParsableCommand {
     struct Encode: VMSASubcommand {
         static let configuration = CommandConfiguration(abstract: "Encode TTBRn_EL1 from a table base, ASID and CnP.")
         @Option(help: "Table base physical address.") var baddr: String?
-        @Option(help: "ASID, 0 to 65535.") var asid: Int = 0
+        // Optional, so that --json can refuse it when given; nil is 0.
+        @Option(help: "ASID, 0 to 65535 (default: 0).") var asid: Int?
         @Flag(help: "CnP [0].") var cnp = false
         @OptionGroup var format: BaseFormat
         private var pa52: Bool { format.fiftyTwoBit }
 
         func validate() throws {
-            if json, let given = [(baddr != nil, "--baddr"), (cnp, "--cnp"), (format.paBits != nil, "--pa-bits"), (format.pa52, "--pa52")].first(where: \.0) {
-                throw ValidationError("\(given.1) does not apply with --json: each JSON line carries its own fields")
+            if json {
+                try JSONInputOptions.refuse([(baddr != nil, "--baddr"), (asid != nil, "--asid"), (cnp, "--cnp"),
+                                             (format.paBits != nil, "--pa-bits"), (format.pa52, "--pa52")])
             }
         }
-        @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input.") var json = false
+        @Flag(help: "Read JSON Lines (the keys `ttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
 
         func execute() throws {
             if json {
@@ -76,14 +79,15 @@ struct TTBRCommand: ParsableCommand {
                     let cnp = try r.optionalBool("cnp") ?? false
                     let pa52 = try r.optionalBool("pa52") ?? false
                     try r.finish()
-                    Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "\(r.context): ").rawValue))
+                    EncodedValue.print(try encode(base, asid, cnp, pa52, context: "\(r.context): ").rawValue, json: true)
                 }
                 return
             }
             guard let baddr else { throw CLIError(.usage, "ttbr encode needs --baddr") }
+            let asid = asid ?? 0
             guard (0...Int(UInt16.max)).contains(asid) else { throw CLIError(.usage, "--asid \(asid) is out of range; expected 0 to 65535") }
             let base = try InputValues.uint64(baddr, what: "table base address")
-            Output.line(Hex.format(try encode(base, asid, cnp, pa52, context: "").rawValue))
+            EncodedValue.print(try encode(base, asid, cnp, pa52, context: "").rawValue, json: false)
         }
 
         private func encode(_ base: UInt64, _ asid: Int, _ cnp: Bool, _ pa52: Bool, context: String) throws -> TTBR {

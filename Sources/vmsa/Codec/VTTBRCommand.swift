@@ -10,7 +10,9 @@ struct VTTBRCommand: ParsableCommand {
     /// How a VTTBR_EL2 value reads: VTCR_EL2.VS and a 52-bit base.
     struct Reading: ParsableArguments {
         @Flag(name: .customLong("vs"), help: "VTCR_EL2.VS=1: 16-bit VMID in [63:48] (else 8-bit in [55:48], [63:56] RES0).") var vs = false
-        @Flag(name: .customLong("pa52"), help: "52-bit base: bits [5:2] hold BADDR[51:48].") var pa52 = false
+        /// `--pa-bits 52`, as for TTBRn_EL1 (`--pa52` the old spelling).
+        @OptionGroup var base: TTBRCommand.BaseFormat
+        var pa52: Bool { base.fiftyTwoBit }
     }
 
     static func object(_ v: VTTBR, vs: Bool, pa52: Bool) -> JSONValue {
@@ -55,9 +57,17 @@ struct VTTBRCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Encode VTTBR_EL2 from a table base, VMID and CnP.")
         @OptionGroup var reading: Reading
         @Option(help: "Stage-2 start-level table base physical address.") var baddr: String?
-        @Option(help: "VMID: 0 to 255, or to 65535 with --vs.") var vmid: Int = 0
+        // Optional, so that --json can refuse it when given; nil is 0.
+        @Option(help: "VMID: 0 to 255, or to 65535 with --vs (default: 0).") var vmid: Int?
         @Flag(help: "CnP [0].") var cnp = false
-        @Flag(help: "Read JSON Lines (the keys `vttbr decode --json` prints) from standard input.") var json = false
+
+        func validate() throws {
+            if json {
+                try JSONInputOptions.refuse([(baddr != nil, "--baddr"), (vmid != nil, "--vmid"), (cnp, "--cnp"),
+                                             (reading.vs, "--vs"), (reading.base.paBits != nil, "--pa-bits"), (reading.base.pa52, "--pa52")])
+            }
+        }
+        @Flag(help: "Read JSON Lines (the keys `vttbr decode --json` prints) from standard input; print one {\"raw\":\"0x…\"} object per value.") var json = false
 
         func execute() throws {
             if json {
@@ -71,17 +81,18 @@ struct VTTBRCommand: ParsableCommand {
                     let pa52 = try r.optionalBool("pa52") ?? false
                     try r.finish()
                     let checked = try TTBRCommand.checkedBase(base, pa52: pa52, context: "\(r.context): ")
-                    Output.line(Hex.format(VTTBR(baseAddress: checked, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: pa52).rawValue))
+                    EncodedValue.print(VTTBR(baseAddress: checked, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: pa52).rawValue, json: true)
                 }
                 return
             }
             guard let baddr else { throw CLIError(.usage, "vttbr encode needs --baddr") }
+            let vmid = vmid ?? 0
             let maxVMID = reading.vs ? Int(UInt16.max) : Int(UInt8.max)
             guard (0...maxVMID).contains(vmid) else {
                 throw CLIError(.usage, "--vmid \(vmid) is out of range; expected 0 to \(maxVMID)" + (reading.vs ? "" : " (8-bit VMIDs; --vs for 16-bit)"))
             }
             let base = try TTBRCommand.checkedBase(try InputValues.uint64(baddr, what: "table base address"), pa52: reading.pa52, context: "")
-            Output.line(Hex.format(VTTBR(baseAddress: base, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: reading.pa52).rawValue))
+            EncodedValue.print(VTTBR(baseAddress: base, vmid: UInt16(vmid), cnp: cnp, fiftyTwoBit: reading.pa52).rawValue, json: false)
         }
     }
 }

@@ -3,8 +3,8 @@ import LinuxTables
 import VMSA
 
 /// Reads a running process of this machine (/proc/PID/maps, pagemap, and
-/// the mapped files' sizes) as trace records: each VMA's "vma" record, then
-/// its operations. `vmsa trace PID` writes them; `vmsa report` feeds them
+/// the mapped files' sizes) as trace records: the source record, then each
+/// VMA's "vma" record and its operations. `vmsa trace PID` writes them; `vmsa report` feeds them
 /// to the page-size models.
 struct ProcessReader {
     let pid: String
@@ -26,6 +26,22 @@ struct ProcessReader {
         var tooLarge: [(start: UInt64, end: UInt64, path: String, pages: Int)] = []
     }
 
+    /// The kernel this machine runs (`uname -r`), and the version whose
+    /// layout the model knows it by: nil for a release it does not know.
+    static let runningKernel: (release: String, version: LinuxVersion?) = {
+        var names = utsname()
+        guard uname(&names) == 0 else { return ("unknown", nil) }
+        let release = withUnsafeBytes(of: &names.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        return (release, LinuxVersion(release: release))
+    }()
+
+    /// The record a trace of the process opens with: the running kernel,
+    /// or the model's own version when the model does not know it (the
+    /// entries are synthesized in the model's layout either way).
+    var source: TraceSource {
+        TraceSource(linux: Self.runningKernel.version ?? .model, from: "pid \(pid)")
+    }
+
     /// The process's name (/proc/PID/comm), or nil once it is gone.
     static func comm(_ pid: String) -> String? {
         (try? InputFile.read("/proc/\(pid)/comm")).flatMap { String(data: $0, encoding: .utf8) }?
@@ -44,9 +60,11 @@ struct ProcessReader {
         return nil
     }
 
-    /// Reads the process, handing each record to `emit` in address order.
+    /// Reads the process, handing its source record and then each record
+    /// to `emit` in address order.
     func read(_ emit: (TraceRecord) -> Void) throws -> Summary {
         let mapsText = try Output.readText("/proc/\(pid)/maps")
+        emit(.source(source))
         let pagemap = assumePresent ? nil : FileHandle(forReadingAtPath: "/proc/\(pid)/pagemap")
         var summary = Summary()
         summary.noPagemap = pagemap == nil && !assumePresent

@@ -35,7 +35,7 @@ struct ReplayCommand: VMSASubcommand {
     @Option(name: .customLong("native"), help: ArgumentHelp(visibility: .hidden)) var native: String?
     @Option(name: .customLong("va-bits"), help: "The Linux table's VA size: 48 or 39.") var vaBits: Int = 48
     @Flag(help: "Print the report: counts, table bytes, TLB entries, equivalence.") var report = false
-    @Flag(help: "JSON Lines: warnings as {op, addr, nr, reason}, the report as one object.") var json = false
+    @Flag(help: "JSON Lines: warnings as {op, addr, nr, reason}, then the report as one object (a summary object without --report).") var json = false
     @Option(name: .customLong("linux-image"), help: "Write the final Linux table as an image file (for dump, diff, conform).")
     var linuxImage: String?
     @Option(name: .customLong("native-image"), help: "Write the final native table as an image file.")
@@ -102,10 +102,9 @@ struct ReplayCommand: VMSASubcommand {
         cost.replay.source = source
         if report {
             if json { Output.json(cost.json) } else { cost.lines().forEach(Output.line) }
-        } else if !json {
-            Output.line("\(cost.replay.operations) operations, \(cost.replay.fallbacks) fallback, mode \(cost.replay.mode.rawValue), "
-                + (cost.replay.equivalence.equivalent ? "equivalent" : "NOT equivalent") + "; "
-                + "\(Hex.size(cost.addedBytes)) added to \(Hex.size(cost.residentBytes)) resident (\(ProcessCost.percent(cost.addedBytes, of: cost.residentBytes))%)")
+        } else {
+            summary(cost.replay, [("addedBytes", .int(cost.addedBytes)), ("residentBytes", .int(cost.residentBytes))],
+                    "\(Hex.size(cost.addedBytes)) added to \(Hex.size(cost.residentBytes)) resident (\(ProcessCost.percent(cost.addedBytes, of: cost.residentBytes))%)")
         }
         if let first = cost.replay.equivalence.divergences.first {
             throw CLIError(.checkFailed, "the adapted process's hardware table does not translate like its Linux table: \(first)")
@@ -139,12 +138,24 @@ struct ReplayCommand: VMSASubcommand {
         do { result = try ReplayReport(process, warnings: warnings, source: source) } catch { throw CLIError(.dataError, "\(error)") }
         if report {
             if json { Output.json(result.json) } else { result.lines(native: granule).forEach(Output.line) }
-        } else if !json {
-            Output.line("\(result.operations) operations, \(result.fallbacks) fallback, mode \(result.mode.rawValue), "
-                + (result.equivalence.equivalent ? "equivalent" : "NOT equivalent"))
+        } else {
+            summary(result)
         }
         if let first = result.equivalence.divergences.first {
             throw CLIError(.checkFailed, "the active hardware table does not translate like the Linux table: \(first)")
+        }
+    }
+
+    /// Without --report: the closing line, or with --json a closing object
+    /// after the warning objects (`"summary": true`, the report's keys), as
+    /// diff and conform end theirs. `extra` and `more` add to each.
+    private func summary(_ r: ReplayReport, _ extra: [(String, JSONValue)] = [], _ more: String? = nil) {
+        if json {
+            Output.json([("summary", .bool(true)), ("ops", .int(r.operations)), ("fallbacks", .int(r.fallbacks)),
+                         ("mode", .string(r.mode.rawValue)), ("equivalent", .bool(r.equivalence.equivalent))] + extra)
+        } else {
+            Output.line("\(r.operations) operations, \(r.fallbacks) fallback, mode \(r.mode.rawValue), "
+                + (r.equivalence.equivalent ? "equivalent" : "NOT equivalent") + (more.map { "; " + $0 } ?? ""))
         }
     }
 }

@@ -11,7 +11,9 @@ struct TraceCommand: VMSASubcommand {
         abstract: "Write a replay trace that rebuilds a process's page table, running or captured.",
         discussion: """
             With PID: reads /proc/PID/maps and, when it can, /proc/PID/pagemap (PFNs need \
-            CAP_SYS_ADMIN); each VMA's {"op":"vma",…} record (with the mapped file's size) comes \
+            CAP_SYS_ADMIN). The trace opens with {"op":"source","linux":VERSION,"from":"pid PID"}, \
+            VERSION being the running kernel's when the model knows it (else \(LinuxVersion.model.rawValue)); \
+            each VMA's {"op":"vma",…} record (with the mapped file's size) comes \
             before its operations. Without PFNs each mapping gets a physically contiguous, 2M-aligned range \
             (the best case for a native granule); without pagemap every page of every mapping counts \
             as present. Then
@@ -85,6 +87,11 @@ struct TraceCommand: VMSASubcommand {
             do { try add(record, to: adapted, or: &text) } catch { failure = error }
         }
         if let failure { throw failure }
+        let kernel = ProcessReader.runningKernel
+        if kernel.version == nil {
+            Output.note("the running kernel \(kernel.release) is not one the model knows (\(LinuxReading.versions.joined(separator: ", "))); "
+                + "the source record names \(LinuxVersion.model.rawValue), the layout the entries are written in")
+        }
         if summary.noPagemap {
             Output.warning("cannot read /proc/\(pid)/pagemap; every page of every mapping counts as present")
         }
