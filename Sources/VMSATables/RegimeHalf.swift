@@ -5,11 +5,15 @@ import VMSA
 /// decoding per address. Assumes an implementation with PARange = 52 bits,
 /// FEAT_LPA, FEAT_LPA2, FEAT_LVA, FEAT_HPDS and FEAT_HAFDBS.
 public struct RegimeHalf: Hashable, Sendable {
+    /// Which range: TTBR0 (the only one of a one-range regime or stage 2) or TTBR1.
     public let ttbr: TranslationTableBase
+    /// The translation granule (TGx).
     public let granule: Granule
     /// 64 - TxSZ.
     public let inputBits: Int
+    /// The level of the first lookup (from TxSZ, or SL0/SL2 at stage 2).
     public let startLevel: Level
+    /// The descriptor layout: granule, DS and the output size.
     public let format: DescriptorFormat
     /// The effective output address size: TCR_EL1.IPS, capped at 48 bits
     /// unless the granule is 64K or DS=1 (Arm ARM `AArch64.PAMax` use in

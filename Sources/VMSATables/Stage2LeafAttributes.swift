@@ -6,16 +6,22 @@ import VMSA
 public struct Stage2LeafAttributes: Hashable, Sendable {
     /// MemAttr[3:0], descriptor bits [5:2]; what it means depends on HCR_EL2.FWB.
     public var memAttr: UInt8
+    /// S2AP[1:0] [7:6]: read [6], write [7].
     public var s2ap: Stage2AccessPermissions
+    /// XN[1:0] [54:53]: execute-never for EL1 and EL0 (FEAT_XNX).
     public var xn: Stage2ExecuteNever
     /// The descriptor's SH (VTCR_EL2.SH0 with DS=1), Outer Shareable for
     /// Device memory.
     public var sh: Shareability
+    /// AF [10]: 0 is an access flag fault unless VTCR_EL2.HA=1.
     public var af: Bool
+    /// DBM [51]: with VTCR_EL2.HD a write to a clean page makes it dirty.
     public var dbm: Bool
+    /// Contiguous [52]: a hint that the entry is one of a run.
     public var contiguous: Bool
 
     @inlinable
+    /// Attributes as the walk read them; see the properties.
     public init(memAttr: UInt8, s2ap: Stage2AccessPermissions, xn: Stage2ExecuteNever, sh: Shareability,
                 af: Bool, dbm: Bool, contiguous: Bool) {
         self.memAttr = memAttr

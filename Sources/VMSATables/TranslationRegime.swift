@@ -15,13 +15,17 @@ import VMSA
 /// | el3 | TCR_EL3 | TTBR0_EL3 | 0 | MAIR_EL3 |
 /// | s2 | VTCR_EL2 | VTTBR_EL2 | 0 | 0 (MemAttr is in the descriptor) |
 public struct TranslationRegime: Hashable, Sendable {
+    /// Which regime (or stage 2) the registers describe.
     public let kind: TranslationRegimeKind
     /// The regime's control register, raw, in its own layout (see the
     /// table): read it through `vtcr` or `singleRangeControl` where it is
     /// not in the TCR_EL1 layout.
     public let tcr: TCR
+    /// MAIR_EL1/EL2/EL3 (zero for stage 2).
     public let mair: MAIR
+    /// TTBR0_ELx, or VTTBR_EL2 for stage 2.
     public let ttbr0: TTBR
+    /// TTBR1_EL1/EL2 in the two-range regimes; zero otherwise.
     public let ttbr1: TTBR
     /// Each range's geometry; nil where its walks are disabled (EPDx=1), it
     /// does not exist (TTBR1 of a one-range regime) or its control fields
@@ -135,6 +139,7 @@ public struct TranslationRegime: Hashable, Sendable {
     }
 
     @inlinable
+    /// One range's geometry (nil where disabled, absent or reserved).
     public func half(_ ttbr: TranslationTableBase) -> RegimeHalf? { ttbr == .ttbr0 ? half0 : half1 }
 
     /// The TTBR of one half.

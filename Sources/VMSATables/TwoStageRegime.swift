@@ -15,6 +15,7 @@ public struct TwoStageRegime: Hashable, Sendable {
     /// Write-Back.
     public let hcr: HCR
 
+    /// Both stages of the EL1&0 regime; `stage1` nil when SCTLR_EL1.M=0.
     public init(stage1: TranslationRegime?, stage2: TranslationRegime, hcr: HCR) {
         precondition(stage2.kind == .s2 && (stage1?.kind ?? .el10) == .el10, "stage 2 follows the EL1&0 stage 1")
         self.stage1 = stage1
@@ -184,14 +185,20 @@ extension Stage2MemoryAttributes {
 /// A two-stage translation: the stage-1 result (IPA), the stage-2 result
 /// (PA) and what the two give together.
 public struct TwoStageTranslation: Hashable, Sendable {
+    /// The virtual address translated.
     public var va: VirtualAddress
     /// Nil when stage 1 is off (IPA = VA).
     public var stage1: Translation?
+    /// The stage-2 translation of the output IPA (the access itself).
     public var stage2: Stage2Translation
+    /// HCR_EL2.FWB: the MemAttr reading.
     public var fwb: Bool
+    /// HCR_EL2.DC: stage 1 off reads as Normal Write-Back.
     public var dc: Bool
 
+    /// The intermediate physical address stage 1 gave (the VA with stage 1 off).
     public var ipa: UInt64 { stage2.ipa }
+    /// The physical address the access reaches.
     public var pa: PhysicalAddress { stage2.pa }
 
     /// Stage 1's memory type: MAIR's byte, or with stage 1 off Normal
@@ -225,12 +232,18 @@ public struct TwoStageTranslation: Hashable, Sendable {
 /// stage-1 table walk (ESR_EL2.S1PTW, PAR_EL1.PTW), the stage-1 level whose
 /// table it was.
 public struct TwoStageFault: Error, Hashable, Sendable, CustomStringConvertible {
+    /// 1 or 2: the stage that faulted (ESR_EL2 and PAR_EL1.S tell them apart).
     public var stage: Int
+    /// The fault type and the level of the lookup that produced it.
     public var fault: TranslationFault
+    /// For a stage-2 fault: the IPA stage 2 was translating (HPFAR_EL2).
     public var ipa: UInt64?
+    /// A stage-2 fault on a stage-1 table walk (ESR_EL2.S1PTW, PAR_EL1.PTW).
     public var stage1Walk: Bool
+    /// With `stage1Walk`: the stage-1 level whose table the walk was reading.
     public var stage1Level: Level?
 
+    /// A fault of `stage`; see the properties.
     public init(stage: Int, fault: TranslationFault, ipa: UInt64? = nil, stage1Walk: Bool = false, stage1Level: Level? = nil) {
         self.stage = stage
         self.fault = fault
