@@ -17,6 +17,14 @@ public struct Stage2Geometry: Hashable, Sendable {
     /// VTCR_EL2_TGRAN_SL0_BASE (2 for 4K, 3 otherwise).
     public static func sl0Base(_ granule: Granule) -> Int { granule == .k4 ? 2 : 3 }
 
+    /// VTCR_EL2.SL0 (and SL2) that start a `granule` walk at `level`: the
+    /// inverse of `init`'s rule (4K level -1 is SL2=1, 16K level 0 SL0=3).
+    public static func startLevelEncoding(_ granule: Granule, level: Level) -> (sl0: Int, sl2: Bool) {
+        if granule == .k4, level == .minus1 { return (0, true) }
+        if granule == .k16, level == .zero { return (3, false) }
+        return (sl0Base(granule) - level.rawValue, false)
+    }
+
     public init(granule: Granule, t0sz: Int, sl0: Int, sl2: Bool, ds: Bool, paMax: Int, ttst: Bool = false) throws(Stage2SetupError) {
         let inputBits = 64 - t0sz
         let ds = ds && granule != .k64

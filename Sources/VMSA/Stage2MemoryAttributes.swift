@@ -64,6 +64,9 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
 
     public var isReserved: Bool { self == .reserved }
 
+    /// Whether the reading is Device memory.
+    public var isDevice: Bool { if case .device = self { true } else { false } }
+
     /// The reading's name, for messages.
     public static func readingName(fwb: Bool) -> String { fwb ? "HCR_EL2.FWB=1" : "HCR_EL2.FWB=0" }
 

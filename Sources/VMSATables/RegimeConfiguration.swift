@@ -123,17 +123,8 @@ public struct RegimeConfiguration: Hashable, Sendable {
     /// start level for its IPA size, or the one it names.
     func stage2Geometry(_ h: HalfConfiguration) throws(Stage2SetupError) -> Stage2Geometry {
         let level = h.startLevel ?? h.granule.startLevel(inputBits: h.vaBits)
-        let (sl0, sl2) = Self.sl0(granule: h.granule, level: level)
+        let (sl0, sl2) = Stage2Geometry.startLevelEncoding(h.granule, level: level)
         return try Stage2Geometry(granule: h.granule, t0sz: 64 - h.vaBits, sl0: sl0, sl2: sl2, ds: ds, paMax: Granule.implementedPABits)
-    }
-
-    /// VTCR_EL2.SL0 (and SL2) for a stage-2 walk of `granule` starting at
-    /// `level`: the inverse of `Stage2Geometry`'s rule (4K level -1 is SL2=1;
-    /// 16K level 0 is SL0=3).
-    static func sl0(granule: Granule, level: Level) -> (sl0: Int, sl2: Bool) {
-        if granule == .k4, level == .minus1 { return (0, true) }
-        if granule == .k16, level == .zero { return (3, false) }
-        return (Stage2Geometry.sl0Base(granule) - level.rawValue, false)
     }
 
     /// The regime's control register for this configuration: TCR_EL1 (or
@@ -174,7 +165,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
         var v = VTCR(rawValue: VTCR.res1Mask)
         guard let h = ttbr0 else { return v }
         let level = h.startLevel ?? h.granule.startLevel(inputBits: h.vaBits)
-        let (sl0, sl2) = Self.sl0(granule: h.granule, level: level)
+        let (sl0, sl2) = Stage2Geometry.startLevelEncoding(h.granule, level: level)
         v[F.t0sz] = UInt64(64 - h.vaBits)
         v[F.sl0] = UInt64(sl0)
         v[F.sl2] = sl2 ? 1 : 0

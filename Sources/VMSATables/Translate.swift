@@ -21,7 +21,9 @@ extension TableImage {
     ///    in the image's state unless `pan` says otherwise. SCTLR_EL1.WXN=0
     ///    is assumed.
     /// A table the memory does not hold ends the walk as `notCaptured` at
-    /// the level that needed it.
+    /// the level that needed it. This is the image's own regime alone: an
+    /// image with a stage 2 is translated through both by `twoStage`
+    /// (`TwoStageRegime.translate`, or `translateStage1` for the IPA).
     @inlinable
     public func translate(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
                           pan: PrivilegedAccessNever? = nil) -> Result<Translation, TranslationFault> {

@@ -138,6 +138,11 @@ final class IntermediatePhysicalMemory<Memory: PhysicalMemory>: PhysicalMemory {
 
     func words(at ipa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
         let end = ipa &+ UInt64(count) &* DescriptorLayout.bytes
+        // The common case, a table inside one readable stage-2 leaf: no pieces.
+        if case .success(let t) = regime.stage2.translateStage2(ipa, access: .read, el: el, in: memory),
+           !regime.walkFaultsOnDevice(t), end &- 1 <= (ipa | (t.size &- 1)) {
+            return memory.words(at: t.pa.rawValue, count: count)
+        }
         // Each piece: (IPA, words, PA or nil where the walk may not read).
         var pieces: [(ipa: UInt64, count: Int, pa: UInt64?)] = []
         var at = ipa
@@ -157,7 +162,6 @@ final class IntermediatePhysicalMemory<Memory: PhysicalMemory>: PhysicalMemory {
                 at = pieceEnd
             }
         }
-        if pieces.count == 1, let pa = pieces[0].pa { return memory.words(at: pa, count: count) }
         if let first = pieces.first?.pa, pieces.allSatisfy({ $0.pa != nil }),
            zip(pieces, pieces.dropFirst()).allSatisfy({ a, b in a.pa! &+ UInt64(a.count) &* DescriptorLayout.bytes == b.pa! }) {
             return memory.words(at: first, count: count)
@@ -175,11 +179,6 @@ final class IntermediatePhysicalMemory<Memory: PhysicalMemory>: PhysicalMemory {
         copies.append(copy)
         return UnsafePointer(copy.baseAddress!)
     }
-}
-
-extension Stage2MemoryAttributes {
-    /// Whether the reading is Device memory.
-    public var isDevice: Bool { if case .device = self { true } else { false } }
 }
 
 /// A two-stage translation: the stage-1 result (IPA), the stage-2 result

@@ -18,7 +18,8 @@ struct ImageProcessReader {
 
     /// Reads the tables, handing the source record and then each operation to `emit`.
     func read(_ emit: (TraceRecord) throws -> Void) throws {
-        let tables = try ImageSource.image(file, guest)
+        // A two-stage image's Linux tables are its stage 1, read at their IPAs.
+        let tables = try ImageSource.image(file, guest).stage1View
         let path = file ?? "the guest at \(guest.address ?? "?")"
         try emit(.source(source))
         let summary: ImageTraceReader.Summary
