@@ -18,6 +18,8 @@ public struct Plant: Hashable, Sendable, CustomStringConvertible {
         /// One entry of a contiguous run given another PXN: the run breaks
         /// the Contiguous bit's rules (QEMU ignores the bit).
         case brokenRun = "broken-run"
+        /// A table descriptor made invalid (translation fault at its level).
+        case invalidTable = "invalid-table"
     }
 
     public var kind: Kind
@@ -75,6 +77,9 @@ public struct Plant: Hashable, Sendable, CustomStringConvertible {
             fields.ap = .readWrite
             fields.sh = .innerShareable
             new = fields.encode(format: format)
+        case .invalidTable:
+            guard step.kind == .table else { return nil }
+            new = 0
         case .brokenRun:
             guard step.kind.isLeaf, step.descriptor[flag: Descriptor.Bits.contiguous] else { return nil }
             new = raw ^ Descriptor.Bits.pxn.mask

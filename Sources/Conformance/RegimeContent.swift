@@ -36,8 +36,6 @@ struct RegimeContent {
     static let el3ContentBase: UInt64 = 0x1_0000_0000
     static let probeRegion: (base: UInt64, size: UInt64) = (UInt64(VMSA_MMU_PROBE_BASE), UInt64(VMSA_MMU_RAM_END) - UInt64(VMSA_MMU_PROBE_BASE))
 
-    /// A planned fault: rewrite the descriptor at `level` on the walk of `va`.
-    enum PlantKind: String { case invalidTable = "invalid-table", tableBeyondPA = "table-beyond-pa", reservedPage = "reserved-l3", leafBeyondPA = "leaf-beyond-pa" }
 
     mutating func prepare(probes: Int) throws(ConformanceError) -> PreparedRegimeCase {
         switch spec.kind {
@@ -61,7 +59,7 @@ struct RegimeContent {
         var builder: TableBuilder
         do { builder = try TableBuilder(config) } catch { throw .layoutRejected("\(spec.name): \(error)") }
         var regions: [(UInt64, UInt64)] = []
-        var plans: [(PlantKind, Level, UInt64)] = []
+        var plans: [(Plant.Kind, Level, UInt64)] = []
         var leafPA = MatrixContent.PhysicalAllocator(next: Self.leafBase, limit: 1 << UInt64(spec.paBits))
         for ttbr in builder.regime.ranges {
             guard let h = builder.regime.half(ttbr) else { continue }
@@ -147,7 +145,7 @@ struct RegimeContent {
     /// AF=0 page, a contiguous run, and plant regions.
     mutating func fill(_ b: inout TableBuilder, _ h: RegimeHalf, kind: TranslationRegimeKind, space: inout VACursor,
                        leafPA: inout MatrixContent.PhysicalAllocator, regions: inout [(UInt64, UInt64)],
-                       plans: inout [(PlantKind, Level, UInt64)]) throws(ConformanceError) {
+                       plans: inout [(Plant.Kind, Level, UInt64)]) throws(ConformanceError) {
         let page = h.granule.pageSize
         let ds = h.format.ds
         let levels = h.startLevel.rawValue...3
@@ -187,7 +185,7 @@ struct RegimeContent {
         for l in levels {
             let level = Level(uncheckedRawValue: l)
             let entry = h.granule.entrySize(at: level)
-            let kinds: [PlantKind] = level.isLast ? [.reservedPage, .leafBeyondPA] : [.invalidTable, .tableBeyondPA]
+            let kinds: [Plant.Kind] = level.isLast ? [.reservedPage, .leafBeyondPA] : [.invalidTable, .tableBeyondPA]
             for k in kinds {
                 guard let va = space.take(entry, align: entry, rng: &rng) else { continue }
                 try add(va, page, attributes(kind, ds: ds), .pages)
@@ -196,34 +194,21 @@ struct RegimeContent {
         }
     }
 
-    /// Rewrites the descriptor at `level` on the walk of `va` (through
-    /// `stage2` to reach a two-stage image's stage-1 tables); a description,
-    /// or nil when the walk has no such descriptor.
-    static func plant(_ kind: PlantKind, level: Level, va: UInt64, in image: inout TableImage, stage2: TwoStageRegime?) -> String? {
-        let view = stage2 == nil ? image : image.stage1View
+    /// `Plant.apply` on the image, or for two stages on its stage-1 tables
+    /// (at IPAs), the rewritten word then stored where stage 2 puts it; a
+    /// description, or nil when the walk has no such descriptor. Address
+    /// plants set the first bit beyond the output size.
+    static func plant(_ kind: Plant.Kind, level: Level, va: UInt64, in image: inout TableImage, stage2: TwoStageRegime?) -> String? {
+        var view = stage2 == nil ? image : image.stage1View
         guard let h = view.half(RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0),
-              let step = view.walkTrace(va).first(where: { $0.level == level }) else { return nil }
-        let raw = step.descriptor.rawValue
-        let beyond = BitField(bit: h.outputBits).mask
-        let new: UInt64
-        switch kind {
-        case .invalidTable:
-            guard step.kind == .table else { return nil }
-            new = 0
-        case .tableBeyondPA:
-            guard step.kind == .table, h.outputBits < h.format.outputAddressBits else { return nil }
-            new = raw | beyond
-        case .reservedPage:
-            guard step.kind == .page else { return nil }
-            new = raw & ~Descriptor.Bits.tableOrPage.mask
-        case .leafBeyondPA:
-            guard step.kind == .page, h.outputBits < h.format.outputAddressBits else { return nil }
-            new = raw | beyond
+              let p = Plant.apply(kind, level: level, va: va, addressBit: h.outputBits, to: &view) else { return nil }
+        guard let stage2 else {
+            image = view
+            return p.description
         }
-        var pa = step.entryAddress
-        if let stage2, case .success(let t) = stage2.stage2.translateStage2(pa, access: .read, el: .el1, in: image) { pa = t.pa.rawValue }
-        guard image.setWord(new, atPhysicalAddress: pa) else { return nil }
-        return "\(kind.rawValue) at L\(level.rawValue) (VA \(Hex.format(va)))"
+        guard case .success(let t) = stage2.stage2.translateStage2(p.entryAddress, access: .read, el: .el1, in: image),
+              image.setWord(p.new, atPhysicalAddress: t.pa.rawValue) else { return nil }
+        return p.description
     }
 
     /// First, middle and last address of every region and the address after
@@ -258,7 +243,7 @@ struct RegimeContent {
         var s1: TableBuilder
         do { s1 = try TableBuilder(s1config) } catch { throw .layoutRejected("\(spec.name): \(error)") }
         var regions: [(UInt64, UInt64)] = []
-        var plans: [(PlantKind, Level, UInt64)] = []
+        var plans: [(Plant.Kind, Level, UInt64)] = []
         var ipa = MatrixContent.PhysicalAllocator(next: Self.leafBase, limit: Self.leafBase &+ Self.stage2Window)
         for ttbr in s1.regime.ranges {
             guard let h = s1.regime.half(ttbr) else { continue }
