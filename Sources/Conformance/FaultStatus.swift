@@ -20,28 +20,6 @@ enum FaultStatus {
     }
 }
 
-extension TranslationFault {
-    /// The fault a status code names, the inverse of `statusCode` for
-    /// address size, translation, access flag and permission faults; nil for
-    /// any other code (external aborts, TLB conflicts, reserved values).
-    init?(statusCode code: UInt8) {
-        switch code {
-        case UInt8(VMSA_FSC_ADDRESS_SIZE_LM1): self.init(kind: .addressSize, level: .minus1); return
-        case UInt8(VMSA_FSC_TRANSLATION_LM1): self.init(kind: .translation, level: .minus1); return
-        default: break
-        }
-        let kind: FaultKind
-        switch code & ~0b11 {
-        case UInt8(VMSA_FSC_ADDRESS_SIZE): kind = .addressSize
-        case UInt8(VMSA_FSC_TRANSLATION): kind = .translation
-        case UInt8(VMSA_FSC_ACCESS_FLAG): kind = .accessFlag
-        case UInt8(VMSA_FSC_PERMISSION): kind = .permission
-        default: return nil
-        }
-        self.init(kind: kind, level: Level(uncheckedRawValue: Int(code & 0b11)))
-    }
-}
-
 extension Result where Success == Translation, Failure == TranslationFault {
     /// vmsa's answer, as mismatch messages print it.
     var answerText: String {

@@ -37,25 +37,42 @@ public struct TranslationFault: Error, Hashable, Sendable, CustomStringConvertib
     /// abort on the walk, 0b0101LL (level -1: 0b010011).
     public var statusCode: UInt8 {
         if level == .minus1 {
-            switch kind {
-            case .addressSize: return 0b10_1001
-            case .translation: return 0b10_1011
-            case .notCaptured: return 0b01_0011
             // The Arm ARM defines no access-flag or permission fault at level -1
-            // (no leaf can exist there).
-            case .accessFlag, .permission: return 0b10_1011
-            }
+            // (no leaf can exist there): those read as translation faults.
+            return Self.levelMinus1Codes.first { $0.kind == kind }?.code ?? Self.levelMinus1TranslationCode
         }
-        let group: UInt8
-        switch kind {
-        case .addressSize: group = 0b0000
-        case .translation: group = 0b0001
-        case .accessFlag: group = 0b0010
-        case .permission: group = 0b0011
-        case .notCaptured: group = 0b0101
-        }
-        return group << 2 | UInt8(level.rawValue)
+        let group = Self.statusGroups.first { $0.kind == kind }!.group
+        return group << Self.groupShift | UInt8(level.rawValue)
     }
+
+    /// The fault a status code names: the inverse of `statusCode` for
+    /// address size, translation, access flag and permission faults; nil for
+    /// any other code (external aborts, `notCaptured`'s included, TLB
+    /// conflicts, reserved values).
+    public init?(statusCode code: UInt8) {
+        if let minus1 = Self.levelMinus1Codes.first(where: { $0.code == code }) {
+            guard minus1.kind != .notCaptured else { return nil }
+            self.init(kind: minus1.kind, level: .minus1)
+            return
+        }
+        guard let g = Self.statusGroups.first(where: { $0.group == code >> Self.groupShift }), g.kind != .notCaptured else { return nil }
+        self.init(kind: g.kind, level: Level(uncheckedRawValue: Int(code & Self.levelMask)))
+    }
+
+    /// FSC[5:2] of each kind at levels 0 to 3 (the level is FSC[1:0]):
+    /// address size 0b0000LL, translation 0b0001LL, access flag 0b0010LL,
+    /// permission 0b0011LL, and for `notCaptured` a synchronous external
+    /// abort on the walk, 0b0101LL.
+    static let statusGroups: [(kind: FaultKind, group: UInt8)] = [
+        (.addressSize, 0b0000), (.translation, 0b0001), (.accessFlag, 0b0010), (.permission, 0b0011), (.notCaptured, 0b0101),
+    ]
+    /// The level -1 codes (FEAT_LPA2).
+    static let levelMinus1Codes: [(kind: FaultKind, code: UInt8)] = [
+        (.addressSize, 0b10_1001), (.translation, levelMinus1TranslationCode), (.notCaptured, 0b01_0011),
+    ]
+    static let levelMinus1TranslationCode: UInt8 = 0b10_1011
+    static let groupShift: UInt8 = 2
+    static let levelMask: UInt8 = 0b11
 
     public var description: String {
         let name: String

@@ -1,5 +1,7 @@
 import CShims
 import Testing
+import VMSA
+import VMSATables
 
 /// The C records Swift imports have exactly the layout the assembly uses
 /// (CShims.h also checks each offset with _Static_assert on the C side).
@@ -52,5 +54,23 @@ import Testing
         #expect(VMSA_FSC_TRANSLATION_LM1 == 0b101011)
         #expect(VMSA_FSC_ADDRESS_SIZE_LM1 == 0b101001)
         #expect(VMSA_FSC_EXTERNAL == 0b010000)
+    }
+
+    /// vmsa's status codes are the probe ABI's, and read back to the same fault.
+    @Test func statusCodesMatchTheABIAndReadBack() {
+        let groups: [(FaultKind, Int32)] = [(.addressSize, VMSA_FSC_ADDRESS_SIZE), (.translation, VMSA_FSC_TRANSLATION),
+                                            (.accessFlag, VMSA_FSC_ACCESS_FLAG), (.permission, VMSA_FSC_PERMISSION)]
+        for (kind, base) in groups {
+            for l in 0...3 {
+                let f = TranslationFault(kind: kind, level: Level(rawValue: l)!)
+                #expect(Int32(f.statusCode) == base + Int32(l))
+                #expect(TranslationFault(statusCode: f.statusCode) == f)
+            }
+        }
+        #expect(Int32(TranslationFault(kind: .translation, level: .minus1).statusCode) == VMSA_FSC_TRANSLATION_LM1)
+        #expect(TranslationFault(statusCode: UInt8(VMSA_FSC_ADDRESS_SIZE_LM1)) == TranslationFault(kind: .addressSize, level: .minus1))
+        #expect(Int32(TranslationFault(kind: .notCaptured, level: .two).statusCode) == VMSA_FSC_EXTERNAL_WALK + 2)
+        #expect(TranslationFault(statusCode: UInt8(VMSA_FSC_EXTERNAL_WALK + 2)) == nil)
+        #expect(TranslationFault(statusCode: UInt8(VMSA_FSC_EXTERNAL)) == nil)
     }
 }
