@@ -18,7 +18,9 @@ public struct DescriptorFields: Hashable, Sendable {
     public var apTable: TableAccessPermissions = .noEffect
 
     /// Every single-bit attribute, at its descriptor position.
-    public var flags: DescriptorFlags = []
+    /// No default value: a default is a call to its initialiser expression
+    /// in every `init`, which the decode's hot path cannot afford.
+    public var flags: DescriptorFlags
 
     /// Bits in IGNORED positions, in place.
     public var ignored: UInt64 = 0
@@ -42,13 +44,19 @@ public struct DescriptorFields: Hashable, Sendable {
     @inlinable public var nsTable: Bool { get { flags.contains(.nsTable) } set { flags.set(.nsTable, newValue) } }
 
     @inlinable
-    public init(kind: DescriptorKind) { self.kind = kind }
+    public init(kind: DescriptorKind) {
+        self.kind = kind
+        flags = DescriptorFlags(rawValue: 0)
+    }
 
-    /// Decodes every field of `raw` at `level` in `format`.
-    @inlinable
+    /// Decodes every field of `raw` at `level` in `format`. Always inlined:
+    /// an outlined call returns the whole struct through memory, which costs
+    /// more than the decode itself.
+    @inlinable @inline(__always)
     public init(decoding raw: UInt64, level: Level, format: DescriptorFormat) {
         let d = Descriptor(rawValue: raw)
         kind = d.kind(at: level)
+        flags = DescriptorFlags(rawValue: 0)
         typealias B = Descriptor.Bits
         switch kind {
         case .invalid:
@@ -76,8 +84,9 @@ public struct DescriptorFields: Hashable, Sendable {
     }
 
     /// The raw word. Field values beyond their width are dropped; call
-    /// `validate` first on fields that came from outside.
-    @inlinable
+    /// `validate` first on fields that came from outside. Always inlined,
+    /// for the same reason as `init(decoding:level:format:)`.
+    @inlinable @inline(__always)
     public func encode(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
         // An if-chain, not a switch: a jump table on the kind costs an

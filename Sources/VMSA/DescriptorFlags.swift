@@ -5,22 +5,26 @@ public struct DescriptorFlags: OptionSet, Hashable, Sendable {
     public var rawValue: UInt64
     @inlinable @inline(__always) public init(rawValue: UInt64) { self.rawValue = rawValue }
 
-    public static var ns: Self { Self(rawValue: Descriptor.Bits.ns.mask) }
-    public static var af: Self { Self(rawValue: Descriptor.Bits.af.mask) }
-    public static var nG: Self { Self(rawValue: Descriptor.Bits.nG.mask) }
-    public static var nT: Self { Self(rawValue: Descriptor.Bits.nT.mask) }
-    public static var gp: Self { Self(rawValue: Descriptor.Bits.gp.mask) }
-    public static var dbm: Self { Self(rawValue: Descriptor.Bits.dbm.mask) }
-    public static var contiguous: Self { Self(rawValue: Descriptor.Bits.contiguous.mask) }
-    public static var pxn: Self { Self(rawValue: Descriptor.Bits.pxn.mask) }
-    public static var uxn: Self { Self(rawValue: Descriptor.Bits.uxn.mask) }
-    public static var pxnTable: Self { Self(rawValue: Descriptor.Bits.pxnTable.mask) }
-    public static var uxnTable: Self { Self(rawValue: Descriptor.Bits.uxnTable.mask) }
-    public static var nsTable: Self { Self(rawValue: Descriptor.Bits.nsTable.mask) }
+    @inlinable public static var ns: Self { Self(rawValue: Descriptor.Bits.ns.mask) }
+    @inlinable public static var af: Self { Self(rawValue: Descriptor.Bits.af.mask) }
+    @inlinable public static var nG: Self { Self(rawValue: Descriptor.Bits.nG.mask) }
+    @inlinable public static var nT: Self { Self(rawValue: Descriptor.Bits.nT.mask) }
+    @inlinable public static var gp: Self { Self(rawValue: Descriptor.Bits.gp.mask) }
+    @inlinable public static var dbm: Self { Self(rawValue: Descriptor.Bits.dbm.mask) }
+    @inlinable public static var contiguous: Self { Self(rawValue: Descriptor.Bits.contiguous.mask) }
+    @inlinable public static var pxn: Self { Self(rawValue: Descriptor.Bits.pxn.mask) }
+    @inlinable public static var uxn: Self { Self(rawValue: Descriptor.Bits.uxn.mask) }
+    @inlinable public static var pxnTable: Self { Self(rawValue: Descriptor.Bits.pxnTable.mask) }
+    @inlinable public static var uxnTable: Self { Self(rawValue: Descriptor.Bits.uxnTable.mask) }
+    @inlinable public static var nsTable: Self { Self(rawValue: Descriptor.Bits.nsTable.mask) }
 
     /// The flags of a block (nT included) or page (where bit 16 is address).
-    @inlinable public static var leaf: Self { [.ns, .af, .nG, .gp, .dbm, .contiguous, .pxn, .uxn] }
-    @inlinable public static var table: Self { [.pxnTable, .uxnTable, .nsTable] }
+    // ORs of raw values, not array literals: a literal builds an array.
+    @inlinable public static var leaf: Self {
+        Self(rawValue: ns.rawValue | af.rawValue | nG.rawValue | gp.rawValue | dbm.rawValue | contiguous.rawValue
+            | pxn.rawValue | uxn.rawValue)
+    }
+    @inlinable public static var table: Self { Self(rawValue: pxnTable.rawValue | uxnTable.rawValue | nsTable.rawValue) }
 }
 
 extension DescriptorFlags {

@@ -30,11 +30,10 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
         self.granule = granule
         self.ds = ds
         self.paBits = paBits
-        lowMask = BitField(ds ? 49 : 47, granule.pageShift).mask
-        let high = granule == .k64 ? Descriptor.Bits.oaHigh64K : (ds ? Descriptor.Bits.oaHighLPA2 : nil)
-        highMask = high?.mask ?? 0
-        highLsb = UInt64(high?.lsb ?? 0)
-        highAddressShift = granule == .k64 ? 48 : 50
+        lowMask = Self.lowAddressMask(granule: granule, ds: ds)
+        highMask = Self.highAddressField(granule: granule, ds: ds)?.mask ?? 0
+        highLsb = UInt64(Self.highAddressField(granule: granule, ds: ds)?.lsb ?? 0)
+        highAddressShift = Self.highAddressShift(granule: granule)
         var res0: UInt64 = 0
         if granule == .k16 { res0 |= BitField(13, 12).mask }    // 16K: OA starts at bit 14
         if !ds { res0 |= BitField(49, 48).mask }                 // OA[49:48] only with DS
@@ -108,6 +107,36 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     @inlinable @inline(__always)
     public func address(of raw: UInt64) -> UInt64 {
         (raw & lowMask) | (((raw & highMask) &>> highLsb) &<< highAddressShift)
+    }
+
+    // The output-address layout as functions of the granule and DS alone:
+    // the stored masks above are these, and a walk specialised for one
+    // geometry calls `address(of:granule:ds:)` with constant arguments, so
+    // that the layout folds to constants there.
+
+    /// The low address field [47:pageShift], or [49:pageShift] with DS.
+    @inlinable @inline(__always)
+    public static func lowAddressMask(granule: Granule, ds: Bool) -> UInt64 {
+        BitField(ds ? 49 : 47, granule.pageShift).mask
+    }
+
+    /// Where address bits above the low field live: OA[51:48] in [15:12]
+    /// for 64K (FEAT_LPA), OA[51:50] in [9:8] with DS (FEAT_LPA2), else none.
+    @inlinable @inline(__always)
+    public static func highAddressField(granule: Granule, ds: Bool) -> BitField? {
+        granule == .k64 ? Descriptor.Bits.oaHigh64K : (ds ? Descriptor.Bits.oaHighLPA2 : nil)
+    }
+
+    /// The address bit the high field's lowest bit stands for.
+    @inlinable @inline(__always)
+    public static func highAddressShift(granule: Granule) -> UInt64 { granule == .k64 ? 48 : 50 }
+
+    /// `address(of:)` for the format of `granule` and `ds`.
+    @inlinable @inline(__always)
+    public static func address(of raw: UInt64, granule: Granule, ds: Bool) -> UInt64 {
+        let low = raw & lowAddressMask(granule: granule, ds: ds)
+        guard let high = highAddressField(granule: granule, ds: ds) else { return low }
+        return low | (high.extract(raw) &<< highAddressShift(granule: granule))
     }
 
     /// `raw` with its address bits replaced by `address` (page-granular).

@@ -13,11 +13,13 @@ public struct Level: RawRepresentable, Hashable, Comparable, Sendable, CustomStr
     @inlinable @inline(__always)
     public init(uncheckedRawValue: Int) { rawValue = uncheckedRawValue }
 
-    public static let minus1 = Level(uncheckedRawValue: -1)
-    public static let zero = Level(uncheckedRawValue: 0)
-    public static let one = Level(uncheckedRawValue: 1)
-    public static let two = Level(uncheckedRawValue: 2)
-    public static let three = Level(uncheckedRawValue: 3)
+    // Computed, not stored: a stored static is a lazily initialised global
+    // that every walk step would read through an accessor.
+    @inlinable public static var minus1: Level { Level(uncheckedRawValue: -1) }
+    @inlinable public static var zero: Level { Level(uncheckedRawValue: 0) }
+    @inlinable public static var one: Level { Level(uncheckedRawValue: 1) }
+    @inlinable public static var two: Level { Level(uncheckedRawValue: 2) }
+    @inlinable public static var three: Level { Level(uncheckedRawValue: 3) }
 
     /// The last level: its 0b11 descriptors are pages, not tables.
     @inlinable public var isLast: Bool { rawValue == 3 }

@@ -7,19 +7,19 @@ public struct Stage2Fields: Hashable, Sendable {
     /// Every stage-2 attribute field, with its Arm ARM name and position.
     public enum Bits {
         /// MemAttr[3:0], [5:2] (KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR).
-        public static let memAttr = BitField(5, 2)
+        @inlinable public static var memAttr: BitField { BitField(5, 2) }
         /// S2AP[1:0], [7:6] (KVM_PTE_LEAF_ATTR_LO_S2_S2AP_R [6], _W [7]).
-        public static let s2ap = BitField(7, 6)
+        @inlinable public static var s2ap: BitField { BitField(7, 6) }
         /// XN[1:0], [54:53] (KVM_PTE_LEAF_ATTR_HI_S2_XN).
-        public static let xn = BitField(54, 53)
+        @inlinable public static var xn: BitField { BitField(54, 53) }
         /// XN[0], [53]: RES0 without FEAT_XNX.
-        public static let xnZero = BitField(bit: 53)
+        @inlinable public static var xnZero: BitField { BitField(bit: 53) }
         /// Bits that are RES0 in a stage-2 block or page: [11] (FnXS with
         /// FEAT_XS, not modelled) and [50] (GP is stage 1 only).
-        public static let leafRes0: UInt64 = BitField(bit: 11).mask | BitField(bit: 50).mask
+        @inlinable public static var leafRes0: UInt64 { BitField(bit: 11).mask | BitField(bit: 50).mask }
         /// [63:59] of a stage-2 table: RES0 (no NSTable, APTable, XNTable,
         /// PXNTable at stage 2).
-        public static let tableRes0 = BitField(63, 59)
+        @inlinable public static var tableRes0: BitField { BitField(63, 59) }
     }
 
     public var kind: DescriptorKind

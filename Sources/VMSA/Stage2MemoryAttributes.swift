@@ -24,13 +24,13 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
     case reserved
 
     /// MemAttr[3] [5], which is RES0 with FWB=1.
-    public static let fwbRes0 = BitField(bit: 3)
+    @inlinable public static var fwbRes0: BitField { BitField(bit: 3) }
     /// MemAttr[3:2], the outer half (FWB=0).
-    public static let outer = BitField(3, 2)
+    @inlinable public static var outer: BitField { BitField(3, 2) }
     /// MemAttr[1:0], the inner half (FWB=0) or the Device type.
-    public static let inner = BitField(1, 0)
+    @inlinable public static var inner: BitField { BitField(1, 0) }
     /// MemAttr[2] with FWB=1: 0 Device, 1 Normal.
-    public static let fwbNormal = BitField(bit: 2)
+    @inlinable public static var fwbNormal: BitField { BitField(bit: 2) }
 
     public enum FWBEncoding {
         public static let normalNonCacheable: UInt64 = 0b101

@@ -15,17 +15,34 @@ public enum TranslationRegimeKind: String, CaseIterable, Hashable, Sendable, Cus
 
     /// Which descriptor format applies: stage-2 descriptors have their own
     /// attribute fields (MemAttr, S2AP, XN[1:0]).
-    @inlinable public var stage: Int { self == .s2 ? 2 : 1 }
+    @inlinable public var stage: Int {
+        switch self {
+        case .s2: 2
+        case .el10, .el20, .el2, .el3: 1
+        }
+    }
 
     /// Whether the input space has two halves (TTBR0 and TTBR1).
-    @inlinable public var hasTwoRanges: Bool { self == .el10 || self == .el20 }
+    @inlinable public var hasTwoRanges: Bool {
+        switch self {
+        case .el10, .el20: true
+        case .el2, .el3, .s2: false
+        }
+    }
 
     /// Whether the stage-1 regime serves two Exception levels (ELx and EL0).
     /// With one, nG and PXN are RES0, AP[1] is RES1 and bit 54 is the single
     /// XN ("For a stage 1 translation that supports one Exception level,
     /// AP[1] is RES1", Arm ARM D8.4.1.2.1); in tables PXNTable and
     /// APTable[0] are RES0 and bit 60 is XNTable.
-    @inlinable public var hasTwoPrivilegeLevels: Bool { self == .el10 || self == .el20 }
+    // A switch, not `==`: the String raw values make `==` an outlined call on
+    // the walk's hot path.
+    @inlinable @inline(__always) public var hasTwoPrivilegeLevels: Bool {
+        switch self {
+        case .el10, .el20: true
+        case .el2, .el3, .s2: false
+        }
+    }
 
     /// Whether leaves carry nG [11] (ASIDs exist only in two-level regimes).
     @inlinable public var hasNotGlobal: Bool { hasTwoPrivilegeLevels }

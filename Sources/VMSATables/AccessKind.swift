@@ -2,6 +2,23 @@
 /// instructions and instruction fetches distinguish them.
 public enum AccessKind: String, CaseIterable, Hashable, Sendable {
     case read = "r", write = "w", execute = "x"
+
+    /// An instruction fetch (a switch: `==` on a String-backed enum is an
+    /// outlined call on the walk's hot path).
+    @inlinable @inline(__always) public var isFetch: Bool {
+        switch self {
+        case .execute: true
+        case .read, .write: false
+        }
+    }
+
+    /// A data write (a switch, as `isFetch`).
+    @inlinable @inline(__always) public var isWrite: Bool {
+        switch self {
+        case .write: true
+        case .read, .execute: false
+        }
+    }
 }
 
 /// The Exception level an access is made from. EL0 is "unprivileged"
@@ -11,5 +28,10 @@ public enum AccessKind: String, CaseIterable, Hashable, Sendable {
 public enum ExceptionLevel: Int, CaseIterable, Hashable, Sendable {
     case el0 = 0, el1 = 1, el2 = 2, el3 = 3
 
-    @inlinable public var isPrivileged: Bool { self != .el0 }
+    @inlinable @inline(__always) public var isPrivileged: Bool {
+        switch self {
+        case .el0: false
+        case .el1, .el2, .el3: true
+        }
+    }
 }

@@ -44,8 +44,17 @@ public struct LeafAttributes: Hashable, Sendable {
     /// (Arm ARM `AArch64.S1DirectBasePermissions` with WXN and the
     /// permission-indirection extensions off): PAN takes EL1's data
     /// accesses to memory EL0 can reach.
-    @inlinable
+    @inlinable @inline(__always)
     public func permits(_ kind: AccessKind, from el: ExceptionLevel, pan: PrivilegedAccessNever = .off) -> Bool {
+        // Switches on one enum at a time, not `==` or a tuple: these enums
+        // have raw values, and both forms become outlined calls on the walk's
+        // hot path.
+        let privileged = el.isPrivileged
+        let isExecute: Bool
+        switch kind {
+        case .execute: isExecute = true
+        case .read, .write: isExecute = false
+        }
         // One Exception level: AP[2] alone, one XN (Arm ARM
         // `AArch64.S1DirectBasePermissions` without unprivileged access).
         guard regime.hasTwoPrivilegeLevels else {
@@ -55,16 +64,12 @@ public struct LeafAttributes: Hashable, Sendable {
             case .execute: return !pxn
             }
         }
-        let privileged = el.isPrivileged
-        if pan.pan, privileged, kind != .execute, ap.el0Accessible || (pan.epan && !uxn) { return false }
-        switch (kind, privileged) {
-        case (.read, true): return true
-        case (.read, false): return ap.el0Accessible
-        case (.write, true): return !ap.readOnlyAtAllELs
-        case (.write, false): return ap == .readWrite
+        if pan.pan, privileged, !isExecute, ap.el0Accessible || (pan.epan && !uxn) { return false }
+        switch kind {
+        case .read: return privileged || ap.el0Accessible
+        case .write: return privileged ? !ap.readOnlyAtAllELs : ap.el0Accessible && !ap.readOnlyAtAllELs
         // Execute-only memory: EL0 may fetch from AP[1]=0 pages when UXN=0.
-        case (.execute, true): return !pxn
-        case (.execute, false): return !uxn
+        case .execute: return privileged ? !pxn : !uxn
         }
     }
 

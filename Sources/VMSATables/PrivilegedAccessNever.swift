@@ -11,8 +11,10 @@ public struct PrivilegedAccessNever: Hashable, Sendable {
     /// SCTLR_EL1.EPAN, bit 57.
     public static let epanBit: UInt64 = 57
 
-    public static let off = PrivilegedAccessNever(pan: false, epan: false)
+    /// PAN and EPAN clear (computed: no lazily initialised global on the walk's path).
+    @inlinable public static var off: PrivilegedAccessNever { PrivilegedAccessNever(pan: false, epan: false) }
 
+    @inlinable
     public init(pan: Bool, epan: Bool = false) {
         self.pan = pan
         self.epan = epan

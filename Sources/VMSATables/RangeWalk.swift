@@ -217,7 +217,7 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
                 var entry = WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
                                       entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
                                       pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: c.shift &- w.pageShift)
-                if w.kind == .s2 { entry.stage2Attributes = TranslationRegime.stage2Attributes(raw, walk: w) }
+                if w.kind.stage == 2 { entry.stage2Attributes = TranslationRegime.stage2Attributes(raw, walk: w) }
                 if try !emit(entry) { return true }
             }
         }

@@ -130,13 +130,14 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
 
     @inlinable @inline(__always)
     public func words(at pa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
-        let offset = pa &- firstBase
-        let n = UInt64(truncatingIfNeeded: count)
-        // One segment (the builder's arena) needs one comparison; `offset`
-        // wraps for an address below the segment, which then fails too.
-        if pa & (DescriptorLayout.bytes &- 1) == 0, let w = firstWords, offset >> DescriptorLayout.shift < firstCount,
-           n <= firstCount &- (offset >> DescriptorLayout.shift) {
-            return UnsafePointer(w + Int(truncatingIfNeeded: offset >> DescriptorLayout.shift))
+        // One segment (the builder's arena) needs one comparison: the index
+        // is below 2^61 (an address below the segment wraps it up there) and
+        // a count below 2^63 (the conversion traps on a negative one), so
+        // their sum cannot wrap.
+        let n = UInt64(count)
+        let index = (pa &- firstBase) &>> DescriptorLayout.shift
+        if pa & (DescriptorLayout.bytes &- 1) == 0, index &+ n <= firstCount, let w = firstWords {
+            return UnsafePointer(w + Int(truncatingIfNeeded: index))
         }
         return segments.count > 1 ? sparseWords(at: pa, count: n) : nil
     }

@@ -24,7 +24,7 @@ extension TableImage {
     /// the level that needed it. This is the image's own regime alone: an
     /// image with a stage 2 is translated through both by `twoStage`
     /// (`TwoStageRegime.translate`, or `translateStage1` for the IPA).
-    @inlinable
+    @inlinable @inline(__always)
     public func translate(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
                           pan: PrivilegedAccessNever? = nil) -> Result<Translation, TranslationFault> {
         regime.translate(va, access: access, el: el, pan: pan ?? PrivilegedAccessNever(state), in: self)
@@ -36,39 +36,41 @@ extension TranslationRegime {
     /// `TableImage.translate`): the one walk core for a single address, in
     /// every stage-1 regime (the EL1&0 and EL2&0 rules, or one Exception
     /// level's for EL2 and EL3). A stage-2 regime's walk is `translateStage2`.
-    @inlinable
+    // Always inlined: an outlined call returns the whole `Translation`
+    // through memory, and its caller rarely reads all of it.
+    @inlinable @inline(__always)
     public func translate<Memory: PhysicalMemory>(_ va: VirtualAddress, access: AccessKind, el: ExceptionLevel,
                                                   pan: PrivilegedAccessNever = .off, in memory: Memory) -> Result<Translation, TranslationFault> {
         let v = va.rawValue
         let upper = RegimeHalf.rangeSelectBit.isSet(v)
         let ttbr: TranslationTableBase = upper ? .ttbr1 : .ttbr0
-        return withWalkParameters(upper) { w in
-            if el == .el0, w.e0pd { return .failure(TranslationFault(kind: .translation, level: .zero)) }
-            let leaf: WalkLeaf
-            switch Self.walk(v, fetch: access == .execute, w: w, in: memory) {
-            case .success(let l): leaf = l
-            case .failure(let f): return .failure(f)
-            }
-            let leafLevel = Level(uncheckedRawValue: leaf.level)
-            let raw = leaf.raw
-            let attributes = leafAttributes(raw, tableBits: leaf.tableBits, walk: w)
-            if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
-            // A write HD allows on a clean DBM page: the MMU makes it dirty
-            // (clears AP[2] in the descriptor). The attributes stay those the
-            // walk read, as the AT instructions and the probes report them.
-            var dirtied = false
-            let regimePAN = w.kind.hasTwoPrivilegeLevels ? pan : .off
-            if !attributes.permits(access, from: el, pan: regimePAN) {
-                guard Self.dirtyWritePermitted(raw, tableBits: leaf.tableBits, attributes, access, el, regimePAN, w) else {
-                    return .failure(TranslationFault(kind: .permission, level: leafLevel))
-                }
-                dirtied = true
-            }
-            let size: UInt64 = 1 &<< UInt64(leaf.shift)
-            let pa = leaf.outputAddress | (v & (size &- 1))
-            return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
-                                        descriptor: Descriptor(rawValue: raw), attributes: attributes, dirtied: dirtied))
+        // Read in place: a copy of the parameters costs more than the walk.
+        let p = upper ? walks.pointer1 : walks.pointer0
+        if !el.isPrivileged, p.pointee.e0pd { return .failure(TranslationFault(kind: .translation, level: .zero)) }
+        let leaf: WalkLeaf
+        switch Self.walk(v, fetch: access.isFetch, w: p, in: memory) {
+        case .success(let l): leaf = l
+        case .failure(let f): return .failure(f)
         }
+        let leafLevel = Level(uncheckedRawValue: leaf.level)
+        let raw = leaf.raw
+        let attributes = leafAttributes(raw, tableBits: leaf.tableBits, walk: p.pointee)
+        if !attributes.af, !p.pointee.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
+        // A write HD allows on a clean DBM page: the MMU makes it dirty
+        // (clears AP[2] in the descriptor). The attributes stay those the
+        // walk read, as the AT instructions and the probes report them.
+        var dirtied = false
+        let regimePAN = p.pointee.kind.hasTwoPrivilegeLevels ? pan : .off
+        if !attributes.permits(access, from: el, pan: regimePAN) {
+            guard Self.dirtyWritePermitted(raw, tableBits: leaf.tableBits, attributes, access, el, regimePAN, p.pointee) else {
+                return .failure(TranslationFault(kind: .permission, level: leafLevel))
+            }
+            dirtied = true
+        }
+        let size: UInt64 = 1 &<< UInt64(leaf.shift)
+        let pa = leaf.outputAddress | (v & (size &- 1))
+        return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
+                                    descriptor: Descriptor(rawValue: raw), attributes: attributes, dirtied: dirtied))
     }
 
     /// Translates the intermediate physical address `ipa` through a
@@ -84,27 +86,26 @@ extension TranslationRegime {
     @inlinable
     public func translateStage2<Memory: PhysicalMemory>(_ ipa: UInt64, access: AccessKind, el: ExceptionLevel,
                                                         in memory: Memory) -> Result<Stage2Translation, TranslationFault> {
-        withWalkParameters(false) { w in
-            let leaf: WalkLeaf
-            switch Self.walk(ipa, fetch: false, w: w, in: memory) {
-            case .success(let l): leaf = l
-            case .failure(let f): return .failure(f)
-            }
-            let leafLevel = Level(uncheckedRawValue: leaf.level)
-            let attributes = Self.stage2Attributes(leaf.raw, walk: w)
-            if !attributes.af, !w.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
-            var dirtied = false
-            if !attributes.permits(access, from: el) {
-                guard access == .write, w.hardwareDirty, attributes.dbm else {
-                    return .failure(TranslationFault(kind: .permission, level: leafLevel))
-                }
-                dirtied = true
-            }
-            let size: UInt64 = 1 &<< UInt64(leaf.shift)
-            return .success(Stage2Translation(ipa: ipa, pa: PhysicalAddress(leaf.outputAddress | (ipa & (size &- 1))),
-                                              level: leafLevel, size: size, descriptor: Descriptor(rawValue: leaf.raw),
-                                              attributes: attributes, dirtied: dirtied))
+        let p = walks.pointer0
+        let leaf: WalkLeaf
+        switch Self.walk(ipa, fetch: false, w: p, in: memory) {
+        case .success(let l): leaf = l
+        case .failure(let f): return .failure(f)
         }
+        let leafLevel = Level(uncheckedRawValue: leaf.level)
+        let attributes = Self.stage2Attributes(leaf.raw, walk: p.pointee)
+        if !attributes.af, !p.pointee.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
+        var dirtied = false
+        if !attributes.permits(access, from: el) {
+            guard access.isWrite, p.pointee.hardwareDirty, attributes.dbm else {
+                return .failure(TranslationFault(kind: .permission, level: leafLevel))
+            }
+            dirtied = true
+        }
+        let size: UInt64 = 1 &<< UInt64(leaf.shift)
+        return .success(Stage2Translation(ipa: ipa, pa: PhysicalAddress(leaf.outputAddress | (ipa & (size &- 1))),
+                                          level: leafLevel, size: size, descriptor: Descriptor(rawValue: leaf.raw),
+                                          attributes: attributes, dirtied: dirtied))
     }
 
     /// The leaf a walk reached: its descriptor, level, the shift of the
@@ -141,50 +142,89 @@ extension TranslationRegime {
     /// A table the memory does not hold ends the walk as `notCaptured` at
     /// the level that needed it.
     @inlinable @inline(__always)
-    static func walk<Memory: PhysicalMemory>(_ v: UInt64, fetch: Bool, w: borrowing WalkParameters,
+    static func walk<Memory: PhysicalMemory>(_ v: UInt64, fetch: Bool, w: UnsafePointer<WalkParameters>,
                                              in memory: Memory) -> Result<WalkLeaf, TranslationFault> {
         // TBIDx: an instruction fetch may not ignore the top byte.
-        let selected = fetch ? v & w.fetchSelectMask == w.fetchSelectValue : v & w.selectMask == w.selectValue
-        guard w.enabled, selected else {
+        let selected = fetch ? v & w.pointee.fetchSelectMask == w.pointee.fetchSelectValue : v & w.pointee.selectMask == w.pointee.selectValue
+        guard w.pointee.enabled, selected else {
             return .failure(TranslationFault(kind: .translation, level: .zero))
         }
-        if w.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
+        if w.pointee.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
 
-        var level = w.startLevel
-        var shift = w.startShift
-        var indexMask = w.rootIndexMask
-        var entries = w.rootEntries
-        var table = w.rootAddress
-        var tableBits: UInt64 = 0
-        while true {
-            // One bounds check per table, none per entry.
-            guard let words = memory.words(at: table, count: entries) else {
-                return .failure(.notCaptured(table, level: Level(uncheckedRawValue: level)))
-            }
-            let raw = words[Int(truncatingIfNeeded: (v &>> UInt64(shift)) & indexMask)]
-            let entrySize: UInt64 = 1 &<< UInt64(shift)
-            switch w.classify(raw, level: level, entrySize: entrySize) {
-            case .invalid:
-                return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
-            case .fault(let kind):
-                return .failure(TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
-            case .table(let next):
-                tableBits |= raw
-                table = next
-                level &+= 1
-                shift &-= w.bitsPerLevel
-                indexMask = w.indexMask
-                entries = w.tableEntries
-            case .leaf(let address):
-                return .success(WalkLeaf(raw: raw, level: level, shift: shift, outputAddress: address, tableBits: tableBits))
-            }
+        switch w.pointee.shape {
+        case .k4From0: return descend(v, w: w, granule: .k4, ds: false, startLevel: 0, in: memory)
+        case .k4From1: return descend(v, w: w, granule: .k4, ds: false, startLevel: 1, in: memory)
+        case .k16From0: return descend(v, w: w, granule: .k16, ds: false, startLevel: 0, in: memory)
+        case .k16From1: return descend(v, w: w, granule: .k16, ds: false, startLevel: 1, in: memory)
+        case .k64From1: return descend(v, w: w, granule: .k64, ds: false, startLevel: 1, in: memory)
+        case .k64From2: return descend(v, w: w, granule: .k64, ds: false, startLevel: 2, in: memory)
+        case .general: return descend(v, w: w, granule: w.pointee.granule, ds: w.pointee.ds, startLevel: w.pointee.startLevel, in: memory)
         }
     }
 
-    /// Runs `body` on one half's walk parameters without copying them.
+    /// Where a walk's descent is: the descriptor just read, the index shift
+    /// of its level and the table descriptors above it OR-ed together.
+    @usableFromInline
+    struct Descent {
+        @usableFromInline var raw: UInt64
+        @usableFromInline var shift: Int
+        @usableFromInline var tableBits: UInt64
+
+        @inlinable @inline(__always)
+        init(raw: UInt64, shift: Int) {
+            self.raw = raw
+            self.shift = shift
+            tableBits = 0
+        }
+    }
+
+    /// The walk's descent from the root, for a geometry given by `granule`,
+    /// `ds` and `startLevel`: always inlined, so that where `walk` passes
+    /// constants the shifts, index masks and address layout are constants,
+    /// and the levels are written out one after the other (the `if`s on
+    /// `startLevel` fold away), as in a C walk written for one geometry.
     @inlinable @inline(__always)
-    func withWalkParameters<R>(_ upper: Bool, _ body: (borrowing WalkParameters) -> R) -> R {
-        upper ? body(walk1) : body(walk0)
+    static func descend<Memory: PhysicalMemory>(_ v: UInt64, w: UnsafePointer<WalkParameters>, granule: Granule, ds: Bool,
+                                                startLevel: Int, in memory: Memory) -> Result<WalkLeaf, TranslationFault> {
+        // The root is read apart from the levels: it alone may have fewer entries.
+        guard let root = memory.words(at: w.pointee.rootAddress, count: w.pointee.rootEntries) else {
+            return .failure(.notCaptured(w.pointee.rootAddress, level: Level(uncheckedRawValue: startLevel)))
+        }
+        let shift = granule.shift(at: Level(uncheckedRawValue: startLevel))
+        var d = Descent(raw: root[Int(truncatingIfNeeded: (v &>> UInt64(shift)) & w.pointee.rootIndexMask)], shift: shift)
+        if startLevel <= -1, let end = step(&d, v, w: w, granule: granule, ds: ds, level: -1, in: memory) { return end }
+        if startLevel <= 0, let end = step(&d, v, w: w, granule: granule, ds: ds, level: 0, in: memory) { return end }
+        if startLevel <= 1, let end = step(&d, v, w: w, granule: granule, ds: ds, level: 1, in: memory) { return end }
+        if startLevel <= 2, let end = step(&d, v, w: w, granule: granule, ds: ds, level: 2, in: memory) { return end }
+        // `classify` makes no tables at the last level: this step ends the walk.
+        return step(&d, v, w: w, granule: granule, ds: ds, level: WalkParameters.lastLevel, in: memory)
+            ?? .failure(TranslationFault(kind: .translation, level: .three))
+    }
+
+    /// One level of the descent: the walk's end (a leaf or a fault) at
+    /// `level`, or nil with `d` moved to the entry of the next table.
+    @inlinable @inline(__always)
+    static func step<Memory: PhysicalMemory>(_ d: inout Descent, _ v: UInt64, w: UnsafePointer<WalkParameters>, granule: Granule,
+                                             ds: Bool, level: Int, in memory: Memory) -> Result<WalkLeaf, TranslationFault>? {
+        let raw = d.raw
+        let address = DescriptorFormat.address(of: raw, granule: granule, ds: ds)
+        switch w.pointee.classify(raw, address: address, level: level, entrySize: 1 &<< UInt64(d.shift)) {
+        case .invalid:
+            return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
+        case .fault(let kind):
+            return .failure(TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
+        case .leaf(let oa):
+            return .success(WalkLeaf(raw: raw, level: level, shift: d.shift, outputAddress: oa, tableBits: d.tableBits))
+        case .table(let next):
+            // One bounds check per table, none per entry.
+            guard let table = memory.words(at: next, count: granule.entriesPerTable) else {
+                return .failure(.notCaptured(next, level: Level(uncheckedRawValue: level &+ 1)))
+            }
+            d.tableBits |= raw
+            d.shift &-= granule.bitsPerLevel
+            d.raw = table[Int(truncatingIfNeeded: (v &>> UInt64(d.shift)) & UInt64(granule.entriesPerTable &- 1))]
+            return nil
+        }
     }
 
     /// With HA and HD, a write to a DBM=1 page succeeds: the MMU clears
@@ -192,7 +232,7 @@ extension TranslationRegime {
     @inlinable
     static func dirtyWritePermitted(_ raw: UInt64, tableBits: UInt64, _ attributes: LeafAttributes, _ access: AccessKind,
                              _ el: ExceptionLevel, _ pan: PrivilegedAccessNever, _ w: borrowing WalkParameters) -> Bool {
-        guard access == .write, w.hardwareDirty, Descriptor.Bits.dbm.isSet(raw) else { return false }
+        guard access.isWrite, w.hardwareDirty, Descriptor.Bits.dbm.isSet(raw) else { return false }
         let tableAP = w.hpd ? 0 : Descriptor.Bits.apTable.extract(tableBits)
         guard tableAP & TableAccessPermissions.readOnly.rawValue == 0 else { return false }
         var writable = attributes

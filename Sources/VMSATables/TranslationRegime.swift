@@ -32,9 +32,10 @@ public struct TranslationRegime: Hashable, Sendable {
     /// are reserved.
     public let half0: RegimeHalf?
     public let half1: RegimeHalf?
-    /// The same as flat scalars for the walk core.
-    @usableFromInline let walk0: WalkParameters
-    @usableFromInline let walk1: WalkParameters
+    /// The same as flat scalars for the walk core (see `WalkHalves`).
+    @usableFromInline let walks: WalkHalves
+    @inlinable var walk0: WalkParameters { walks.pointer0.pointee }
+    @inlinable var walk1: WalkParameters { walks.pointer1.pointee }
     /// Bit n set when MAIR Attr<n> is Device or Normal Non-cacheable memory,
     /// which is always Outer Shareable.
     @usableFromInline let outerShareableAttributes: UInt8
@@ -66,8 +67,8 @@ public struct TranslationRegime: Hashable, Sendable {
             half0 = RegimeHalf(vtcr: VTCR(rawValue: tcr.rawValue), vttbr: VTTBR(rawValue: ttbr0.rawValue))
             half1 = nil
         }
-        walk0 = half0.map { WalkParameters($0, kind: kind) } ?? WalkParameters()
-        walk1 = half1.map { WalkParameters($0, kind: kind) } ?? WalkParameters()
+        walks = WalkHalves(walk0: half0.map { WalkParameters($0, kind: kind) } ?? WalkParameters(),
+                           walk1: half1.map { WalkParameters($0, kind: kind) } ?? WalkParameters())
         var outer: UInt8 = 0
         for i in 0..<MAIR.attributeCount where self.mair[i].isDevice || self.mair[i].isNonCacheable { outer |= 1 << i }
         outerShareableAttributes = kind == .s2 ? 0 : outer
@@ -159,5 +160,28 @@ public struct TranslationRegime: Hashable, Sendable {
         hasher.combine(mair.rawValue)
         hasher.combine(ttbr0.rawValue)
         hasher.combine(ttbr1.rawValue)
+    }
+}
+
+
+/// Both halves' walk parameters, in memory of their own that is never
+/// written after `init`, so that the walk core reads them in place through
+/// a pointer: handing a stored `WalkParameters` to the walk copies it
+/// (some 230 bytes) for every address translated.
+@usableFromInline
+final class WalkHalves: @unchecked Sendable {
+    @usableFromInline let pointer0: UnsafeMutablePointer<WalkParameters>
+    @usableFromInline let pointer1: UnsafeMutablePointer<WalkParameters>
+
+    init(walk0: WalkParameters, walk1: WalkParameters) {
+        pointer0 = .allocate(capacity: 1)
+        pointer0.initialize(to: walk0)
+        pointer1 = .allocate(capacity: 1)
+        pointer1.initialize(to: walk1)
+    }
+
+    deinit {
+        pointer0.deinitialize(count: 1).deallocate()
+        pointer1.deinitialize(count: 1).deallocate()
     }
 }

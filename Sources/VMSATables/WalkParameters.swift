@@ -20,6 +20,9 @@ struct WalkParameters: Sendable {
     @usableFromInline var startShift = 0
     @usableFromInline var bitsPerLevel = 0
     @usableFromInline var pageShift = 0
+    @usableFromInline var granule = Granule.k4
+    /// The geometry the walk core has a specialised copy for, if any.
+    @usableFromInline var shape = WalkShape.general
     @usableFromInline var tableEntries = 0
     @usableFromInline var indexMask: UInt64 = 0
     @usableFromInline var outputLimit: UInt64 = 0
@@ -57,6 +60,8 @@ struct WalkParameters: Sendable {
         startShift = h.shift(at: h.startLevel)
         bitsPerLevel = h.granule.bitsPerLevel
         pageShift = h.granule.pageShift
+        granule = h.granule
+        shape = WalkShape(granule: h.granule, ds: h.format.ds, startLevel: h.startLevel.rawValue)
         tableEntries = h.granule.entriesPerTable
         indexMask = UInt64(h.granule.entriesPerTable &- 1)
         outputLimit = 1 &<< UInt64(h.outputBits)
@@ -104,19 +109,53 @@ struct WalkParameters: Sendable {
     /// the output size is an address size fault at this level.
     @inlinable @inline(__always)
     func classify(_ raw: UInt64, level: Int, entrySize: UInt64) -> EntryRole {
+        classify(raw, address: address(of: raw), level: level, entrySize: entrySize)
+    }
+
+    /// `classify` given the address field of `raw` as this format reads it
+    /// (a walk specialised for its geometry reads it with constant masks).
+    @inlinable @inline(__always)
+    func classify(_ raw: UInt64, address: UInt64, level: Int, entrySize: UInt64) -> EntryRole {
         if raw & Descriptor.Bits.valid.mask == 0 { return .invalid }
         let tableOrPage = raw & Descriptor.Bits.tableOrPage.mask != 0
         if level != Self.lastLevel {
             if tableOrPage {
-                let next = address(of: raw)
-                return next >= outputLimit ? .fault(.addressSize) : .table(next)
+                return address >= outputLimit ? .fault(.addressSize) : .table(address)
             }
             if !isBlockLegal(level: level) { return .fault(.translation) }
         } else if !tableOrPage {
             return .fault(.translation)
         }
-        let oa = address(of: raw) & ~(entrySize &- 1)
+        let oa = address & ~(entrySize &- 1)
         return oa >= outputLimit ? .fault(.addressSize) : .leaf(oa)
+    }
+}
+
+/// The geometries the walk core is compiled for with constant shifts,
+/// index masks and address layout (those of the Linux kernel's
+/// configurations): the 4K, 16K and 64K granules without DS, from the start
+/// level of a 48-bit input or of the common smaller one. Everything else
+/// takes the same core with the geometry read at run time.
+@usableFromInline
+enum WalkShape: Sendable {
+    /// 4K: level 0 (40 to 48 input bits) or level 1 (31 to 39 bits).
+    case k4From0, k4From1
+    /// 16K: level 0 (48 bits) or level 1 (37 to 47 bits).
+    case k16From0, k16From1
+    /// 64K: level 1 (43 to 48 bits) or level 2 (30 to 42 bits).
+    case k64From1, k64From2
+    case general
+
+    init(granule: Granule, ds: Bool, startLevel: Int) {
+        switch (granule, ds, startLevel) {
+        case (.k4, false, 0): self = .k4From0
+        case (.k4, false, 1): self = .k4From1
+        case (.k16, false, 0): self = .k16From0
+        case (.k16, false, 1): self = .k16From1
+        case (.k64, false, 1): self = .k64From1
+        case (.k64, false, 2): self = .k64From2
+        default: self = .general
+        }
     }
 }
 

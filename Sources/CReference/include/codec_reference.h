@@ -1,31 +1,28 @@
-// Plain-C reference for descriptor encode/decode, the yardstick `vmsa bench`
-// measures the Swift codec against. Same fields, same format parameters.
+// Plain-C reference for descriptor decode and encode, the yardstick `vmsa
+// bench` measures the Swift codec against: one common descriptor shape (a
+// level-3 page of the 4K granule, 48-bit output address, TCR_EL1.DS=0),
+// decoded by shifts and masks into a plain struct, as a C programmer writes
+// it for the descriptors they handle.
 #ifndef VMSA_CODEC_REFERENCE_H
 #define VMSA_CODEC_REFERENCE_H
 #include <stdint.h>
 #include <stddef.h>
 
+// Every field of a 4K page descriptor (Arm ARM D8.3, stage 1).
 typedef struct {
-    uint8_t kind;          // 0 invalid, 1 table, 2 block, 3 page, 4 reserved
-    uint64_t output_address, next_table, ignored, res0;
-    uint8_t attr_indx, ap, sh, software, pbha, ap_table;
-    uint8_t ns, af, ng, nt, gp, dbm, contiguous, pxn, uxn;
-    uint8_t pxn_table, uxn_table, ns_table;
-} ref_descriptor_fields;
+    uint64_t output_address;  // OA [47:12]
+    uint64_t ignored;         // bit 63, in place
+    uint64_t res0;            // bits [49:48] (RES0 without DS), in place
+    uint8_t attr_indx, ap, sh, software, pbha;
+    uint8_t ns, af, ng, gp, dbm, contiguous, pxn, uxn;
+} ref_page_fields;
 
-typedef struct {
-    int page_shift;   // 12, 14, 16
-    int ds;           // TCR_EL1.DS
-} ref_descriptor_format;
+void ref_decode_page(uint64_t raw, ref_page_fields *out);
+uint64_t ref_encode_page(const ref_page_fields *f);
 
-void ref_decode(uint64_t raw, int level, const ref_descriptor_format *fmt, ref_descriptor_fields *out);
-uint64_t ref_encode(const ref_descriptor_fields *f, const ref_descriptor_format *fmt);
-
-// Decode `count` words (levels[i & mask] gives each word's level) and fold
-// every field into a checksum; the Swift loop folds the same way.
-uint64_t ref_decode_loop(const uint64_t *raw, size_t n, const int *levels, size_t mask,
-                         const ref_descriptor_format *fmt, size_t count);
-// Encode fields[i % n] `count` times; returns the XOR of every word.
-uint64_t ref_encode_loop(const ref_descriptor_fields *fields, size_t n,
-                         const ref_descriptor_format *fmt, size_t count);
+// Decodes raw[i % n] `count` times and folds every field into a checksum;
+// the Swift loop folds `DescriptorFields` the same way.
+uint64_t ref_decode_loop(const uint64_t *raw, size_t n, size_t count);
+// Encodes fields[i % n] `count` times; returns the XOR of every word plus i.
+uint64_t ref_encode_loop(const ref_page_fields *fields, size_t n, size_t count);
 #endif
