@@ -26,7 +26,7 @@ public enum RegisterProblem: Hashable, Sendable, CustomStringConvertible {
 
 extension SystemRegister {
     /// The RES0 and RES1 problems every register can have.
-    public var reservedBitProblems: [RegisterProblem] {
+    package var reservedBitProblems: [RegisterProblem] {
         var found: [RegisterProblem] = []
         if Self.unnamedBitsAreRES0, rawValue & Self.unnamedMask != 0 { found.append(.res0BitsSet(rawValue & Self.unnamedMask)) }
         if res1Clear != 0 { found.append(.res1BitsClear(res1Clear)) }

@@ -15,7 +15,7 @@ public struct Stage2Geometry: Hashable, Sendable {
     /// The SL0 value that starts `granule` walks at level 0 for 4K (SL0 =
     /// 2 - level) or level 3 minus SL0 for 16K/64K: Linux
     /// VTCR_EL2_TGRAN_SL0_BASE (2 for 4K, 3 otherwise).
-    public static func sl0Base(_ granule: Granule) -> Int { granule == .k4 ? 2 : 3 }
+    package static func sl0Base(_ granule: Granule) -> Int { granule == .k4 ? 2 : 3 }
 
     /// VTCR_EL2.SL0 (and SL2) that start a `granule` walk at `level`: the
     /// inverse of `init`'s rule (4K level -1 is SL2=1, 16K level 0 SL0=3).

@@ -68,7 +68,7 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
     public var isDevice: Bool { if case .device = self { true } else { false } }
 
     /// The reading's name, for messages.
-    public static func readingName(fwb: Bool) -> String { fwb ? "HCR_EL2.FWB=1" : "HCR_EL2.FWB=0" }
+    package static func readingName(fwb: Bool) -> String { fwb ? "HCR_EL2.FWB=1" : "HCR_EL2.FWB=0" }
 
     /// `value` as four binary digits.
     public static func binary(_ value: UInt8) -> String {

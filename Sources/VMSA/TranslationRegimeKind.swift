@@ -67,7 +67,7 @@ extension TranslationRegimeKind {
     /// Stage-1 bits that are RES0 in this regime because it has one
     /// Exception level: nG and PXN in leaves; PXNTable and APTable[0] in
     /// tables. Nothing for two-level regimes or stage 2.
-    public func stage1RegimeRes0(_ kind: DescriptorKind) -> [(name: String, bits: BitField)] {
+    package func stage1RegimeRes0(_ kind: DescriptorKind) -> [(name: String, bits: BitField)] {
         guard stage == 1, !hasTwoPrivilegeLevels else { return [] }
         typealias B = Descriptor.Bits
         switch kind {
@@ -78,7 +78,7 @@ extension TranslationRegimeKind {
     }
 
     /// The mask of `stage1RegimeRes0(kind)`.
-    public func stage1RegimeRes0Mask(_ kind: DescriptorKind) -> UInt64 {
+    package func stage1RegimeRes0Mask(_ kind: DescriptorKind) -> UInt64 {
         stage1RegimeRes0(kind).reduce(0) { $0 | $1.bits.mask }
     }
 }

@@ -66,7 +66,7 @@ public struct MappingAttributes: Hashable, Sendable {
     }
 
     /// Every descriptor bit `bits(format:)` can set: what `protect` replaces.
-    public static func fieldMask(format: DescriptorFormat) -> UInt64 {
+    package static func fieldMask(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
         var mask = B.attrIndx.mask | B.ns.mask | B.ap.mask | B.af.mask | B.nG.mask
             | B.gp.mask | B.dbm.mask | B.pxn.mask | B.uxn.mask
