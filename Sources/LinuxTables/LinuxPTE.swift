@@ -111,5 +111,6 @@ public struct LinuxPTE: RawRepresentable, Hashable, Sendable, CustomStringConver
         return p.isSoftwareDirty ? p.mkdirty() : p
     }
 
+    /// The raw value as `0x` and 16 hex digits.
     public var description: String { Hex.format(rawValue) }
 }

@@ -141,5 +141,6 @@ public struct MAIR: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
         linuxMemoryTypes.indices.contains(index) ? linuxMemoryTypes[index] : nil
     }
 
+    /// The raw value as `0x` and 16 hex digits.
     public var description: String { Hex.format(rawValue) }
 }

@@ -4,5 +4,6 @@ public struct VirtualAddress: RawRepresentable, Hashable, Comparable, Sendable, 
     @inlinable public init(rawValue: UInt64) { self.rawValue = rawValue }
     @inlinable public init(_ rawValue: UInt64) { self.rawValue = rawValue }
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    /// The raw value as `0x` and 16 hex digits.
     public var description: String { Hex.format(rawValue) }
 }
