@@ -17,6 +17,7 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
     /// A stage-2 MemAttr value that the reading in force reserves.
     case reservedMemAttr(UInt8, reading: String)
 
+    /// The problem as one sentence, as `decode` lists it under `problems`.
     public var description: String {
         switch self {
         case .reservedEncoding(let level):

@@ -3,8 +3,11 @@
 /// AArch64.S2StartLevel, S2InvalidSL, S2InconsistentSL; QEMU ptw.c
 /// check_s2_mmu_setup).
 public struct Stage2Geometry: Hashable, Sendable {
+    /// VTCR_EL2.TG0: the stage-2 granule.
     public let granule: Granule
+    /// IPA size, 64 - VTCR_EL2.T0SZ.
     public let inputBits: Int
+    /// The level the walk starts at, from SL0 (and SL2).
     public let startLevel: Level
     /// 1 to 16 tables side by side at the start level, each a page.
     public let concatenatedTables: Int
@@ -25,6 +28,7 @@ public struct Stage2Geometry: Hashable, Sendable {
         return (sl0Base(granule) - level.rawValue, false)
     }
 
+    /// Checks a {TG0, T0SZ, SL0, SL2, DS} combination on a PE with `paMax`-bit physical addresses (`ttst`: FEAT_TTST) and derives the start level and concatenation, or throws what the Arm ARM forbids.
     public init(granule: Granule, t0sz: Int, sl0: Int, sl2: Bool, ds: Bool, paMax: Int, ttst: Bool = false) throws(Stage2SetupError) {
         let inputBits = 64 - t0sz
         let ds = ds && granule != .k64

@@ -12,6 +12,7 @@ public enum TCRProblem: Hashable, Sendable, CustomStringConvertible {
     /// Bits that no TCR_EL1 field defines (RES0) are set.
     case res0BitsSet(UInt64)
 
+    /// The problem as one sentence, as `vmsa tcr decode` lists it.
     public var description: String {
         switch self {
         case .reservedGranule(let half):

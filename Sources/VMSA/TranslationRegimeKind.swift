@@ -50,6 +50,7 @@ public enum TranslationRegimeKind: String, CaseIterable, Hashable, Sendable, Cus
         }
     }
 
+    /// `the EL1&0 translation regime` and so on, for messages.
     public var description: String { "the \(armName) translation regime" }
 }
 
