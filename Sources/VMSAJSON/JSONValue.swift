@@ -34,6 +34,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The value of `key` when this is an object; nil otherwise or when absent.
     public subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil
