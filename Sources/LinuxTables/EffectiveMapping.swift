@@ -7,7 +7,7 @@ public struct AccessRights: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8
     /// Rights from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
-    /// A read from EL0 translates (AP[1], APTable and PAN as the walk core applies them).
+    /// A read from EL0 translates (AP[1] set, APTable[0] clear on the way).
     public static let el0Read = AccessRights(rawValue: 1 << 0)
     /// A write from EL0 translates.
     public static let el0Write = AccessRights(rawValue: 1 << 1)
