@@ -57,6 +57,7 @@ public struct ReplayReport: Sendable {
         a.source = nil
     }
 
+    /// The report object of `vmsa replay --report --json`.
     public var json: JSONValue {
         var o = JSONObject([
             ("ops", .int(operations)), ("translated", .int(translated)), ("fallbacks", .int(fallbacks)),
