@@ -4,7 +4,9 @@
 public enum ElfFormat {
     /// `e_ident[EI_MAG0...EI_MAG3]`: "\x7fELF".
     public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
+    /// EI_CLASS: the index of the class byte in `e_ident`.
     public static let eiClass = 4
+    /// EI_DATA: the index of the data-encoding byte in `e_ident`.
     public static let eiData = 5
     static let eiVersion = 6
     /// `e_ident[EI_CLASS]`: 64-bit objects.
@@ -24,7 +26,9 @@ public enum ElfFormat {
 
     /// sizeof(Elf64_Ehdr).
     public static let headerSize = 64
+    /// Offset of `e_type` (Elf64_Half).
     public static let eType = 16
+    /// Offset of `e_machine` (Elf64_Half).
     public static let eMachine = 18
     static let ePhoff = 32
     static let eShoff = 40

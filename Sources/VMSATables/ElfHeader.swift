@@ -4,11 +4,17 @@
 public enum ElfHeaderProblem: Equatable, Sendable {
     /// Fewer bytes than a header, though those there start like ELF.
     case truncated(size: Int)
+    /// The file does not start with `\x7fELF`.
     case notELF
+    /// `e_ident[EI_CLASS]` is not ELFCLASS64.
     case elfClass(UInt8)
+    /// `e_ident[EI_DATA]` is not ELFDATA2LSB.
     case elfData(UInt8)
+    /// `e_ident[EI_VERSION]` is not EV_CURRENT.
     case elfVersion(UInt8)
+    /// `e_type` is not one of the types asked for.
     case type(UInt16)
+    /// `e_machine` is not EM_AARCH64.
     case machine(UInt16)
 
     /// The problem of `bytes` as an ELF header of one of `types`, or nil.
