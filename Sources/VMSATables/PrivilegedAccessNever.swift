@@ -11,8 +11,10 @@ public struct PrivilegedAccessNever: Hashable, Sendable {
     /// SCTLR_EL1.EPAN, bit 57.
     public static let epanBit: UInt64 = 57
 
+    /// PSTATE.PAN=0, SCTLR_EL1.EPAN=0: EL1 accesses are checked by AP alone.
     public static let off = PrivilegedAccessNever(pan: false, epan: false)
 
+    /// PSTATE.PAN = `pan` and SCTLR_EL1.EPAN = `epan`.
     public init(pan: Bool, epan: Bool = false) {
         self.pan = pan
         self.epan = epan
