@@ -1,7 +1,7 @@
 /// What is wrong with the start of a file that should be a 64-bit
 /// little-endian AArch64 ELF file of some types: the one check of an ELF
 /// header's identity, for cores (`ElfCore`) and probe executables alike.
-public enum ElfHeaderProblem: Equatable, Sendable {
+package enum ElfHeaderProblem: Equatable, Sendable {
     /// Fewer bytes than a header, though those there start like ELF.
     case truncated(size: Int)
     /// The file does not start with `\x7fELF`.
@@ -19,7 +19,7 @@ public enum ElfHeaderProblem: Equatable, Sendable {
 
     /// The problem of `bytes` as an ELF header of one of `types`, or nil.
     /// Checked in header order: identity bytes, e_type, e_machine.
-    public static func of(_ bytes: UnsafeRawBufferPointer, types: [UInt16]) -> ElfHeaderProblem? {
+    package static func of(_ bytes: UnsafeRawBufferPointer, types: [UInt16]) -> ElfHeaderProblem? {
         let magic = bytes.count >= ElfFormat.magic.count && bytes.prefix(ElfFormat.magic.count).elementsEqual(ElfFormat.magic)
         guard bytes.count >= ElfFormat.headerSize else {
             return bytes.count >= ElfFormat.magic.count && !magic ? .notELF : .truncated(size: bytes.count)

@@ -188,7 +188,7 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     }
 
     /// Calls `body` with each segment's base and words, in PA order.
-    public func forEachSegment(_ body: (UInt64, UnsafeBufferPointer<UInt64>) throws -> Void) rethrows {
+    package func forEachSegment(_ body: (UInt64, UnsafeBufferPointer<UInt64>) throws -> Void) rethrows {
         for s in segments { try body(s.base, UnsafeBufferPointer(start: s.memory.words, count: s.memory.count)) }
     }
 
