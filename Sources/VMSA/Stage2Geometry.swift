@@ -13,7 +13,7 @@ public struct Stage2Geometry: Hashable, Sendable {
     public let concatenatedTables: Int
 
     /// Up to 16 tables (4 more input bits) may be concatenated.
-    public static let maxConcatenationBits = 4
+    package static let maxConcatenationBits = 4
 
     /// The SL0 value that starts `granule` walks at level 0 for 4K (SL0 =
     /// 2 - level) or level 3 minus SL0 for 16K/64K: Linux

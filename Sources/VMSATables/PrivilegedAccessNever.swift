@@ -9,7 +9,7 @@ public struct PrivilegedAccessNever: Hashable, Sendable {
     public var epan: Bool
 
     /// SCTLR_EL1.EPAN, bit 57.
-    public static let epanBit: UInt64 = 57
+    package static let epanBit: UInt64 = 57
 
     /// PSTATE.PAN=0, SCTLR_EL1.EPAN=0: EL1 accesses are checked by AP alone.
     public static let off = PrivilegedAccessNever(pan: false, epan: false)

@@ -78,7 +78,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
 
     /// Cacheability of table walks: Normal Inner/Outer Write-Back
     /// Read/Write-Allocate (IRGNx/ORGNx = 0b01), as Linux's TCR_CACHE_FLAGS.
-    public static let walkCacheability: UInt64 = 0b01
+    package static let walkCacheability: UInt64 = 0b01
     /// Shareability of table walks (and, with DS=1, of memory): Inner
     /// Shareable, as Linux's TCR_SHARED.
     public static let walkShareability = Shareability.innerShareable
@@ -191,7 +191,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
     /// walks Inner Shareable Write-Back, EPDx=1 for an absent half, IPS from
     /// `paBits`, A1=0 (ASID from TTBR0), AS=1 (16-bit ASIDs), DS, HA, and
     /// HPDx/TBIx/E0PDx as asked.
-    public var tcrEL1Layout: TCR {
+    package var tcrEL1Layout: TCR {
         var t = TCR(rawValue: 0)
         typealias F = TCR.Field
         for half in TranslationTableBase.allCases {
