@@ -150,7 +150,7 @@ public final class GDBRemote {
     }
 
     /// Writes register `number` with `bytes` in target (little-endian) order.
-    public func setRegister(_ number: Int, _ bytes: [UInt8]) throws(GuestError) {
+    package func setRegister(_ number: Int, _ bytes: [UInt8]) throws(GuestError) {
         try command("P" + String(number, radix: 16) + "=" + GDBPacket.hex(bytes))
     }
 

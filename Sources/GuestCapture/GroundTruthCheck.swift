@@ -8,6 +8,7 @@ import VMSATables
 public struct GroundTruthCheck {
     /// One address on which the two disagree.
     public struct Disagreement: Sendable {
+        /// The virtual address both walked.
         public let va: UInt64
         /// vmsa's answer, as `gva2gpa` would print it.
         public let vmsa: String
@@ -20,9 +21,13 @@ public struct GroundTruthCheck {
     /// Addresses checked; of them, mapped in both with the same PA, and
     /// unmapped in both (vmsa's fault kinds counted, notCaptured included).
     public private(set) var checked = 0
+    /// Addresses both walks translate to the same PA.
     public private(set) var mapped = 0
+    /// Addresses neither walk translates.
     public private(set) var unmapped = 0
+    /// vmsa's fault kinds among the unmapped addresses, with counts.
     public private(set) var faults: [FaultKind: Int] = [:]
+    /// Every address on which vmsa and QEMU disagree.
     public private(set) var disagreements: [Disagreement] = []
 
     /// Per half: addresses checked in TTBR0 and TTBR1.
@@ -34,6 +39,7 @@ public struct GroundTruthCheck {
 
     /// The EL and PSTATE.PAN the addresses were checked with.
     public let el: ExceptionLevel
+    /// PSTATE.PAN the addresses were checked with.
     public let pan: Bool
 
     /// Checks `addresses` of `capture` from `el` with PSTATE.PAN = `pan`

@@ -16,6 +16,7 @@ public enum GuestError: Error, CustomStringConvertible, Sendable {
     /// The guest's registers describe no translation vmsa can read.
     case badRegisters(String)
 
+    /// The error as one sentence naming the peer and what was expected.
     public var description: String {
         switch self {
         case .badAddress(let a, let r): return "\(a) is not a usable address: \(r)"

@@ -5,6 +5,7 @@ import VMSAJSON
 /// monitor's `gva2gpa`, and to stop the guest.
 public final class QMPClient {
     let socket: StreamSocket
+    /// The QMP socket's address, as messages name it.
     public var peer: String { socket.peer }
     /// Commands in flight at once: QMP answers in order, one line each.
     static let pipelineDepth = 64

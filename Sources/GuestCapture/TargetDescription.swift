@@ -3,14 +3,19 @@
 /// `<xi:include>`d features read in place. Numbers follow GDB's rule: a
 /// register without `regnum` is numbered one past the register before it.
 public struct TargetDescription: Sendable {
+    /// One `<reg>` of the target description.
     public struct Register: Hashable, Sendable {
+        /// The `name` attribute, e.g. `TTBR1_EL1`.
         public let name: String
+        /// The register number for `p`/`P` packets (`regnum`, or one past the previous register).
         public let number: Int
+        /// The `bitsize` attribute.
         public let bitSize: Int
     }
 
     /// The `<architecture>` the stub names ("aarch64"), when it names one.
     public private(set) var architecture: String?
+    /// The registers by name.
     public private(set) var registers: [String: Register] = [:]
 
     /// Reads target.xml and its includes through `read` (qXfer:features:read).

@@ -24,8 +24,10 @@ import VMSA
 /// So every batch covers whole native pages with aligned, consecutive
 /// frames and uniform attributes: an adapted process has no fallbacks.
 public struct ABIAdapter: Sendable {
+    /// The process page size: 16K or 64K.
     public let granule: Granule
 
+    /// An adapter to `granule`, which must be 16K or 64K.
     public init(granule: Granule) {
         precondition(granule != LinuxKernel.granule, "the adapter's process page size is 16K or 64K")
         self.granule = granule

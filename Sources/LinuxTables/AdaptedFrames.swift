@@ -7,6 +7,7 @@ public struct AdaptedFrames: Sendable {
     /// The next free PFN.
     public private(set) var next: UInt64
 
+    /// Frames handed out from PFN `first`.
     public init(first: UInt64 = TraceSynthesizer.SyntheticPFNs.firstPFN) { next = first }
 
     /// The first of `pages` consecutive PFNs for the run mapped at `va`,

@@ -25,13 +25,16 @@ public struct AdapterCost: Equatable, Sendable {
     /// File mappings whose file size is unknown: nothing of them is taken as past end of file.
     public var unknownFileSizes = 0
 
+    /// No cost: the start of a sum.
     public init() {}
 
     /// Pages added by rounding: whole process pages faulted in (file pages
     /// or zero-filled anonymous ones), padding aside.
     public var roundingPages: Int { adaptedPages - residentPages - paddedFilePages }
+    /// 4K pages the adapted process needs on top of what it had: rounding and padding.
     public var addedPages: Int { adaptedPages - residentPages }
 
+    /// Adds `b`'s counts to `a`'s, for totals over processes.
     public static func += (a: inout AdapterCost, b: AdapterCost) {
         a.residentPages += b.residentPages
         a.adaptedPages += b.adaptedPages

@@ -4,9 +4,13 @@ import VMSATables
 /// One VA whose translation through the active hardware table differs
 /// from its translation through the Linux table.
 public struct Divergence: Hashable, Sendable, CustomStringConvertible {
+    /// The virtual address that translates differently.
     public var va: UInt64
+    /// Its walk through the 4K Linux table.
     public var linux: WalkResult
+    /// Its walk through the table TTBR0 points at (native or, in fallback, the Linux one).
     public var hardware: WalkResult
+    /// The VA and both outcomes in one line.
     public var description: String {
         "\(Hex.short(va)): Linux table gives \(linux), hardware table gives \(hardware)"
     }
@@ -27,7 +31,9 @@ public struct Divergence: Hashable, Sendable, CustomStringConvertible {
 /// two consecutive items of either table's range walk (each is one affine
 /// mapping), so the union of their starts covers every VA.
 public enum EquivalenceChecker {
+    /// What one check found.
     public struct Result: Sendable {
+        /// Whether no divergence was found: the report's `equivalent`.
         public var equivalent: Bool { divergences.isEmpty }
         /// Addresses compared.
         public var probes: Int
@@ -35,6 +41,7 @@ public enum EquivalenceChecker {
         public var divergences: [Divergence]
     }
 
+    /// Walks both tables of `process` at the start of every range-walk item of either and compares; keeps at most `limit` divergences.
     public static func check(_ process: ProcessTables, limit: Int = 8) throws(LinuxTableError) -> Result {
         try process.ensureNative()
         let linux = process.linux.regime

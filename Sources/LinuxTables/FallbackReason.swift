@@ -17,6 +17,7 @@ public enum FallbackReason: String, CaseIterable, Hashable, Sendable, CustomStri
     /// The first PFN is not aligned to the native page.
     case misalignedPFN = "misaligned PFN"
 
+    /// The reason as warnings spell it (`misaligned start`, …).
     public var description: String { rawValue }
 }
 
@@ -24,14 +25,18 @@ public enum FallbackReason: String, CaseIterable, Hashable, Sendable, CustomStri
 public struct MirrorWarning: Hashable, Sendable, CustomStringConvertible {
     /// The operation's trace name (`set_ptes`, `wrprotect`, …).
     public var op: String
+    /// The operation's first VA (`addr`).
     public var address: UInt64
+    /// The operation's entry count (`nr`).
     public var count: Int
+    /// Why the native page could not be expressed.
     public var reason: FallbackReason
     /// The native page that could not be expressed.
     public var nativePage: UInt64
     /// Whether this operation moved the process from native to fallback.
     public var enteredFallback: Bool
 
+    /// A warning for `op` at `address` with `count` entries.
     public init(op: String, address: UInt64, count: Int, reason: FallbackReason, nativePage: UInt64, enteredFallback: Bool) {
         self.op = op
         self.address = address
@@ -41,6 +46,7 @@ public struct MirrorWarning: Hashable, Sendable, CustomStringConvertible {
         self.enteredFallback = enteredFallback
     }
 
+    /// The warning as the CLI prints it on standard error.
     public var description: String {
         "\(op) at 0x\(String(address, radix: 16)) nr \(count) cannot be translated: \(reason) (native page 0x\(String(nativePage, radix: 16)))"
             + (enteredFallback ? "; the process falls back to its 4K Linux table" : "")

@@ -23,6 +23,7 @@ public struct ImageTraceReader {
         /// The user half uses another granule; the Linux model is 4K.
         case granule(Granule)
 
+        /// The failure as one sentence naming what the image holds and what was expected.
         public var description: String {
             switch self {
             case .noUserHalf:
@@ -39,6 +40,7 @@ public struct ImageTraceReader {
         public var tablesRead = 0
         /// Non-none leaf slots read (PTEs, PMD and PUD leaves).
         public var entries = 0
+        /// Operations emitted.
         public var operations = 0
         /// Tables an entry points at that the image does not hold, by PA and level.
         public var notCaptured: [(table: UInt64, level: Level)] = []
@@ -50,7 +52,9 @@ public struct ImageTraceReader {
         public var unsupported = 0
     }
 
+    /// The kernel whose software-bit layout the image's entries use.
     public let version: LinuxVersion
+    /// A reader of entries in `version`'s layout.
     public init(version: LinuxVersion = .model) { self.version = version }
 
     /// What one PTE slot holds, in the model's layout.

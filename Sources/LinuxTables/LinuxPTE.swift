@@ -5,8 +5,11 @@ import VMSA
 /// Predicates other than `isNone`/`isPresent` only mean something for
 /// present entries, as in the kernel.
 public struct LinuxPTE: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The pte_t value (pte_val).
     public var rawValue: UInt64
+    /// The entry with value `rawValue` (__pte).
     @inlinable @inline(__always) public init(rawValue: UInt64) { self.rawValue = rawValue }
+    /// The entry with value `rawValue` (__pte).
     @inlinable @inline(__always) public init(_ rawValue: UInt64) { self.rawValue = rawValue }
 
     @usableFromInline typealias B = LinuxPTEBits
@@ -111,5 +114,6 @@ public struct LinuxPTE: RawRepresentable, Hashable, Sendable, CustomStringConver
         return p.isSoftwareDirty ? p.mkdirty() : p
     }
 
+    /// The raw value as `0x` and 16 hex digits.
     public var description: String { Hex.format(rawValue) }
 }

@@ -8,6 +8,7 @@ public enum LinuxProtection {
 
     /// MAIR_EL1 indices of arch/arm64/include/asm/memory.h (v6.12).
     public enum MemoryType: UInt64, CaseIterable, Sendable {
+        /// MT_NORMAL (0), MT_NORMAL_TAGGED (1), MT_NORMAL_NC (2), MT_DEVICE_nGnRnE (3), MT_DEVICE_nGnRE (4).
         case normal = 0, normalTagged = 1, normalNC = 2, deviceNGnRnE = 3, deviceNGnRE = 4
     }
 
@@ -51,11 +52,17 @@ public enum LinuxProtection {
 
     /// VM_READ, VM_WRITE, VM_EXEC, VM_SHARED as in include/linux/mm.h.
     public struct VMFlags: OptionSet, Hashable, Sendable {
+        /// The vm_flags bits.
         public let rawValue: Int
+        /// Flags from vm_flags bits.
         public init(rawValue: Int) { self.rawValue = rawValue }
+        /// VM_READ, 0x1.
         public static let read = VMFlags(rawValue: 0x1)
+        /// VM_WRITE, 0x2.
         public static let write = VMFlags(rawValue: 0x2)
+        /// VM_EXEC, 0x4.
         public static let exec = VMFlags(rawValue: 0x4)
+        /// VM_SHARED, 0x8.
         public static let shared = VMFlags(rawValue: 0x8)
     }
 

@@ -2,17 +2,28 @@ import VMSA
 
 /// A Linux page-table operation that cannot be applied, with the value at fault.
 public enum LinuxTableError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A user VA size other than 48 or 39 bits (Linux CONFIG_ARM64_VA_BITS with 4K pages).
     case unsupportedVABits(Int)
+    /// An operation's address at or above 2^vaBits.
     case addressOutOfRange(op: String, va: UInt64, vaBits: Int)
+    /// An address not aligned to what the operation covers (a page, a PMD or PUD leaf).
     case misalignedAddress(op: String, va: UInt64, alignment: UInt64)
+    /// An entry count `nr` below 1 or above PTRS_PER_PTE.
     case countOutOfRange(op: String, nr: Int)
+    /// `nr` entries from `va` that run past the end of one PTE table (set_ptes stays in one table).
     case countPastTable(op: String, va: UInt64, nr: Int, fits: Int)
+    /// A value given to set_ptes that is neither PTE_VALID nor PTE_PRESENT_INVALID.
     case notPresent(op: String, pte: UInt64)
+    /// A value that is not a Linux entry of its level, with what is wrong.
     case badEntry(op: String, pte: UInt64, problem: String)
+    /// A PMD or PUD huge-page leaf where the operation needs a lower table.
     case leafInTheWay(op: String, va: UInt64, level: Level)
+    /// A swap type or offset that does not fit the swap PTE (type 0...31, offset below 2^50).
     case badSwapEntry(op: String, type: Int, offset: UInt64)
+    /// Table memory exhausted after `tables` tables.
     case outOfDescriptorMemory(tables: Int)
 
+    /// The error as one sentence naming the operation, the value and what was expected.
     public var description: String {
         switch self {
         case .unsupportedVABits(let bits):

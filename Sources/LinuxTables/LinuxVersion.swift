@@ -3,7 +3,9 @@
 /// always holds entries in `model`'s layout; an entry read from another
 /// version's tables is converted first (`LinuxSoftwareLayout.modelPTE`).
 public enum LinuxVersion: String, CaseIterable, Hashable, Sendable {
+    /// Linux v6.1 (LTS): PROT_NONE is PTE_PROT_NONE [58] (PMD_PRESENT_INVALID [59]), swap type in [7:3], no uffd-wp.
     case v6_1 = "v6.1"
+    /// Linux v6.12 (LTS), the model's layout: PTE_PRESENT_INVALID [11] (PTE_NG's bit, read while PTE_VALID is clear), uffd-wp.
     case v6_12 = "v6.12"
 
     /// The version the model's own representation is pinned to.

@@ -17,10 +17,13 @@ public struct PageSizeCost: Hashable, Sendable {
     /// contiguous entries could use. Huge leaves count whole.
     public var alignedBytes: UInt64 = 0
 
+    /// Nothing counted: the start of a sum.
     public init() {}
 
+    /// Memory the larger allocation granule adds: `allocatedBytes - residentBytes`.
     public var addedBytes: UInt64 { allocatedBytes - residentBytes }
 
+    /// Adds `b`'s bytes to `a`'s, for totals over processes.
     public static func += (a: inout PageSizeCost, b: PageSizeCost) {
         a.residentBytes += b.residentBytes
         a.allocatedBytes += b.allocatedBytes
@@ -47,7 +50,9 @@ public struct PageSizeModel: Sendable {
     /// sizeof(struct page) on 64-bit Linux: the memory map costs this per order-0 page.
     public static let structPageBytes: UInt64 = 64
 
+    /// The allocation granule modelled: 16K or 64K.
     public let granule: Granule
+    /// The model for allocation in `granule` pages.
     public init(granule: Granule) { self.granule = granule }
 
     /// Which allocation a present 4K page belongs to.
@@ -56,6 +61,7 @@ public struct PageSizeModel: Sendable {
         case file(String, UInt64)
     }
 
+    /// What allocating `snapshot`'s present memory in `granule` pages costs and saves.
     public func cost(of snapshot: ProcessSnapshot) -> PageSizeCost {
         let g = granule.pageSize, page = LinuxKernel.granule.pageSize
         let perChunk = Int(g / page)

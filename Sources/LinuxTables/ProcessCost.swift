@@ -7,10 +7,14 @@ import VMSAJSON
 public struct ProcessCost: Sendable {
     /// The 4K process as it is: what the larger page size is compared with.
     public struct Baseline: Hashable, Sendable {
+        /// Memory the 4K process has resident.
         public var residentBytes: UInt64 = 0
+        /// Bytes of its 4K Linux table pages.
         public var linuxTableBytes: UInt64 = 0
+        /// TLB entries its 4K table needs, with and without contpte.
         public var tlb = TLBEntries()
 
+        /// Nothing counted: the start of a sum.
         public init() {}
 
         /// Counts `snapshot`'s own (replayed) Linux table.
@@ -21,6 +25,7 @@ public struct ProcessCost: Sendable {
             residentBytes = UInt64(snapshot.residentPages) * LinuxKernel.granule.pageSize
         }
 
+        /// Adds `b`'s counts to `a`'s.
         public static func += (a: inout Baseline, b: Baseline) {
             a.residentBytes += b.residentBytes
             a.linuxTableBytes += b.linuxTableBytes
@@ -36,13 +41,17 @@ public struct ProcessCost: Sendable {
         }
     }
 
+    /// The process page size compared: 16K or 64K.
     public var granule: Granule
+    /// The 4K process as it is.
     public var baseline: Baseline
     /// The adapted process's replay on its native table.
     public var replay: ReplayReport
     /// Fallbacks of that replay by reason (an adapted process should have none).
     public var fallbackReasons: [FallbackReason: Int] = [:]
+    /// The ABI adapter's memory cost, in 4K pages.
     public var adapter: AdapterCost
+    /// The PG_SIZE model's cost and savings.
     public var pageSize: PageSizeCost
 
     /// A sum over no processes, to add to.
@@ -82,6 +91,7 @@ public struct ProcessCost: Sendable {
         pageSize = PageSizeModel(granule: granule).cost(of: snapshot)
     }
 
+    /// Adds another process's costs, for the report's total line.
     public static func += (a: inout ProcessCost, b: ProcessCost) {
         a.baseline += b.baseline
         a.replay += b.replay
@@ -91,8 +101,11 @@ public struct ProcessCost: Sendable {
     }
 
     static let page = LinuxKernel.granule.pageSize
+    /// `adapter.residentPages` in bytes: the report's `residentBytes`.
     public var residentBytes: UInt64 { UInt64(adapter.residentPages) * Self.page }
+    /// `adapter.addedPages` in bytes: the report's `addedBytes`.
     public var addedBytes: UInt64 { UInt64(adapter.addedPages) * Self.page }
+    /// `adapter.roundingPages` in bytes: whole process pages faulted in by rounding.
     public var roundingBytes: UInt64 { UInt64(adapter.roundingPages) * Self.page }
     /// Table memory the native table saves against the 4K process's own Linux table (negative: it costs).
     public var tableBytesSaved: Int64 { Int64(baseline.linuxTableBytes) - Int64(replay.census.nativeTableBytes) }

@@ -1,9 +1,14 @@
 /// One line of /proc/PID/maps: a VMA.
 public struct ProcessMapping: Hashable, Sendable {
+    /// vm_start: the first byte of the VMA.
     public var start: UInt64
+    /// vm_end: one past the last byte.
     public var end: UInt64
+    /// VM_READ, VM_WRITE, VM_EXEC and VM_SHARED from the `perms` field.
     public var flags: LinuxProtection.VMFlags
+    /// The file offset of `start` (vm_pgoff in bytes).
     public var offset: UInt64
+    /// The mapped file or pseudo-path (`[heap]`, `[stack]`); empty for an unnamed mapping.
     public var path: String
     /// The mapped file's size in bytes when known (stat of the file); the
     /// ABI adapter pads what lies past it. Nil for anonymous memory.
@@ -30,6 +35,7 @@ public struct ProcessMapping: Hashable, Sendable {
         path = fields.count == 6 ? String(fields[5].drop(while: { $0 == " " })) : ""
     }
 
+    /// A VMA from its fields.
     public init(start: UInt64, end: UInt64, flags: LinuxProtection.VMFlags, offset: UInt64 = 0, path: String = "",
                 fileSize: UInt64? = nil) {
         self.start = start
@@ -61,7 +67,9 @@ public struct ProcessMapping: Hashable, Sendable {
 
 /// One 64-bit entry of /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst).
 public struct PagemapEntry: RawRepresentable, Hashable, Sendable {
+    /// The 64-bit pagemap word.
     public var rawValue: UInt64
+    /// The entry with word `rawValue`.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// Bit 63: page present.
@@ -76,5 +84,6 @@ public struct PagemapEntry: RawRepresentable, Hashable, Sendable {
     public var pfn: UInt64 { rawValue & ((1 << 55) - 1) }
     /// Bits 0-4: swap type; bits 5-54: swap offset.
     public var swapType: Int { Int(rawValue & 0x1f) }
+    /// Bits 5-54: swap offset of a swapped page.
     public var swapOffset: UInt64 { (rawValue >> 5) & ((1 << 50) - 1) }
 }

@@ -12,8 +12,11 @@ import VMSA
 public final class ProcessSnapshot {
     /// One non-none entry of the Linux table: a PTE, or a PMD or PUD leaf.
     public struct Leaf: Hashable, Sendable {
+        /// The first VA the entry maps.
         public var va: UInt64
+        /// The entry's value, in the model's layout.
         public var pte: LinuxPTE
+        /// 3 for a PTE, 2 for a PMD leaf, 1 for a PUD leaf.
         public var level: Level
         /// Bytes the entry maps.
         public var size: UInt64 { LinuxPageTable.entrySize(at: level) }
@@ -21,10 +24,12 @@ public final class ProcessSnapshot {
 
     /// The baseline: the process's own trace, replayed.
     public let tables: ProcessTables
+    /// The process's VMAs, from "vma" records or inferred.
     public private(set) var vmas: [ProcessMapping] = []
     /// Whether `vmas` were inferred from the table (the trace had none).
     public private(set) var vmasInferred = false
 
+    /// An empty process whose baseline replays on a 4K Linux table of `vaBits` with a `granule` native mirror.
     public init(native granule: Granule = .k64, vaBits: Int = 48) throws(LinuxTableError) {
         tables = try ProcessTables(native: granule, vaBits: vaBits)
     }

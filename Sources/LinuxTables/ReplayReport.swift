@@ -3,12 +3,19 @@ import VMSAJSON
 
 /// The summary `vmsa replay --report` prints (keys as in shared/DESIGN.md).
 public struct ReplayReport: Sendable {
+    /// Operations replayed: `ops`.
     public var operations: Int
+    /// Operations turned into native entries: `translated`.
     public var translated: Int
+    /// Operations that could not be: `fallbacks`.
     public var fallbacks: Int
+    /// Which table TTBR0 points at after the trace: `mode`.
     public var mode: ProcessTables.Mode
+    /// Entries, table bytes and TLB entries of both tables.
     public var census: TableCensus
+    /// Fallback warnings printed: `warnings`.
     public var warnings: Int
+    /// The equivalence check: `equivalent`.
     public var equivalence: EquivalenceChecker.Result
     /// The trace's source record, when it had one.
     public var source: TraceSource?
@@ -50,6 +57,7 @@ public struct ReplayReport: Sendable {
         a.source = nil
     }
 
+    /// The report object of `vmsa replay --report --json`.
     public var json: JSONValue {
         var o = JSONObject([
             ("ops", .int(operations)), ("translated", .int(translated)), ("fallbacks", .int(fallbacks)),

@@ -9,11 +9,16 @@ import VMSA
 ///     bit  11:    PTE_PRESENT_INVALID (must be zero)
 ///     bits 12-61: swap offset
 public struct SwapEntry: Hashable, Sendable {
+    /// Swap type, bits [10:6] (__SWP_TYPE_SHIFT 6): a swap device below MAX_SWAPFILES, or a special type of `SwapType`.
     public var type: Int
+    /// Swap offset, bits [61:12] (__SWP_OFFSET_SHIFT 12): the slot, or a PFN for special types.
     public var offset: UInt64
+    /// PTE_SWP_EXCLUSIVE, bit [2].
     public var exclusive: Bool
+    /// PTE_SWP_UFFD_WP, bit [3].
     public var uffdWP: Bool
 
+    /// An entry from its fields (swp_entry, plus the flag bits).
     public init(type: Int, offset: UInt64, exclusive: Bool = false, uffdWP: Bool = false) {
         self.type = type
         self.offset = offset

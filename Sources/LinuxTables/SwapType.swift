@@ -14,12 +14,17 @@ public enum SwapType {
     public static let hwpoison = maxSwapFiles
     /// SWP_MIGRATION_READ, SWP_MIGRATION_READ_EXCLUSIVE, SWP_MIGRATION_WRITE.
     public static let migrationRead = maxSwapFiles + hwpoisonCount
+    /// SWP_MIGRATION_READ_EXCLUSIVE.
     public static let migrationReadExclusive = migrationRead + 1
+    /// SWP_MIGRATION_WRITE.
     public static let migrationWrite = migrationRead + 2
     /// SWP_DEVICE_WRITE, SWP_DEVICE_READ, SWP_DEVICE_EXCLUSIVE_WRITE, SWP_DEVICE_EXCLUSIVE_READ.
     public static let deviceWrite = maxSwapFiles + hwpoisonCount + migrationCount
+    /// SWP_DEVICE_READ.
     public static let deviceRead = deviceWrite + 1
+    /// SWP_DEVICE_EXCLUSIVE_WRITE.
     public static let deviceExclusiveWrite = deviceWrite + 2
+    /// SWP_DEVICE_EXCLUSIVE_READ.
     public static let deviceExclusiveRead = deviceWrite + 3
     /// SWP_PTE_MARKER.
     public static let marker = maxSwapFiles + hwpoisonCount + migrationCount + deviceCount

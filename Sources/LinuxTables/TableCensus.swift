@@ -12,6 +12,7 @@ public struct TLBEntries: Hashable, Sendable {
     /// cannot be expressed counts its 4K pages.
     public var native = 0
 
+    /// Counts from their parts.
     public init(fourK: Int = 0, fourKContiguous: Int = 0, native: Int = 0) {
         self.fourK = fourK
         self.fourKContiguous = fourKContiguous
@@ -23,6 +24,7 @@ public struct TLBEntries: Hashable, Sendable {
         .object(JSONObject([("4k", .int(fourK)), ("4k-contiguous", .int(fourKContiguous)), ("native", .int(native))]))
     }
 
+    /// Adds `b`'s counts to `a`'s.
     public static func += (a: inout TLBEntries, b: TLBEntries) {
         a.fourK += b.fourK
         a.fourKContiguous += b.fourKContiguous
@@ -32,15 +34,21 @@ public struct TLBEntries: Hashable, Sendable {
 
 /// Counts over a process's tables: leaf entries, table bytes and TLB entries.
 public struct TableCensus: Hashable, Sendable {
+    /// Non-none leaf entries in the Linux table: `linuxEntries`.
     public var linuxEntries = 0
+    /// Valid leaf entries in the native table: `nativeEntries`.
     public var nativeEntries = 0
+    /// Bytes of Linux table pages: `linuxTableBytes`.
     public var linuxTableBytes: UInt64 = 0
+    /// Bytes of native table pages: `nativeTableBytes`.
     public var nativeTableBytes: UInt64 = 0
+    /// TLB entries to cover what is mapped: `tlbEntries`.
     public var tlb = TLBEntries()
 
     /// No tables: the start of a sum.
     public init() {}
 
+    /// Adds `b`'s counts to `a`'s.
     public static func += (a: inout TableCensus, b: TableCensus) {
         a.linuxEntries += b.linuxEntries
         a.nativeEntries += b.nativeEntries
@@ -49,6 +57,7 @@ public struct TableCensus: Hashable, Sendable {
         a.tlb += b.tlb
     }
 
+    /// Counts `p`'s tables as they are now (the native one rebuilt first if it was reclaimed).
     public init(_ p: ProcessTables) throws(LinuxTableError) {
         try p.ensureNative()
         linuxTableBytes = p.linux.tableBytes

@@ -6,19 +6,33 @@ import VMSAJSON
 ///
 ///     {"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}
 public enum TableOperation: Hashable, Sendable {
+    /// `set_ptes`: `nr` PTEs from `va`, the PFN advancing by one each (Linux set_ptes).
     case setPTEs(va: UInt64, pte: UInt64, nr: Int)
+    /// `clear_ptes`: `nr` PTEs from `va` made none (Linux get_and_clear_full_ptes).
     case clearPTEs(va: UInt64, nr: Int)
+    /// `modify_prot`: `nr` PTEs take protection `prot`, PFN kept (Linux ptep_modify_prot_start/commit, as mprotect does).
     case modifyProt(va: UInt64, nr: Int, prot: UInt64)
+    /// `wrprotect`: `nr` PTEs made read-only (Linux wrprotect_ptes).
     case wrprotect(va: UInt64, nr: Int)
+    /// `mkold`, `mkyoung`, `mkclean` or `mkdirty` over `nr` PTEs.
     case youngDirty(YoungDirtyChange, va: UInt64, nr: Int)
+    /// `set_swap`: `nr` swap PTEs from `va`, the offset advancing by one each.
     case setSwap(va: UInt64, nr: Int, entry: SwapEntry)
+    /// `set_pmd`: a PMD leaf, a 2M block (Linux set_pmd_at).
     case setPMD(va: UInt64, pmd: UInt64)
+    /// `clear_pmd`: the PMD leaf at `va` made none (Linux pmd_clear).
     case clearPMD(va: UInt64)
+    /// `set_pud`: a PUD leaf, a 1G block (Linux set_pud_at).
     case setPUD(va: UInt64, pud: UInt64)
+    /// `clear_pud`: the PUD leaf at `va` made none (Linux pud_clear).
     case clearPUD(va: UInt64)
+    /// `alloc_pte`: the PTE table covering `va` allocated (Linux pte_alloc).
     case allocPTE(va: UInt64)
+    /// `free_pte`: the PTE table covering `va` freed (Linux free_pte_range).
     case freePTE(va: UInt64)
+    /// `free_pmd`: the PMD table covering `va` and the PTE tables below it freed (Linux free_pmd_range).
     case freePMD(va: UInt64)
+    /// `reclaim`: every native table dropped, rebuilt from the Linux table on the next access.
     case reclaim
 
     /// Every operation name a trace may use.
@@ -27,6 +41,7 @@ public enum TableOperation: Hashable, Sendable {
         "set_swap", "set_pmd", "clear_pmd", "set_pud", "clear_pud", "alloc_pte", "free_pte", "free_pmd", "reclaim",
     ]
 
+    /// The operation's trace name (`set_ptes`, `mkold`, …).
     public var name: String {
         switch self {
         case .setPTEs: "set_ptes"

@@ -3,8 +3,11 @@ import VMSAJSON
 /// One line of a replay trace: an operation, the source record that may
 /// open the trace, or a VMA of the traced process.
 public enum TraceRecord: Hashable, Sendable {
+    /// `{"op":"source",…}`: where the trace came from.
     case source(TraceSource)
+    /// A page-table operation.
     case operation(TableOperation)
+    /// `{"op":"vma",…}`: one VMA of the traced process.
     case vma(ProcessMapping)
 
     /// Every "op" value a trace line may have.

@@ -12,10 +12,12 @@ public struct TraceSource: Hashable, Sendable {
     /// The record's "op" value.
     public static let op = "source"
 
+    /// The kernel whose tables the entries were read from.
     public var linux: LinuxVersion
     /// A free-form description of the input, e.g. "image guest.img".
     public var from: String
 
+    /// A source record.
     public init(linux: LinuxVersion, from: String) {
         self.linux = linux
         self.from = from

@@ -15,8 +15,11 @@ import VMSA
 public struct TraceSynthesizer {
     /// The state of one page as the trace sees it.
     public enum Page: Hashable, Sendable {
+        /// Not present and not swapped (pagemap bits 63 and 62 clear).
         case absent
+        /// Present (bit 63), with its PFN and whether it is a file page or shared anonymous (bit 61).
         case present(pfn: UInt64, fileOrShared: Bool)
+        /// Swapped (bit 62), with its swap type and offset.
         case swapped(type: Int, offset: UInt64)
     }
 
@@ -27,6 +30,7 @@ public struct TraceSynthesizer {
     /// The user address space the trace keeps to (TTBR0 with 48-bit VA).
     public static let vaLimit: UInt64 = 1 << 48
 
+    /// A synthesizer; it keeps no state between processes.
     public init() {}
 
     /// The protection of a present page of `vma`.
@@ -83,10 +87,13 @@ public struct TraceSynthesizer {
     /// for when pagemap shows no PFNs (no CAP_SYS_ADMIN) or cannot be read:
     /// the best case for the native granule, stated as such.
     public struct SyntheticPFNs {
+        /// The next free PFN.
         public private(set) var next: UInt64
         /// Where synthetic frames start: 2 GiB, clear of PFN 0, 2M-aligned.
         public static let firstPFN: UInt64 = 0x80000
+        /// PFNs handed out from `first`.
         public init(first: UInt64 = firstPFN) { next = first }
+        /// The first of `pages` consecutive PFNs; the next range starts on the following 2M boundary.
         public mutating func range(pages: Int) -> UInt64 {
             let start = next
             let perPMD = UInt64(TraceSynthesizer.pagesPerPMD)

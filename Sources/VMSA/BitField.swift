@@ -1,9 +1,12 @@
 /// A field of a 64-bit register or descriptor, declared once as `[msb:lsb]`
 /// the way the Arm ARM writes it. Masks and shifts come only from here.
 public struct BitField: Hashable, Sendable, CustomStringConvertible {
+    /// The most significant bit of the field, as in the Arm ARM's `[msb:lsb]`.
     public let msb: Int
+    /// The least significant bit of the field: the shift to its value.
     public let lsb: Int
 
+    /// The field `[msb:lsb]`; `msb >= lsb`, both inside 64 bits.
     @inlinable @inline(__always)
     public init(_ msb: Int, _ lsb: Int) {
         // Fields are declared from the Arm ARM, not from input: checked in debug builds.
@@ -16,6 +19,7 @@ public struct BitField: Hashable, Sendable, CustomStringConvertible {
     @inlinable @inline(__always)
     public init(bit: Int) { self.init(bit, bit) }
 
+    /// Number of bits, `msb - lsb + 1`.
     @inlinable public var width: Int { msb - lsb + 1 }
 
     /// The field's value range, unshifted: `(1 << width) - 1`.
@@ -25,9 +29,11 @@ public struct BitField: Hashable, Sendable, CustomStringConvertible {
     /// The field's bits in place.
     @inlinable public var mask: UInt64 { maxValue &<< UInt64(lsb) }
 
+    /// The field's value in `raw`, shifted down to bit 0.
     @inlinable @inline(__always)
     public func extract(_ raw: UInt64) -> UInt64 { (raw &>> UInt64(lsb)) & maxValue }
 
+    /// Whether any bit of the field is set in `raw`.
     @inlinable @inline(__always)
     public func isSet(_ raw: UInt64) -> Bool { raw & mask != 0 }
 
@@ -45,8 +51,10 @@ public struct BitField: Hashable, Sendable, CustomStringConvertible {
         UInt64(unsafeBitCast(flag, to: UInt8.self)) &<< UInt64(lsb)
     }
 
+    /// Whether `value` fits the field's width, so `inserting` drops nothing.
     @inlinable @inline(__always)
     public func fits(_ value: UInt64) -> Bool { value & ~maxValue == 0 }
 
+    /// The Arm ARM spelling: `[n]` for one bit, `[msb:lsb]` otherwise.
     public var description: String { msb == lsb ? "[\(msb)]" : "[\(msb):\(lsb)]" }
 }

@@ -17,6 +17,7 @@ public enum DescriptorProblem: Hashable, Sendable, CustomStringConvertible {
     /// A stage-2 MemAttr value that the reading in force reserves.
     case reservedMemAttr(UInt8, reading: String)
 
+    /// The problem as one sentence, as `decode` lists it under `problems`.
     public var description: String {
         switch self {
         case .reservedEncoding(let level):
@@ -46,7 +47,7 @@ extension Descriptor {
     /// The problems any stage's descriptor can have, given its RES0 bits: a
     /// reserved encoding, a block where none is legal, RES0 bits set, an
     /// address beyond the PA size. Stage 1 and stage 2 both call this.
-    public func structuralProblems(at level: Level, format: DescriptorFormat, res0Mask: UInt64) -> [DescriptorProblem] {
+    package func structuralProblems(at level: Level, format: DescriptorFormat, res0Mask: UInt64) -> [DescriptorProblem] {
         var found: [DescriptorProblem] = []
         let kind = kind(at: level)
         switch kind {

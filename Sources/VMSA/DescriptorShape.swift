@@ -7,7 +7,7 @@ extension DescriptorKind {
     /// type (reserved), [11:2] and [58:52] (tables; with DS=1 [9:8] are
     /// address), [63] (blocks and pages).
     @inlinable
-    public func ignoredMask(format: DescriptorFormat) -> UInt64 {
+    package func ignoredMask(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
         switch self {
         case .invalid: return ~B.valid.mask
@@ -21,7 +21,7 @@ extension DescriptorKind {
 
     /// That this kind can sit at `level` and that `address` (the next table
     /// or the output address) can be encoded.
-    public func validatePlacement(level: Level, format: DescriptorFormat, address: UInt64) throws(VMSAError) {
+    package func validatePlacement(level: Level, format: DescriptorFormat, address: UInt64) throws(VMSAError) {
         switch self {
         case .invalid:
             return
@@ -42,7 +42,7 @@ extension DescriptorKind {
     }
 
     /// That `ignored` and `res0` hold only IGNORED and RES0 bits of this kind.
-    public func validateSpareBits(ignored: UInt64, res0: UInt64, format: DescriptorFormat, res0Mask: UInt64) throws(VMSAError) {
+    package func validateSpareBits(ignored: UInt64, res0: UInt64, format: DescriptorFormat, res0Mask: UInt64) throws(VMSAError) {
         let ignoredMask = ignoredMask(format: format)
         if ignored & ~ignoredMask != 0 { throw .fieldOutOfRange(name: "ignored", value: ignored, max: ignoredMask) }
         if res0 & ~res0Mask != 0 { throw .fieldOutOfRange(name: "res0", value: res0, max: res0Mask) }

@@ -1,13 +1,16 @@
 /// Translation granule. `rawValue` is the page shift; every size, index width
 /// and field position of the granule is derived from it here and nowhere else.
 public enum Granule: Int, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    /// The 4KB, 16KB and 64KB granules (page shifts 12, 14, 16; Linux CONFIG_ARM64_{4K,16K,64K}_PAGES).
     case k4 = 12, k16 = 14, k64 = 16
 
     /// log2 of the page size.
     @inlinable public var pageShift: Int { rawValue }
+    /// Page (and table) size in bytes: 4096, 16384 or 65536 (Linux PAGE_SIZE).
     @inlinable public var pageSize: UInt64 { 1 &<< UInt64(rawValue) }
     /// A table is one page of 8-byte descriptors: `pageShift - 3` index bits per level.
     @inlinable public var bitsPerLevel: Int { rawValue &- 3 }
+    /// Descriptors per table: 512, 2048 or 8192 (Linux PTRS_PER_PTE).
     @inlinable public var entriesPerTable: Int { 1 &<< bitsPerLevel }
 
     /// Lowest input-address bit that indexes `level`.
@@ -124,5 +127,6 @@ public enum Granule: Int, CaseIterable, Hashable, Sendable, CustomStringConverti
     /// The CLI and JSON spelling: `4k`, `16k`, `64k`.
     public var name: String { switch self { case .k4: "4k"; case .k16: "16k"; case .k64: "64k" } }
 
+    /// `4K`, `16K` or `64K`.
     public var description: String { switch self { case .k4: "4K"; case .k16: "16K"; case .k64: "64K" } }
 }

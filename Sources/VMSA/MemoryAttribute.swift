@@ -1,6 +1,8 @@
 /// One MAIR_EL1 attribute byte (Attr<n>), selected by a descriptor's AttrIndx.
 public struct MemoryAttribute: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The attribute byte: Attr<n>[7:4] outer, [3:0] inner (or Device type with [7:4]=0).
     public var rawValue: UInt8
+    /// The attribute with byte `rawValue`.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// Names vmsa accepts and prints. Linux's MT_* name an AttrIndx, not a
@@ -105,15 +107,20 @@ public struct MemoryAttribute: RawRepresentable, Hashable, Sendable, CustomStrin
         return "Normal, Outer " + Self.cacheability(outer) + ", Inner " + Self.cacheability(inner)
     }
 
+    /// The byte as `0x` and two hex digits.
     public var description: String { Hex.format(UInt64(rawValue), digits: 2) }
 }
 
 /// MAIR_EL1: eight attribute bytes, Attr0 in [7:0] to Attr7 in [63:56].
 public struct MAIR: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The 64-bit value of MAIR_EL1.
     public var rawValue: UInt64
+    /// MAIR_EL1 holding `rawValue`.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
+    /// MAIR_EL1 holds eight attributes, Attr0 to Attr7, one per AttrIndx value.
     public static let attributeCount = 8
 
+    /// MAIR_EL1 with Attr0, Attr1, … from `attributes` (at most eight); the rest zero.
     public init(attributes: [MemoryAttribute]) {
         precondition(attributes.count <= Self.attributeCount, "MAIR_EL1 holds eight attributes")
         rawValue = 0
@@ -123,11 +130,13 @@ public struct MAIR: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
     /// The field of Attr<index>: [8*index+7 : 8*index].
     public static func field(_ index: Int) -> BitField { BitField(8 * index + 7, 8 * index) }
 
+    /// Attr<index>, the byte AttrIndx `index` selects.
     public subscript(index: Int) -> MemoryAttribute {
         get { MemoryAttribute(rawValue: UInt8(Self.field(index).extract(rawValue))) }
         set { rawValue = Self.field(index).inserting(UInt64(newValue.rawValue), into: rawValue) }
     }
 
+    /// Attr0 to Attr7, in order.
     public var attributes: [MemoryAttribute] { (0..<Self.attributeCount).map { self[$0] } }
 
     /// The memory types arm64 Linux assigns to AttrIndx 0 to 4
@@ -141,5 +150,6 @@ public struct MAIR: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
         linuxMemoryTypes.indices.contains(index) ? linuxMemoryTypes[index] : nil
     }
 
+    /// The raw value as `0x` and 16 hex digits.
     public var description: String { Hex.format(rawValue) }
 }

@@ -3,6 +3,7 @@
 public struct RegisterField: Hashable, Sendable {
     /// How a field's value is presented.
     public enum Presentation: Hashable, Sendable {
+        /// `number`: a decimal field value; `flag`: one bit, printed as true or false; `hex`: an address-like field, printed as `0x…`.
         case number, flag, hex
     }
 
@@ -10,11 +11,14 @@ public struct RegisterField: Hashable, Sendable {
     public let key: String
     /// The Arm ARM spelling, e.g. `T0SZ`.
     public let armName: String
+    /// The field's position in the register, `[msb:lsb]`.
     public let bits: BitField
+    /// How `decode` prints the value and `encode` parses it.
     public let presentation: Presentation
     /// One line on what the field does.
     public let summary: String
 
+    /// A field from its JSON key, Arm ARM spelling, position, presentation and summary.
     public init(_ key: String, _ armName: String, _ bits: BitField, _ presentation: Presentation, _ summary: String) {
         self.key = key
         self.armName = armName
@@ -26,7 +30,9 @@ public struct RegisterField: Hashable, Sendable {
 
 /// A system register as a raw value with a table of named fields.
 public protocol SystemRegister: RawRepresentable, Hashable, Sendable where RawValue == UInt64 {
+    /// The Arm ARM register name, e.g. `TCR_EL1`.
     static var name: String { get }
+    /// Every named field of the register, lowest bit first.
     static var fields: [RegisterField] { get }
     /// Bits that are RES1 (reset and written as one); none by default.
     static var res1Mask: UInt64 { get }
@@ -36,7 +42,9 @@ public protocol SystemRegister: RawRepresentable, Hashable, Sendable where RawVa
 }
 
 extension SystemRegister {
+    /// No RES1 bits unless a register says so.
     public static var res1Mask: UInt64 { 0 }
+    /// Unnamed bits are RES0 unless a register says otherwise.
     public static var unnamedBitsAreRES0: Bool { true }
 
     /// Bits that no named field covers and that are not RES1.
@@ -45,11 +53,13 @@ extension SystemRegister {
     /// RES1 bits that are clear in this value.
     public var res1Clear: UInt64 { ~rawValue & Self.res1Mask }
 
+    /// The value of `field`, right-aligned; setting it replaces only that field's bits.
     public subscript(field: RegisterField) -> UInt64 {
         get { field.bits.extract(rawValue) }
         set { self = Self(rawValue: field.bits.inserting(newValue, into: rawValue))! }
     }
 
+    /// The field whose JSON key or Arm ARM name (case-insensitive) is `key`.
     public static func field(named key: String) -> RegisterField? {
         fields.first { $0.key == key || $0.armName.lowercased() == key.lowercased() }
     }

@@ -3,9 +3,11 @@
 /// forbids execution at both (Arm ARM D8.4.2, "Stage 2 instruction access
 /// permissions"; Linux KVM_PTE_LEAF_ATTR_HI_S2_XN is GENMASK(54, 53)).
 public enum Stage2ExecuteNever: UInt64, CaseIterable, Hashable, Sendable {
+    /// XN=0b00: executable at EL1 and EL0.
     case executable = 0b00
     /// Not executable at EL1, executable at EL0 (FEAT_XNX).
     case el1ExecuteNever = 0b01
+    /// XN=0b10: execute-never at EL1 and EL0.
     case executeNever = 0b10
     /// Executable at EL1, not at EL0 (FEAT_XNX).
     case el0ExecuteNever = 0b11
@@ -23,6 +25,7 @@ public enum Stage2ExecuteNever: UInt64, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The permission in words, as `decode --regime s2` prints it.
     public func meaning(xnx: Bool) -> String {
         func word(_ ok: Bool) -> String { ok ? "executable" : "execute-never" }
         if !xnx { return "\(word(allowsExecution(el0: false, xnx: false))) at EL1 and EL0 (no FEAT_XNX)" }

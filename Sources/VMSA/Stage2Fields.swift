@@ -22,24 +22,35 @@ public struct Stage2Fields: Hashable, Sendable {
         @inlinable public static var tableRes0: BitField { BitField(63, 59) }
     }
 
+    /// What the type bits [1:0] and the level make of the word.
     public var kind: DescriptorKind
 
     // Blocks and pages.
+    /// OA: the output (physical) address of a block or page.
     public var outputAddress: UInt64 = 0
+    /// MemAttr[3:0], bits [5:2]: read through `memoryAttributes(_:)`.
     public var memAttr: UInt8 = 0
+    /// S2AP[1:0], bits [7:6]: stage-2 read and write permission.
     public var s2ap: Stage2AccessPermissions = .none
     /// Absent (and ignored) with VTCR_EL2.DS=1.
     public var sh: Shareability = .nonShareable
+    /// AF, bit [10]: Access flag.
     public var af = false
     /// Blocks only (FEAT_BBM).
     public var nT = false
+    /// DBM, bit [51]: dirty bit modifier.
     public var dbm = false
+    /// Contiguous, bit [52].
     public var contiguous = false
+    /// XN[1:0], bits [54:53]: stage-2 execute-never.
     public var xn: Stage2ExecuteNever = .executable
+    /// Bits [58:55], reserved for software use.
     public var software: UInt8 = 0
+    /// PBHA[3:0], bits [62:59]: page-based hardware attributes.
     public var pbha: UInt8 = 0
 
     // Tables.
+    /// The next-level table address of a table descriptor.
     public var nextTable: UInt64 = 0
 
     /// Bits in IGNORED positions, in place.
@@ -47,6 +58,7 @@ public struct Stage2Fields: Hashable, Sendable {
     /// RES0 bits that are set, in place.
     public var res0: UInt64 = 0
 
+    /// Fields of `kind`, every attribute zero.
     public init(kind: DescriptorKind) { self.kind = kind }
 
     /// RES0 bits of a stage-2 `kind` descriptor at `level`.
@@ -58,6 +70,7 @@ public struct Stage2Fields: Hashable, Sendable {
         }
     }
 
+    /// Decodes a raw stage-2 descriptor at `level`, keeping IGNORED and set RES0 bits in place.
     public init(decoding raw: UInt64, level: Level, format: DescriptorFormat) {
         typealias B = Descriptor.Bits
         let d = Descriptor(rawValue: raw)

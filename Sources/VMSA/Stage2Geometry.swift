@@ -3,19 +3,22 @@
 /// AArch64.S2StartLevel, S2InvalidSL, S2InconsistentSL; QEMU ptw.c
 /// check_s2_mmu_setup).
 public struct Stage2Geometry: Hashable, Sendable {
+    /// VTCR_EL2.TG0: the stage-2 granule.
     public let granule: Granule
+    /// IPA size, 64 - VTCR_EL2.T0SZ.
     public let inputBits: Int
+    /// The level the walk starts at, from SL0 (and SL2).
     public let startLevel: Level
     /// 1 to 16 tables side by side at the start level, each a page.
     public let concatenatedTables: Int
 
     /// Up to 16 tables (4 more input bits) may be concatenated.
-    public static let maxConcatenationBits = 4
+    package static let maxConcatenationBits = 4
 
     /// The SL0 value that starts `granule` walks at level 0 for 4K (SL0 =
     /// 2 - level) or level 3 minus SL0 for 16K/64K: Linux
     /// VTCR_EL2_TGRAN_SL0_BASE (2 for 4K, 3 otherwise).
-    public static func sl0Base(_ granule: Granule) -> Int { granule == .k4 ? 2 : 3 }
+    package static func sl0Base(_ granule: Granule) -> Int { granule == .k4 ? 2 : 3 }
 
     /// VTCR_EL2.SL0 (and SL2) that start a `granule` walk at `level`: the
     /// inverse of `init`'s rule (4K level -1 is SL2=1, 16K level 0 SL0=3).
@@ -25,6 +28,7 @@ public struct Stage2Geometry: Hashable, Sendable {
         return (sl0Base(granule) - level.rawValue, false)
     }
 
+    /// Checks a {TG0, T0SZ, SL0, SL2, DS} combination on a PE with `paMax`-bit physical addresses (`ttst`: FEAT_TTST) and derives the start level and concatenation, or throws what the Arm ARM forbids.
     public init(granule: Granule, t0sz: Int, sl0: Int, sl2: Bool, ds: Bool, paMax: Int, ttst: Bool = false) throws(Stage2SetupError) {
         let inputBits = 64 - t0sz
         let ds = ds && granule != .k64

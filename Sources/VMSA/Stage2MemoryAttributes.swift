@@ -32,9 +32,13 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
     /// MemAttr[2] with FWB=1: 0 Device, 1 Normal.
     @inlinable public static var fwbNormal: BitField { BitField(bit: 2) }
 
+    /// MemAttr[2:0] values with FWB=1 that are Normal memory.
     public enum FWBEncoding {
+        /// 0b101: Normal Non-cacheable (Linux MT_S2_FWB_NORMAL_NC).
         public static let normalNonCacheable: UInt64 = 0b101
+        /// 0b110: Normal Write-Back, forced (Linux MT_S2_FWB_NORMAL).
         public static let forceWriteBack: UInt64 = 0b110
+        /// 0b111: stage 1's memory type and cacheability pass through.
         public static let stage1Attributes: UInt64 = 0b111
     }
 
@@ -62,13 +66,14 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
         self = .normal(outer: o, inner: i)
     }
 
+    /// Whether the encoding is reserved in this reading.
     public var isReserved: Bool { self == .reserved }
 
     /// Whether the reading is Device memory.
     public var isDevice: Bool { if case .device = self { true } else { false } }
 
     /// The reading's name, for messages.
-    public static func readingName(fwb: Bool) -> String { fwb ? "HCR_EL2.FWB=1" : "HCR_EL2.FWB=0" }
+    package static func readingName(fwb: Bool) -> String { fwb ? "HCR_EL2.FWB=1" : "HCR_EL2.FWB=0" }
 
     /// `value` as four binary digits.
     public static func binary(_ value: UInt8) -> String {
@@ -76,6 +81,7 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
         return String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
 
+    /// The reading in Arm ARM words, e.g. `Device-nGnRE` or `Normal, Inner/Outer Write-Back`.
     public var description: String {
         switch self {
         case .device(let t): "Device-\(t)"
@@ -90,7 +96,9 @@ public enum Stage2MemoryAttributes: Hashable, Sendable, CustomStringConvertible 
 
 /// The four Device memory types, as MemAttr[1:0] (and MAIR's dd) encode them.
 public enum DeviceMemoryType: UInt64, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    /// Device-nGnRnE (0b00), -nGnRE (0b01), -nGRE (0b10), -GRE (0b11): G gathering, R reordering, E early write acknowledgement.
     case nGnRnE = 0b00, nGnRE = 0b01, nGRE = 0b10, GRE = 0b11
+    /// The Arm ARM spelling without the `Device-` prefix.
     public var description: String {
         switch self { case .nGnRnE: "nGnRnE"; case .nGnRE: "nGnRE"; case .nGRE: "nGRE"; case .GRE: "GRE" }
     }
@@ -98,7 +106,9 @@ public enum DeviceMemoryType: UInt64, CaseIterable, Hashable, Sendable, CustomSt
 
 /// A stage-2 cacheability half (FWB=0): 0b00 is not one (reserved inner).
 public enum Stage2Cacheability: UInt64, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    /// 0b01 Non-cacheable, 0b10 Write-Through Cacheable, 0b11 Write-Back Cacheable.
     case nonCacheable = 0b01, writeThrough = 0b10, writeBack = 0b11
+    /// The Arm ARM name of the cacheability.
     public var description: String {
         switch self { case .nonCacheable: "Non-cacheable"; case .writeThrough: "Write-Through"; case .writeBack: "Write-Back" }
     }

@@ -2,6 +2,7 @@
 /// not allow (AArch64.S2InvalidSL, AArch64.S2InconsistentSL): every stage-2
 /// access then takes a level 0 translation fault.
 public enum Stage2SetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// VTCR_EL2.TG0 holds the reserved encoding 0b11.
     case reservedGranule(UInt64)
     /// SL2=1 exists only with the 4K granule and DS=1.
     case sl2NeedsDS4K(Granule, ds: Bool)
@@ -19,6 +20,7 @@ public enum Stage2SetupError: Error, Hashable, Sendable, CustomStringConvertible
     /// An IPA wider than the PE's physical address size.
     case inputBeyondPA(inputBits: Int, paMax: Int)
 
+    /// The error as one sentence naming the fields and what was expected.
     public var description: String {
         switch self {
         case .reservedGranule(let tg0):

@@ -12,6 +12,7 @@ public enum TCRProblem: Hashable, Sendable, CustomStringConvertible {
     /// Bits that no TCR_EL1 field defines (RES0) are set.
     case res0BitsSet(UInt64)
 
+    /// The problem as one sentence, as `vmsa tcr decode` lists it.
     public var description: String {
         switch self {
         case .reservedGranule(let half):
@@ -32,14 +33,14 @@ extension TCR {
     public static var res0Mask: UInt64 { unnamedMask }
 
     /// TG0 or TG1.
-    public static func granuleField(_ half: TranslationTableBase) -> RegisterField {
+    package static func granuleField(_ half: TranslationTableBase) -> RegisterField {
         half == .ttbr0 ? Field.tg0 : Field.tg1
     }
 
     /// The input sizes (64 - TxSZ) a half's granule supports, or nil for a
     /// reserved TGx: 25 bits (TxSZ at most 39, no FEAT_TTST) up to 48, or 52
     /// with 64K (FEAT_LVA) or DS=1 (FEAT_LPA2).
-    public func supportedInputBits(_ half: TranslationTableBase) -> ClosedRange<Int>? {
+    package func supportedInputBits(_ half: TranslationTableBase) -> ClosedRange<Int>? {
         guard let g = granule(half) else { return nil }
         return Granule.minInputBits...g.maxInputBits(ds: ds && g != .k64, lva: true)
     }

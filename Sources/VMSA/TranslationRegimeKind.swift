@@ -67,6 +67,7 @@ public enum TranslationRegimeKind: String, CaseIterable, Hashable, Sendable, Cus
         }
     }
 
+    /// `the EL1&0 translation regime` and so on, for messages.
     public var description: String { "the \(armName) translation regime" }
 }
 
@@ -84,7 +85,7 @@ extension TranslationRegimeKind {
     /// Stage-1 bits that are RES0 in this regime because it has one
     /// Exception level: nG and PXN in leaves; PXNTable and APTable[0] in
     /// tables. Nothing for two-level regimes or stage 2.
-    public func stage1RegimeRes0(_ kind: DescriptorKind) -> [(name: String, bits: BitField)] {
+    package func stage1RegimeRes0(_ kind: DescriptorKind) -> [(name: String, bits: BitField)] {
         guard stage == 1, !hasTwoPrivilegeLevels else { return [] }
         typealias B = Descriptor.Bits
         switch kind {
@@ -95,7 +96,7 @@ extension TranslationRegimeKind {
     }
 
     /// The mask of `stage1RegimeRes0(kind)`.
-    public func stage1RegimeRes0Mask(_ kind: DescriptorKind) -> UInt64 {
+    package func stage1RegimeRes0Mask(_ kind: DescriptorKind) -> UInt64 {
         stage1RegimeRes0(kind).reduce(0) { $0 | $1.bits.mask }
     }
 }

@@ -1,19 +1,28 @@
 /// Errors the VMSA library throws for values it cannot accept. Each says
 /// which value was wrong and what was expected.
 public enum VMSAError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A physical address size with no IPS/PS encoding.
     case unsupportedPASize(Int)
+    /// DS=1 asked for with the 64K granule.
     case dsWith64K
+    /// A level the granule (with or without DS) does not have.
     case levelDoesNotExist(Int, Granule, ds: Bool)
+    /// A VA size (64 - TxSZ) the granule does not support, with the supported range.
     case inputBitsOutOfRange(Int, Granule, ClosedRange<Int>)
+    /// A field value wider than its field, with the largest value that fits.
     case fieldOutOfRange(name: String, value: UInt64, max: UInt64)
+    /// An address the descriptor format cannot hold: misaligned or beyond the output address size.
     case addressNotEncodable(name: String, value: UInt64, format: DescriptorFormat)
+    /// A descriptor kind not legal at the level, e.g. a block at level 3 or a 4K block at level 0 without DS.
     case kindNotAllowed(DescriptorKind, Level)
     /// nT [16] set in a page (or table) descriptor, which has no such bit.
     case nTOnlyInBlocks(DescriptorKind)
     /// A block's output address with bit 16 set: there it is nT, not address.
     case blockAddressSetsNT(UInt64)
+    /// A field value the Arm ARM reserves.
     case reservedEncoding(name: String, value: UInt64)
 
+    /// The error as one sentence naming the bad value and what was expected.
     public var description: String {
         switch self {
         case .unsupportedPASize(let bits):

@@ -6,18 +6,22 @@
 ///     let af = try r.optionalBool("af") ?? true
 ///     try r.finish()
 public struct JSONObjectReader {
+    /// Where the object sits in the input (`mapping 3`, `line 12`), the start of every message.
     public let context: String
     private let object: JSONObject
     private var used: Set<String> = []
 
+    /// A reader of `value`, which must be an object; `context` names it in errors.
     public init(_ value: JSONValue, context: String) throws(JSONError) {
         guard case .object(let o) = value else { throw JSONError("\(context) is \(value.typeName); expected an object") }
         object = o
         self.context = context
     }
 
+    /// The object's keys, in input order.
     public var keys: [String] { object.keys }
 
+    /// Whether `key` is present (even as `null`), without marking it read.
     public func has(_ key: String) -> Bool { object[key] != nil }
 
     private mutating func take(_ key: String) -> JSONValue? {
@@ -43,6 +47,7 @@ public struct JSONObjectReader {
         JSONError("\(context): \"\(key)\" is missing; expected \(expected)")
     }
 
+    /// The value of `key` as it is, nil when absent or `null`.
     public mutating func optionalValue(_ key: String) -> JSONValue? { take(key) }
 
     /// A 64-bit value given as a hex string (`"0x…"`, the `0x` optional) or
@@ -61,6 +66,7 @@ public struct JSONObjectReader {
         }
     }
 
+    /// Like `optionalHex(_:)`, but the key must be present.
     public mutating func hex(_ key: String) throws(JSONError) -> UInt64 {
         guard let v = try optionalHex(key) else { throw missing(key, "a hex string such as \"0x40000000\"") }
         return v
@@ -74,6 +80,7 @@ public struct JSONObjectReader {
         return n
     }
 
+    /// Like `optionalInt(_:in:)`, but the key must be present.
     public mutating func int(_ key: String, in range: ClosedRange<Int>) throws(JSONError) -> Int {
         guard let v = try optionalInt(key, in: range) else {
             throw missing(key, "an integer from \(range.lowerBound) to \(range.upperBound)")
@@ -81,23 +88,27 @@ public struct JSONObjectReader {
         return v
     }
 
+    /// A `true` or `false`; nil when absent or `null`.
     public mutating func optionalBool(_ key: String) throws(JSONError) -> Bool? {
         guard let v = take(key) else { return nil }
         guard case .bool(let b) = v else { throw wrong(key, v, "true or false") }
         return b
     }
 
+    /// Like `optionalBool(_:)`, but the key must be present.
     public mutating func bool(_ key: String) throws(JSONError) -> Bool {
         guard let v = try optionalBool(key) else { throw missing(key, "true or false") }
         return v
     }
 
+    /// A string; nil when absent or `null`.
     public mutating func optionalString(_ key: String) throws(JSONError) -> String? {
         guard let v = take(key) else { return nil }
         guard case .string(let s) = v else { throw wrong(key, v, "a string") }
         return s
     }
 
+    /// Like `optionalString(_:)`, but the key must be present.
     public mutating func string(_ key: String) throws(JSONError) -> String {
         guard let v = try optionalString(key) else { throw missing(key, "a string") }
         return v
@@ -112,6 +123,7 @@ public struct JSONObjectReader {
         return s
     }
 
+    /// An array; nil when absent or `null`.
     public mutating func optionalArray(_ key: String) throws(JSONError) -> [JSONValue]? {
         guard let v = take(key) else { return nil }
         guard case .array(let a) = v else { throw wrong(key, v, "an array") }

@@ -1,6 +1,7 @@
 /// A strict RFC 8259 parser: no trailing commas, comments or duplicate keys;
 /// nesting is bounded so hostile input cannot exhaust the stack.
 public struct JSONParser {
+    /// Deepest nesting of arrays and objects accepted; deeper input is an error, not a stack overflow.
     public static let maxDepth = 64
 
     private let bytes: [UInt8]

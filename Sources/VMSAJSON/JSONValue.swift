@@ -1,14 +1,20 @@
 /// A JSON value that keeps object keys in order and numbers as their exact
 /// text, so 64-bit values and key order survive a round trip.
 public indirect enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// The number's literal text, validated by the parser.
     case number(String)
+    /// A string, unescaped.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, keys in input order.
     case object(JSONObject)
 
+    /// A decimal number, exact for any integer width.
     public static func int<T: BinaryInteger>(_ v: T) -> JSONValue { .number(String(v)) }
     /// A hex string `"0x…"` zero-padded to 16 digits, the contract's raw-word spelling.
     public static func hex(_ v: UInt64, digits: Int = 16) -> JSONValue {
@@ -16,6 +22,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         return .string("0x" + String(repeating: "0", count: max(0, digits - s.count)) + s)
     }
 
+    /// The JSON type with its article (`a string`, `an object`), for messages.
     public var typeName: String {
         switch self {
         case .null: "null"
@@ -27,6 +34,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The value of `key` when this is an object; nil otherwise or when absent.
     public subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil
@@ -35,8 +43,10 @@ public indirect enum JSONValue: Sendable, Equatable {
 
 /// A JSON object with ordered keys.
 public struct JSONObject: Sendable, Equatable {
+    /// The key-value pairs, in order.
     public private(set) var entries: [(key: String, value: JSONValue)] = []
 
+    /// An empty object.
     public init() {}
     /// An object of `entries` in order; a key given twice keeps its first
     /// place and its last value.
@@ -45,8 +55,10 @@ public struct JSONObject: Sendable, Equatable {
         for (k, v) in entries { self[k] = v }
     }
 
+    /// The keys, in order.
     public var keys: [String] { entries.map(\.key) }
 
+    /// The value of `key`; setting a new key appends it, setting nil removes it.
     public subscript(key: String) -> JSONValue? {
         get { entries.first { $0.key == key }?.value }
         set {
@@ -58,6 +70,7 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
+    /// Equal when the same keys hold equal values in the same order.
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
         a.entries.count == b.entries.count
             && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }

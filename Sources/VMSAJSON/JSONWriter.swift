@@ -1,5 +1,6 @@
 /// Compact JSON text, one value per line for JSON Lines output.
 extension JSONValue {
+    /// The value as compact JSON text on one line, as JSON Lines output needs.
     public var jsonText: String {
         var out = ""
         // One JSON Lines record is a few hundred bytes: grow once, not per field.
@@ -10,6 +11,7 @@ extension JSONValue {
 
     static let typicalRecordBytes = 512
 
+    /// Appends the compact JSON text of the value to `out`.
     public func write(into out: inout String) {
         switch self {
         case .null: out += "null"

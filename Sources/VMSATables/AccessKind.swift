@@ -1,6 +1,7 @@
 /// The kind of access a translation is checked for, as the `AT S1E*R/W`
 /// instructions and instruction fetches distinguish them.
 public enum AccessKind: String, CaseIterable, Hashable, Sendable {
+    /// A data read (`AT S1E1R`), a data write (`AT S1E1W`), an instruction fetch; raw values are the `--access` letters.
     case read = "r", write = "w", execute = "x"
 
     /// An instruction fetch (a switch: `==` on a String-backed enum is an
@@ -26,8 +27,10 @@ public enum AccessKind: String, CaseIterable, Hashable, Sendable {
 /// EL3 in the one-level regimes) is "privileged" (AP[2], PXN). Stage 2
 /// distinguishes EL1 from EL0 for XN[1:0] only.
 public enum ExceptionLevel: Int, CaseIterable, Hashable, Sendable {
+    /// EL0 to EL3; raw values are the `--el` numbers.
     case el0 = 0, el1 = 1, el2 = 2, el3 = 3
 
+    /// Every level but EL0: checked against AP[2] and PXN rather than AP[1] and UXN.
     @inlinable @inline(__always) public var isPrivileged: Bool {
         switch self {
         case .el0: false

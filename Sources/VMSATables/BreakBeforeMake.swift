@@ -9,6 +9,7 @@ import VMSA
 /// nG from 0 to 1 may change on a live entry; creating and removing
 /// mappings is always safe.
 public struct BreakBeforeMake: Hashable, Sendable, CustomStringConvertible {
+    /// Which of the Arm ARM's break-before-make cases an update falls under.
     public enum Reason: String, Hashable, Sendable {
         /// A block replaced by a table of smaller leaves.
         case blockSplit
@@ -19,17 +20,23 @@ public struct BreakBeforeMake: Hashable, Sendable, CustomStringConvertible {
         case attributeChange
     }
 
+    /// Why the update needs break-before-make.
     public var reason: Reason
+    /// The half whose tables change.
     public var ttbr: TranslationTableBase
     /// First VA of the affected entries (adjacent updates of the same
     /// reason and level are reported as one range).
     public var va: VirtualAddress
+    /// Bytes of VA the affected entries map.
     public var size: UInt64
+    /// The level of the affected entries.
     public var level: Level
     /// The first affected entry before and after.
     public var old: Descriptor
+    /// The entry after.
     public var new: Descriptor
 
+    /// A report of `reason` over `size` bytes from `va` at `level`.
     public init(reason: Reason, ttbr: TranslationTableBase, va: VirtualAddress, size: UInt64, level: Level,
                 old: Descriptor, new: Descriptor) {
         self.reason = reason
@@ -54,6 +61,7 @@ public struct BreakBeforeMake: Hashable, Sendable, CustomStringConvertible {
         return (old ^ new) & ~safe == 0
     }
 
+    /// `reason: half first-last at level: old -> new`.
     public var description: String {
         "\(reason.rawValue): \(ttbr) \(va)-\(Hex.format(va.rawValue &+ (size &- 1))) at \(level): \(old) -> \(new)"
     }

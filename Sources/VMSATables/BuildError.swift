@@ -3,19 +3,29 @@ import VMSA
 /// Why a regime configuration or a builder operation was refused. Each
 /// description is one sentence naming the value and what was expected.
 public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A value the VMSA library refused (granule, level, field, address).
     case vmsa(VMSAError)
+    /// Neither TTBR0 nor TTBR1 is configured.
     case noHalves
     /// TCR_EL1.HD without HA: the hardware manages dirty state only with the Access flag.
     case dirtyWithoutAccessFlag
+    /// `tablesBase` not aligned to the granule's page.
     case tablesBaseMisaligned(UInt64, Granule)
+    /// Table pages would sit beyond the physical address size.
     case tablesBeyondPASize(address: UInt64, bits: Int)
+    /// A mapping of zero bytes.
     case sizeZero(va: UInt64)
+    /// `va + size` wraps past 2^64.
     case vaRangeWraps(va: UInt64, size: UInt64)
+    /// `pa + size` wraps past 2^64.
     case paRangeWraps(pa: UInt64, size: UInt64)
     /// The VA range is not inside one present half; the halves' ranges are given.
     case outsideVARanges(va: UInt64, size: UInt64, ttbr0: ClosedRange<UInt64>?, ttbr1: ClosedRange<UInt64>?)
+    /// A VA, PA or size not aligned to the half's page.
     case misaligned(name: String, value: UInt64, granule: Granule, ttbr: TranslationTableBase)
+    /// An output range beyond the physical address size.
     case beyondPASize(pa: UInt64, size: UInt64, bits: Int)
+    /// An attribute (`attrIndx`, `ap`, `sh`, …) outside its field's range.
     case attributeOutOfRange(name: String, value: Int, range: ClosedRange<Int>)
     /// With DS=1 the descriptor has no SH field: memory takes TCR_EL1.SHx.
     case shareabilityWithDS(Shareability)
@@ -25,12 +35,14 @@ public enum BuildError: Error, Hashable, Sendable, CustomStringConvertible {
     case noTable(va: UInt64, level: Level)
     /// A one-range regime (EL2, EL3, stage 2) given a TTBR1 half, or none.
     case oneRangeRegime(TranslationRegimeKind, String)
+    /// A VTCR_EL2 {TG0, SL0, T0SZ} combination the Arm ARM does not allow.
     case stage2Setup(Stage2SetupError)
     /// `startLevel` is a stage-2 choice (VTCR_EL2.SL0); stage 1 starts where its input size says.
     case startLevelOutsideStage2
     /// A one-level regime's leaf with a bit that is RES0 or RES1 there, named.
     case oneLevelAttribute(TranslationRegimeKind, String)
 
+    /// The error as one sentence naming the value and what was expected.
     public var description: String {
         func range(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
         switch self {

@@ -2,7 +2,9 @@ import VMSA
 
 /// A contiguous run that breaks the Arm ARM's rules for the Contiguous bit.
 public struct ContiguousRunProblem: Hashable, Sendable, CustomStringConvertible {
+    /// The half the run is in.
     public var ttbr: TranslationTableBase
+    /// The level of the run's entries.
     public var level: Level
     /// PA of the run's first entry.
     public var firstEntry: UInt64
@@ -10,6 +12,7 @@ public struct ContiguousRunProblem: Hashable, Sendable, CustomStringConvertible 
     public var count: Int
     /// The VAs the run maps.
     public var vaRange: ClosedRange<UInt64>
+    /// Which rule it breaks (misaligned output, differing attributes, a member without the bit).
     public var reason: String
 
     /// Whether the run maps `va` (of half `ttbr`).
@@ -18,6 +21,7 @@ public struct ContiguousRunProblem: Hashable, Sendable, CustomStringConvertible 
     /// PAs of every entry of the run.
     public var entries: [UInt64] { (0..<count).map { firstEntry &+ UInt64($0) &* 8 } }
 
+    /// `half Ln run of N at PA: reason`.
     public var description: String {
         "\(ttbr) L\(level.rawValue) run of \(count) at \(Hex.format(firstEntry, digits: 12)): \(reason)"
     }

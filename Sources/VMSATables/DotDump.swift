@@ -4,6 +4,7 @@ import VMSA
 /// address and what it holds), an edge per table descriptor labelled with
 /// the entry index and VA.
 public enum DotDump {
+    /// The Graphviz source for the tables of `halves`, as `vmsa dump --format dot` prints it.
     public static func text(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> String {
         var out = ["digraph vmsa {", "  rankdir=LR;", "  node [shape=box, fontname=\"monospace\"];"]
         var seen: Set<UInt64> = []

@@ -4,29 +4,46 @@ import VMSA
 /// description is one sentence naming the field or file, its value, and
 /// what was expected; the caller puts the dump's path in front.
 public enum DumpError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file is shorter than an ELF header (sizeof(Elf64_Ehdr), 64 bytes).
     case truncatedHeader(size: Int)
+    /// The file does not start with `\x7fELF`.
     case notELF
+    /// `e_ident[EI_CLASS]` is not ELFCLASS64.
     case elfClass(UInt8)
+    /// `e_ident[EI_DATA]` is not ELFDATA2LSB (little-endian).
     case elfData(UInt8)
+    /// `e_ident[EI_VERSION]` is not EV_CURRENT.
     case elfVersion(UInt8)
+    /// `e_type` is not ET_CORE.
     case notCore(type: UInt16)
+    /// `e_machine` is not EM_AARCH64 (183).
     case machine(UInt16)
+    /// `e_phentsize` is not sizeof(Elf64_Phdr), 56.
     case programHeaderSize(UInt16)
     /// The program header table (or, with PN_XNUM, section header 0) runs past the file.
     case programHeadersOutsideFile(offset: UInt64, count: UInt64, fileSize: UInt64)
+    /// Section header 0, needed for the PN_XNUM count, runs past the file.
     case sectionHeaderOutsideFile(offset: UInt64, fileSize: UInt64)
+    /// PT_LOAD `index`'s file bytes (`p_offset`, `p_filesz`) run past the file.
     case loadOutsideFile(index: Int, offset: UInt64, bytes: UInt64, fileSize: UInt64)
+    /// PT_LOAD `index` has `p_filesz` greater than `p_memsz`.
     case fileSizeExceedsMemorySize(index: Int, fileBytes: UInt64, memoryBytes: UInt64)
+    /// PT_LOAD `index`'s `p_paddr` or size is not a whole number of 8-byte words.
     case loadMisaligned(index: Int, paddr: UInt64, bytes: UInt64)
     /// Two PT_LOAD segments hold some PA each, and not as one identical copy.
     case loadsOverlap(first: Int, firstRange: ClosedRange<UInt64>, second: Int, secondRange: ClosedRange<UInt64>)
+    /// The dump holds no memory: no PT_LOAD with file bytes, or no RAM file.
     case noMemory
     /// A RAM file that is empty or not a whole number of words.
     case ramSize(name: String, bytes: UInt64)
+    /// A RAM file's base or size is not 8-byte aligned.
     case segmentMisaligned(name: String, base: UInt64, bytes: UInt64)
+    /// A RAM file's range runs past 2^64.
     case beyondAddressSpace(name: String, base: UInt64, bytes: UInt64)
+    /// Two RAM files cover some PA each.
     case segmentsOverlap(first: String, firstRange: ClosedRange<UInt64>, second: String, secondRange: ClosedRange<UInt64>)
 
+    /// The error as one sentence naming the field or file, its value, and what was expected.
     public var description: String {
         func span(_ r: ClosedRange<UInt64>) -> String { "PA \(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
         switch self {

@@ -17,7 +17,9 @@ public struct ElfCore {
     public struct Load: Hashable, Sendable {
         /// Its index in the program header table.
         public let index: Int
+        /// `p_paddr`: the guest PA of the segment's first byte.
         public let physicalAddress: UInt64
+        /// `p_offset`: where its bytes start in the file.
         public let fileOffset: UInt64
         /// `p_filesz`: the bytes the file holds. Memory beyond it up to
         /// `p_memsz` is zero-fill the file does not hold: not captured.

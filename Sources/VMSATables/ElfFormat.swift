@@ -1,38 +1,42 @@
 /// The parts of the ELF64 format (System V gABI, `<elf.h>`) a core reader
 /// needs: the file header and the program header table. Offsets are bytes
 /// from the start of each structure; names are the ELF spec's.
-public enum ElfFormat {
+package enum ElfFormat {
     /// `e_ident[EI_MAG0...EI_MAG3]`: "\x7fELF".
-    public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
-    public static let eiClass = 4
-    public static let eiData = 5
+    package static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
+    /// EI_CLASS: the index of the class byte in `e_ident`.
+    package static let eiClass = 4
+    /// EI_DATA: the index of the data-encoding byte in `e_ident`.
+    package static let eiData = 5
     static let eiVersion = 6
     /// `e_ident[EI_CLASS]`: 64-bit objects.
-    public static let elfClass64: UInt8 = 2
+    package static let elfClass64: UInt8 = 2
     /// `e_ident[EI_DATA]`: two's complement, little-endian.
-    public static let elfData2LSB: UInt8 = 1
+    package static let elfData2LSB: UInt8 = 1
     /// `e_ident[EI_VERSION]` and `e_version`.
-    public static let evCurrent: UInt8 = 1
+    package static let evCurrent: UInt8 = 1
     /// `e_type`: an executable file.
-    public static let etExec: UInt16 = 2
+    package static let etExec: UInt16 = 2
     /// `e_type`: a shared object (a position-independent executable).
-    public static let etDyn: UInt16 = 3
+    package static let etDyn: UInt16 = 3
     /// `e_type`: a core file.
-    public static let etCore: UInt16 = 4
+    package static let etCore: UInt16 = 4
     /// `e_machine`: Arm 64-bit (AArch64).
-    public static let emAArch64: UInt16 = 183
+    package static let emAArch64: UInt16 = 183
 
     /// sizeof(Elf64_Ehdr).
-    public static let headerSize = 64
-    public static let eType = 16
-    public static let eMachine = 18
+    package static let headerSize = 64
+    /// Offset of `e_type` (Elf64_Half).
+    package static let eType = 16
+    /// Offset of `e_machine` (Elf64_Half).
+    package static let eMachine = 18
     static let ePhoff = 32
     static let eShoff = 40
     static let ePhentsize = 54
     static let ePhnum = 56
 
     /// sizeof(Elf64_Phdr).
-    public static let programHeaderSize = 56
+    package static let programHeaderSize = 56
     static let pType = 0
     static let pOffset = 8
     static let pVaddr = 16
@@ -40,15 +44,15 @@ public enum ElfFormat {
     static let pFilesz = 32
     static let pMemsz = 40
     /// `p_type`: a loadable segment (in a core, a run of memory).
-    public static let ptLoad: UInt32 = 1
+    package static let ptLoad: UInt32 = 1
     /// `p_type`: notes (NT_PRSTATUS and friends).
-    public static let ptNote: UInt32 = 4
+    package static let ptNote: UInt32 = 4
 
     /// `e_phnum` when the count does not fit: the real count is section
     /// header 0's `sh_info` (QEMU's dump-guest-memory writes this for many
     /// memory blocks).
-    public static let pnXNum: UInt16 = 0xffff
+    package static let pnXNum: UInt16 = 0xffff
     /// sizeof(Elf64_Shdr).
-    public static let sectionHeaderSize = 64
+    package static let sectionHeaderSize = 64
     static let shInfo = 44
 }

@@ -3,11 +3,14 @@ import VMSA
 /// What one address translates to, for comparing images: a PA with its
 /// effective attributes, or a fault.
 public enum TranslationOutcome: Hashable, Sendable, CustomStringConvertible {
+    /// A stage-1 translation: the PA and the leaf's effective attributes.
     case mapped(pa: PhysicalAddress, attributes: LeafAttributes)
     /// A stage-2 image's IPA: the PA and the stage-2 attributes.
     case mappedStage2(pa: PhysicalAddress, attributes: Stage2LeafAttributes)
+    /// The walk faults.
     case fault(TranslationFault)
 
+    /// The PA and attributes, or the fault, in one line.
     public var description: String {
         switch self {
         case .mapped(let pa, let a): return "\(pa) \(a.summary)"
@@ -20,13 +23,20 @@ public enum TranslationOutcome: Hashable, Sendable, CustomStringConvertible {
 /// A VA range where two images translate differently; `a` and `b` are the
 /// outcomes at its first address.
 public struct TranslationDifference: Hashable, Sendable, CustomStringConvertible {
+    /// The half the range is in.
     public var ttbr: TranslationTableBase
+    /// The range's first VA.
     public var va: VirtualAddress
+    /// The range's size in bytes.
     public var size: UInt64
+    /// What the first image gives at `va`.
     public var a: TranslationOutcome
+    /// What the second image gives at `va`.
     public var b: TranslationOutcome
 
+    /// The range's last VA.
     public var lastVA: UInt64 { va.rawValue &+ (size &- 1) }
+    /// `first-last: a vs b`, in one line.
     public var description: String { "\(va)-\(Hex.format(lastVA)): \(a) vs \(b)" }
 }
 
@@ -169,6 +179,7 @@ public enum DiffError: Error, Hashable, Sendable, CustomStringConvertible {
     /// One has a stage 2, the other not.
     case stages(Bool, Bool)
 
+    /// The error as one sentence naming both images' regimes or stages.
     public var description: String {
         switch self {
         case .regimes(let a, let b): "the images are of different regimes (\(a.armName) and \(b.armName)); expected two images of one regime"

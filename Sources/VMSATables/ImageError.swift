@@ -3,16 +3,27 @@ import VMSA
 /// Why an image file was rejected. Each description is one sentence naming
 /// the bad value and what was expected.
 public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file is shorter than the image header.
     case truncatedHeader(size: Int)
+    /// The file does not start with the magic `VMSAIMG\0`.
     case notAnImage
+    /// A format version this library cannot read.
     case unsupportedVersion(UInt32)
+    /// The header's size field is not the format's header size.
     case badHeaderSize(UInt32)
+    /// `tablesSize` is not a multiple of 8 bytes.
     case tablesSizeNotWords(UInt64)
+    /// Fewer bytes of table memory follow the header than `tablesSize` promises.
     case truncatedTables(expected: UInt64, actual: UInt64)
+    /// More bytes follow the header than `tablesSize` says.
     case trailingBytes(expected: UInt64, actual: UInt64)
+    /// A reserved header byte is not zero.
     case reservedBytesSet(offset: Int)
+    /// The flags byte sets bits the version does not define (DS, PAN, partial).
     case unknownFlags(UInt8)
+    /// The stored checksum does not match the contents: the file is corrupted.
     case checksumMismatch(stored: UInt64, computed: UInt64)
+    /// TCR_EL1.IPS holds a reserved encoding (7).
     case reservedIPS(UInt64)
     /// A version-3 regime byte that names no regime.
     case unknownRegime(UInt8)
@@ -22,30 +33,46 @@ public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
     case stage2Misplaced(TranslationRegimeKind)
     /// TCR_EL1 bits that are RES0 (no field defined there) are set.
     case tcrRes0(UInt64)
+    /// The header's `paBits` disagrees with TCR_EL1.IPS.
     case paBitsMismatch(header: Int, tcr: Int)
+    /// The header's DS flag disagrees with TCR_EL1.DS.
     case dsMismatch(header: Bool, tcr: Bool)
+    /// `tablesBase` is not 4 KiB aligned.
     case tablesBaseMisaligned(UInt64)
+    /// Table memory lies beyond the 52-bit physical address space.
     case tablesBeyondAddressSpace(base: UInt64, size: UInt64)
+    /// TCR_EL1.TG0 or TG1 of a half holds a reserved encoding.
     case reservedGranule(TranslationTableBase, UInt64)
+    /// A half's TxSZ gives an input size its granule does not support.
     case inputSizeOutOfRange(TranslationTableBase, bits: Int, granule: Granule, range: ClosedRange<Int>)
+    /// A TTBR's base is not aligned to its start-level table (or concatenated tables).
     case rootMisaligned(TranslationTableBase, base: UInt64, alignment: UInt64)
+    /// A TTBR's base is beyond the output address size.
     case rootBeyondOutputSize(TranslationTableBase, base: UInt64, bits: Int)
+    /// A TTBR's base is outside the image's table memory.
     case rootOutside(TranslationTableBase, base: UInt64, tables: ClosedRange<UInt64>)
+    /// A table descriptor points outside the image's table memory.
     case tablePointerOutside(TranslationTableBase, level: Level, entry: UInt64, target: UInt64, tables: ClosedRange<UInt64>)
+    /// A table descriptor points beyond the output address size.
     case tablePointerBeyondOutputSize(TranslationTableBase, level: Level, entry: UInt64, target: UInt64, bits: Int)
+    /// A table descriptor sets RES0 bits.
     case tableRes0(TranslationTableBase, level: Level, entry: UInt64, bits: UInt64)
     /// A table reached at two levels (a loop) or from both halves.
     case tableReused(address: UInt64, first: String, second: String)
+    /// Two tables share memory.
     case tablesOverlap(UInt64, UInt64)
     /// A memory segment whose base or size is not a whole number of words, or is empty.
     case segmentMisaligned(base: UInt64, bytes: UInt64)
+    /// Two memory segments overlap.
     case segmentsOverlap(UInt64, UInt64)
     /// The image holds no memory at all, so no table can be read.
     case noMemory
     /// A v2 segment table entry that points outside the file or at a misaligned offset.
     case segmentOutsideFile(index: Int, offset: UInt64, bytes: UInt64, fileSize: UInt64)
+    /// More memory segments than the file can describe.
     case segmentCount(UInt64, fileSize: UInt64)
 
+    /// The error as one sentence naming the bad value and what was expected.
     public var description: String {
         func span(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
         switch self {

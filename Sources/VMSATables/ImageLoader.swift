@@ -147,7 +147,7 @@ extension TableImage {
     /// Refuses a control register no image of its regime may hold and
     /// returns the output size it configures: TCR_EL1's checks for the
     /// TCR_EL1 layout, a usable geometry (`RegimeHalf`) for the others.
-    public static func checkControl(_ regime: TranslationRegime) throws(ImageError) -> Int {
+    package static func checkControl(_ regime: TranslationRegime) throws(ImageError) -> Int {
         switch regime.kind {
         case .el10, .el20:
             return try checkTCR(regime.tcr).bits

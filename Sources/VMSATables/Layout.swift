@@ -13,7 +13,9 @@ import VMSAJSON
 ///                       "pxn": false, "uxn": true, "leaf": "auto" } ],
 ///       "tables": [ { "va": "0x0", "level": 1, "apTable": 1, "pxnTable": true } ] }
 public struct Layout: Hashable, Sendable {
+    /// The regime: registers, halves and where the tables go.
     public var configuration: RegimeConfiguration
+    /// The mappings, applied in order.
     public var mappings: [MappingRequest]
     /// Applied after every mapping, in order.
     public var tables: [TableAttributeRequest]
@@ -28,6 +30,7 @@ public struct Layout: Hashable, Sendable {
     /// HCR_EL2 with a stage 2: VM, and FWB and PTW as the layout says.
     public var hcr: HCR
 
+    /// A layout from its parts.
     public init(configuration: RegimeConfiguration, mappings: [MappingRequest], tables: [TableAttributeRequest] = [],
                 stage2: Layout? = nil, hcr: HCR = HCR(rawValue: 0)) {
         self.configuration = configuration
@@ -96,15 +99,20 @@ func buildOneStage(_ layout: Layout) throws(LayoutError) -> TableImage {
 public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Not JSON, or a key missing, unknown or of the wrong kind.
     case json(JSONError)
+    /// The regime configuration was refused.
     case configuration(BuildError)
+    /// Mapping `index` (from 0) was refused.
     case mapping(index: Int, BuildError)
+    /// Table attribute entry `index` (from 0) was refused.
     case table(index: Int, BuildError)
+    /// Two mappings cover some VA each.
     case overlap(first: Int, firstRange: ClosedRange<UInt64>, second: Int, secondRange: ClosedRange<UInt64>)
     /// An error in the `"stage2"` layout.
     indirect case stage2(LayoutError)
     /// A stage-1 table page whose IPA stage 2 maps onto stage-2 tables or another stage-1 table page.
     case stage1TablesOverlap(ipa: UInt64, pa: UInt64)
 
+    /// The error as one sentence naming the place in the layout and the value.
     public var description: String {
         func span(_ r: ClosedRange<UInt64>) -> String { "\(Hex.short(r.lowerBound))-\(Hex.short(r.upperBound))" }
         switch self {

@@ -11,6 +11,7 @@ import Darwin
 /// for this process alone, never reaching the file. An image loaded this
 /// way costs what its tables cost, not what the file holds.
 public final class MappedFile: @unchecked Sendable {
+    /// The file's bytes, mapped MAP_PRIVATE with PROT_READ | PROT_WRITE.
     public let bytes: UnsafeMutableRawBufferPointer
 
     /// Maps `path`; nil with `errno` set when it cannot be opened or mapped.

@@ -10,10 +10,15 @@ public struct MappingAttributes: Hashable, Sendable {
     public var ap: AccessPermissions
     /// SH[1:0]; with DS=1 it must equal TCR_EL1.SHx (Inner Shareable).
     public var sh: Shareability
+    /// AF, bit [10]: Access flag; clear, the first access faults (unless TCR_EL1.HA).
     public var af: Bool
+    /// nG, bit [11]: not global, the TLB entry is tagged with the ASID.
     public var ng: Bool
+    /// PXN, bit [53]: privileged execute-never.
     public var pxn: Bool
+    /// UXN, bit [54]: unprivileged execute-never.
     public var uxn: Bool
+    /// NS, bit [5]: Non-secure output address.
     public var ns: Bool
     /// GP (FEAT_BTI).
     public var gp: Bool
@@ -23,6 +28,7 @@ public struct MappingAttributes: Hashable, Sendable {
     /// except `sh`, `af` and `dbm` are not used.
     public var stage2: Stage2MappingAttributes?
 
+    /// Attributes by field; the defaults are AttrIndx 0, EL1 read/write, Inner Shareable, AF set, everything else clear.
     public init(attrIndx: Int = 0, ap: AccessPermissions = .privilegedReadWrite, sh: Shareability = .innerShareable,
                 af: Bool = true, ng: Bool = false, pxn: Bool = false, uxn: Bool = false,
                 ns: Bool = false, gp: Bool = false, dbm: Bool = false) {
@@ -66,7 +72,7 @@ public struct MappingAttributes: Hashable, Sendable {
     }
 
     /// Every descriptor bit `bits(format:)` can set: what `protect` replaces.
-    public static func fieldMask(format: DescriptorFormat) -> UInt64 {
+    package static func fieldMask(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
         var mask = B.attrIndx.mask | B.ns.mask | B.ap.mask | B.af.mask | B.nG.mask
             | B.gp.mask | B.dbm.mask | B.pxn.mask | B.uxn.mask
@@ -106,12 +112,18 @@ public enum LeafPolicy: String, CaseIterable, Hashable, Sendable {
 
 /// One mapping: `size` bytes from `va` to `pa` with `attributes`.
 public struct MappingRequest: Hashable, Sendable {
+    /// The first VA mapped.
     public var va: VirtualAddress
+    /// The output address of `va`.
     public var pa: PhysicalAddress
+    /// Bytes mapped, a multiple of the granule's page.
     public var size: UInt64
+    /// The leaves' attributes.
     public var attributes: MappingAttributes
+    /// Which leaf sizes the builder may use.
     public var leaf: LeafPolicy
 
+    /// A mapping of `size` bytes from `va` to `pa`.
     public init(va: VirtualAddress, pa: PhysicalAddress, size: UInt64,
                 attributes: MappingAttributes = MappingAttributes(), leaf: LeafPolicy = .auto) {
         self.va = va
@@ -128,11 +140,16 @@ public struct MappingRequest: Hashable, Sendable {
 /// The hierarchical attributes of a table descriptor (bits [63:59]): limits
 /// on everything mapped below it.
 public struct TableAttributes: Hashable, Sendable {
+    /// APTable[1:0], bits [62:61].
     public var apTable: TableAccessPermissions
+    /// PXNTable, bit [59].
     public var pxnTable: Bool
+    /// UXNTable (XNTable), bit [60].
     public var uxnTable: Bool
+    /// NSTable, bit [63].
     public var nsTable: Bool
 
+    /// Table attributes by field; the defaults limit nothing.
     public init(apTable: TableAccessPermissions = .noEffect, pxnTable: Bool = false, uxnTable: Bool = false, nsTable: Bool = false) {
         self.apTable = apTable
         self.pxnTable = pxnTable
@@ -159,10 +176,14 @@ public struct TableAttributes: Hashable, Sendable {
 /// Hierarchical attributes for the table descriptor at `level` on the walk
 /// of `va`.
 public struct TableAttributeRequest: Hashable, Sendable {
+    /// A VA whose walk passes the table descriptor.
     public var va: VirtualAddress
+    /// The level of the table descriptor on that walk.
     public var level: Level
+    /// The attributes to set on it.
     public var attributes: TableAttributes
 
+    /// A request for the table descriptor at `level` on the walk of `va`.
     public init(va: VirtualAddress, level: Level, attributes: TableAttributes) {
         self.va = va
         self.level = level
@@ -175,7 +196,9 @@ public struct TableAttributeRequest: Hashable, Sendable {
 public struct Stage2MappingAttributes: Hashable, Sendable {
     /// MemAttr[3:0] (descriptor [5:2]).
     public var memAttr: UInt8
+    /// S2AP[1:0], bits [7:6]: stage-2 read and write permission.
     public var s2ap: Stage2AccessPermissions
+    /// XN[1:0], bits [54:53]: stage-2 execute-never.
     public var xn: Stage2ExecuteNever
 
     /// Normal Write-Back memory (MemAttr 0b1111), read/write, executable.

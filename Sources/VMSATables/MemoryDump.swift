@@ -5,9 +5,13 @@ import VMSA
 public struct DumpSegment: Sendable {
     /// What errors call it: "core.elf program header 1", "ram.bin".
     public let name: String
+    /// The PA of the run's first byte.
     public let base: UInt64
+    /// The mapped file that holds the run.
     public let file: MappedFile
+    /// Where the run starts in `file`.
     public let offset: Int
+    /// The run's length, a whole number of 8-byte words.
     public let bytes: UInt64
 
     /// `offset + bytes` must lie inside `file` (a reader's own check).

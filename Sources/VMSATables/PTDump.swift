@@ -11,7 +11,7 @@ import VMSA
 public enum PTDump {
     /// Linux's level names: the start level is the PGD; below it P4D (L0),
     /// PUD (L1), PMD (L2), PTE (L3), as folded by CONFIG_PGTABLE_LEVELS.
-    public static func levelName(_ level: Level, startLevel: Level) -> String {
+    package static func levelName(_ level: Level, startLevel: Level) -> String {
         if level == startLevel { return "PGD" }
         switch level.rawValue {
         case 0: return "P4D"

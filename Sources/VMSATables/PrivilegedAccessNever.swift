@@ -9,11 +9,13 @@ public struct PrivilegedAccessNever: Hashable, Sendable {
     public var epan: Bool
 
     /// SCTLR_EL1.EPAN, bit 57.
-    public static let epanBit: UInt64 = 57
+    package static let epanBit: UInt64 = 57
 
-    /// PAN and EPAN clear (computed: no lazily initialised global on the walk's path).
+    /// PSTATE.PAN=0, SCTLR_EL1.EPAN=0: EL1 accesses are checked by AP alone
+    /// (computed: no lazily initialised global on the walk's path).
     @inlinable public static var off: PrivilegedAccessNever { PrivilegedAccessNever(pan: false, epan: false) }
 
+    /// PSTATE.PAN = `pan` and SCTLR_EL1.EPAN = `epan`.
     @inlinable
     public init(pan: Bool, epan: Bool = false) {
         self.pan = pan

@@ -7,7 +7,7 @@ extension TableImage {
     /// into sorted, disjoint (PA, bytes) runs. A table the image does not
     /// hold is not included. With `data`, also the pages the leaves map
     /// (a capture's data pages), where the image holds them.
-    public func reachablePages(data: Bool = false) -> [(base: UInt64, bytes: UInt64)] {
+    package func reachablePages(data: Bool = false) -> [(base: UInt64, bytes: UInt64)] {
         reachablePages(ReachableTables(regime, in: self), data: data)
     }
 

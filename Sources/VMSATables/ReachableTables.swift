@@ -7,8 +7,11 @@ import VMSA
 public struct ReachableTables {
     /// One table the walk reached.
     public struct Table: Hashable, Sendable {
+        /// The half whose walks reach the table.
         public let ttbr: TranslationTableBase
+        /// The table's PA.
         public let address: UInt64
+        /// The level the table is walked at.
         public let level: Level
         /// Bytes the table occupies (a start-level table may be smaller than a page).
         public let bytes: UInt64

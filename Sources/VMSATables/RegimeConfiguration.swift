@@ -2,6 +2,7 @@ import VMSA
 
 /// How one half of the input address space is set up.
 public struct HalfConfiguration: Hashable, Sendable {
+    /// TCR_EL1.TG0/TG1 of the half: its translation granule.
     public var granule: Granule
     /// Input address size, 64 - TxSZ.
     public var vaBits: Int
@@ -18,6 +19,7 @@ public struct HalfConfiguration: Hashable, Sendable {
     /// root tables. `asid` is the VMID there, `vaBits` the IPA size.
     public var startLevel: Level?
 
+    /// A half of `vaBits` input bits with `granule` tables; the rest off.
     public init(granule: Granule, vaBits: Int = 48, asid: UInt16 = 0, hpd: Bool = false, tbi: Bool = false, e0pd: Bool = false,
                 startLevel: Level? = nil) {
         self.startLevel = startLevel
@@ -44,6 +46,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
     public var paBits: Int
     /// TCR_EL1.DS (FEAT_LPA2): 52-bit addresses for 4K and 16K.
     public var ds: Bool
+    /// MAIR_EL1: the attributes AttrIndx selects.
     public var mair: MAIR
     /// Absent: TCR_EL1.EPD0=1.
     public var ttbr0: HalfConfiguration?
@@ -55,6 +58,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
     /// (clears AP[2]) instead of a permission fault.
     public var hardwareDirty: Bool
 
+    /// A regime configuration; an absent half gets its EPDx bit set.
     public init(kind: TranslationRegimeKind = .el10, tablesBase: UInt64, paBits: Int = 48, ds: Bool = false, mair: MAIR,
                 ttbr0: HalfConfiguration?, ttbr1: HalfConfiguration?, hardwareAccessFlag: Bool = false,
                 hardwareDirty: Bool = false) {
@@ -69,11 +73,12 @@ public struct RegimeConfiguration: Hashable, Sendable {
         self.hardwareDirty = hardwareDirty
     }
 
+    /// The configuration of half `ttbr`, nil when it is absent.
     public func half(_ ttbr: TranslationTableBase) -> HalfConfiguration? { ttbr == .ttbr0 ? ttbr0 : ttbr1 }
 
     /// Cacheability of table walks: Normal Inner/Outer Write-Back
     /// Read/Write-Allocate (IRGNx/ORGNx = 0b01), as Linux's TCR_CACHE_FLAGS.
-    public static let walkCacheability: UInt64 = 0b01
+    package static let walkCacheability: UInt64 = 0b01
     /// Shareability of table walks (and, with DS=1, of memory): Inner
     /// Shareable, as Linux's TCR_SHARED.
     public static let walkShareability = Shareability.innerShareable
@@ -186,7 +191,7 @@ public struct RegimeConfiguration: Hashable, Sendable {
     /// walks Inner Shareable Write-Back, EPDx=1 for an absent half, IPS from
     /// `paBits`, A1=0 (ASID from TTBR0), AS=1 (16-bit ASIDs), DS, HA, and
     /// HPDx/TBIx/E0PDx as asked.
-    public var tcrEL1Layout: TCR {
+    package var tcrEL1Layout: TCR {
         var t = TCR(rawValue: 0)
         typealias F = TCR.Field
         for half in TranslationTableBase.allCases {

@@ -20,8 +20,8 @@ public struct Stage2LeafAttributes: Hashable, Sendable {
     /// Contiguous [52]: a hint that the entry is one of a run.
     public var contiguous: Bool
 
-    @inlinable
     /// Attributes as the walk read them; see the properties.
+    @inlinable
     public init(memAttr: UInt8, s2ap: Stage2AccessPermissions, xn: Stage2ExecuteNever, sh: Shareability,
                 af: Bool, dbm: Bool, contiguous: Bool) {
         self.memAttr = memAttr
@@ -67,6 +67,7 @@ public struct Stage2LeafAttributes: Hashable, Sendable {
     }
 }
 
+/// The short shareability names of Linux ptdump.
 extension Shareability {
     /// NSH, OSH, ISH (and SH=01 for the reserved encoding), as ptdump writes them.
     public var shortName: String {

@@ -18,8 +18,8 @@ public struct Stage2Translation: Hashable, Sendable, CustomStringConvertible {
     /// the MMU sets S2AP[1] (makes it dirty).
     public var dirtied: Bool
 
-    @inlinable
     /// A stage-2 translation; see the properties.
+    @inlinable
     public init(ipa: UInt64, pa: PhysicalAddress, level: Level, size: UInt64, descriptor: Descriptor,
                 attributes: Stage2LeafAttributes, dirtied: Bool = false) {
         self.ipa = ipa

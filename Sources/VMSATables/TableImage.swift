@@ -12,18 +12,22 @@ import VMSA
 public struct TableImage: PhysicalMemory, @unchecked Sendable {
     /// The registers and each half's geometry, computed once.
     public private(set) var regime: TranslationRegime
+    /// TCR_EL1 (or the regime's control register in TCR_EL1 layout); setting it recomputes the regime.
     public var tcr: TCR {
         get { regime.tcr }
         set { regime = TranslationRegime(kind: regime.kind, tcr: newValue, mair: mair, ttbr0: ttbr0, ttbr1: ttbr1) }
     }
+    /// MAIR_EL1; setting it recomputes the regime.
     public var mair: MAIR {
         get { regime.mair }
         set { regime = TranslationRegime(kind: regime.kind, tcr: tcr, mair: newValue, ttbr0: ttbr0, ttbr1: ttbr1) }
     }
+    /// TTBR0_EL1; setting it recomputes the regime.
     public var ttbr0: TTBR {
         get { regime.ttbr0 }
         set { regime = TranslationRegime(kind: regime.kind, tcr: tcr, mair: mair, ttbr0: newValue, ttbr1: ttbr1) }
     }
+    /// TTBR1_EL1; setting it recomputes the regime.
     public var ttbr1: TTBR {
         get { regime.ttbr1 }
         set { regime = TranslationRegime(kind: regime.kind, tcr: tcr, mair: mair, ttbr0: ttbr0, ttbr1: newValue) }
@@ -128,6 +132,7 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
         return last.base &+ last.bytes &- first.base
     }
 
+    /// `count` descriptor words at `pa`, nil unless all of them lie in one held segment and `pa` is 8-byte aligned.
     @inlinable @inline(__always)
     public func words(at pa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
         // One segment (the builder's arena) needs one comparison: the index
@@ -184,7 +189,7 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     }
 
     /// Calls `body` with each segment's base and words, in PA order.
-    public func forEachSegment(_ body: (UInt64, UnsafeBufferPointer<UInt64>) throws -> Void) rethrows {
+    package func forEachSegment(_ body: (UInt64, UnsafeBufferPointer<UInt64>) throws -> Void) rethrows {
         for s in segments { try body(s.base, UnsafeBufferPointer(start: s.memory.words, count: s.memory.count)) }
     }
 
@@ -220,6 +225,7 @@ public struct CPUState: Hashable, Sendable {
     /// PSTATE.PAN: privileged access to EL0-accessible data faults.
     public var pan: Bool
 
+    /// The state by field; the defaults are those of a built image.
     public init(sctlr: UInt64 = 0, pan: Bool = false) {
         self.sctlr = sctlr
         self.pan = pan

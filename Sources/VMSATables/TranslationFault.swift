@@ -5,17 +5,21 @@ import VMSA
 /// hold (a capture or dump without that page), which is no answer about the
 /// tables at all. Alignment and TLB conflict aborts are not modelled.
 public enum FaultKind: String, CaseIterable, Hashable, Sendable {
+    /// Translation, Access flag, Permission and Address size faults (PAR_EL1.FST groups), and `notCaptured`.
     case translation, accessFlag, permission, addressSize, notCaptured
 }
 
 /// A failed translation, as PAR_EL1 reports it: the fault type and the level
 /// of the lookup that produced it.
 public struct TranslationFault: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The fault type.
     public var kind: FaultKind
+    /// The level of the lookup that faulted (PAR_EL1.FST[1:0]).
     public var level: Level
     /// For `notCaptured`: the table the walk could not read.
     public var table: PhysicalAddress?
 
+    /// A fault of `kind` at `level`; `table` only for `notCaptured`.
     @inlinable
     public init(kind: FaultKind, level: Level, table: PhysicalAddress? = nil) {
         self.kind = kind
@@ -74,6 +78,7 @@ public struct TranslationFault: Error, Hashable, Sendable, CustomStringConvertib
     static let groupShift: UInt8 = 2
     static let levelMask: UInt8 = 0b11
 
+    /// `translation fault at level 2`, `permission fault at level 3` and so on.
     public var description: String {
         let name: String
         switch kind {

@@ -4,6 +4,7 @@ import VMSA
 /// and address, and under it its leaves, consecutive leaves that continue
 /// each other (same bits, consecutive output addresses) on one line.
 public enum TreeDump {
+    /// The tree of `halves`, one line per table or run of leaves, as `vmsa dump --format tree` prints it.
     public static func lines(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> [String] {
         var out: [String] = []
         let runs = image.contiguousRunProblems()

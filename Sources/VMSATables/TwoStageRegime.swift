@@ -251,6 +251,7 @@ public struct TwoStageFault: Error, Hashable, Sendable, CustomStringConvertible 
         self.stage1Level = stage1Level
     }
 
+    /// `stage N fault`, with the IPA of a stage-2 fault and whether it hit the stage-1 walk.
     public var description: String {
         var s = "stage \(stage) \(fault)"
         if let ipa, stage == 2 { s += " (IPA \(Hex.format(ipa)))" }
