@@ -23,10 +23,17 @@ struct TraceCommand: VMSASubcommand {
             image, every entry including PROT_NONE and swap entries, with the software-bit layout of \
             the kernel --linux names (\(LinuxReading.versions.joined(separator: ", ")); default \(LinuxVersion.model.rawValue)). The trace \
             opens with {"op":"source","linux":VERSION,"from":"image IMAGE"}, which replay --report \
-            prints; its entries are in \(LinuxVersion.model.rawValue) form.
+            prints; its entries are in \(LinuxVersion.model.rawValue) form. \
+            With --synthetic N: N operations drawn from --seed on 64K batches across \
+            \(Hex.size(SyntheticTrace.defaultSpan)) of VA (set_ptes where a batch is unmapped, else \
+            clear_ptes, modify_prot, wrprotect or mkold), streamed as they are made, so that
+              vmsa trace --synthetic 100000000 | vmsa replay - --granule 64k
+            measures replay at scale without a trace file; the same seed gives the same trace.
             """)
 
     @Argument(help: "The process ID, or \"self\".") var pid: String?
+    @Option(help: "Write this many synthetic operations instead of a process's trace.") var synthetic: Int?
+    @Option(help: "The seed of --synthetic.") var seed: UInt64 = 0
     @Option(help: "Read a captured image's TTBR0 tables instead of a running process.") var image: String?
     @OptionGroup var guest: GuestOptions
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
@@ -37,6 +44,13 @@ struct TraceCommand: VMSASubcommand {
     var adapt: NativeGranule?
 
     func validate() throws {
+        if let synthetic {
+            guard pid == nil, image == nil, guest.address == nil, linux == nil, adapt == nil, !assumePresent else {
+                throw ValidationError("--synthetic makes a trace of its own; it takes only --seed and -o")
+            }
+            guard synthetic >= 0 else { throw ValidationError("--synthetic \(synthetic) is not a count of operations; expected 0 or more") }
+            return
+        }
         // A live guest (--gdb) stands where the image would.
         switch (pid, image ?? guest.address) {
         case (nil, nil): throw ValidationError("give a PID, --image IMAGE or --gdb HOST:PORT")
@@ -52,6 +66,7 @@ struct TraceCommand: VMSASubcommand {
     }
 
     func execute() throws {
+        if let synthetic { return try traceSynthetic(synthetic) }
         if image != nil || guest.isLive { return try traceImage(image) }
         try tracePID(pid!)
     }
@@ -66,6 +81,29 @@ struct TraceCommand: VMSASubcommand {
         }
         try finish(adapted, &text)
         try write(text)
+    }
+
+    /// --synthetic: the operations streamed as they are drawn, through a
+    /// buffer of one pipe's worth, so memory stays flat however many there are.
+    private func traceSynthetic(_ count: Int) throws {
+        var trace: SyntheticTrace
+        do { trace = try SyntheticTrace(count: count, seed: seed) } catch { throw CLIError(.usage, "\(error)") }
+        let source = TraceSource(linux: .model, from: "synthetic \(count) seed \(seed)")
+        try AtomicFile.write(to: output ?? AtomicFile.standardOutputName) { sink in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(StandardStreams.capacity)
+            func add(_ record: JSONValue) throws {
+                buffer.append(contentsOf: record.jsonText.utf8)
+                buffer.append(UInt8(ascii: "\n"))
+                if buffer.count >= StandardStreams.capacity {
+                    try buffer.withUnsafeBytes(sink.write)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try add(source.json)
+            while let op = trace.next() { try add(op.json) }
+            try buffer.withUnsafeBytes(sink.write)
+        }
     }
 
     private func write(_ text: String) throws {
