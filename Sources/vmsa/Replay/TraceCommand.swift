@@ -93,7 +93,7 @@ struct TraceCommand: VMSASubcommand {
             var buffer: [UInt8] = []
             buffer.reserveCapacity(StandardStreams.capacity)
             func add(_ record: JSONValue) throws {
-                buffer.append(contentsOf: record.jsonText.utf8)
+                record.write(into: &buffer)
                 buffer.append(UInt8(ascii: "\n"))
                 if buffer.count >= StandardStreams.capacity {
                     try buffer.withUnsafeBytes(sink.write)
