@@ -35,10 +35,12 @@ import Testing
         #expect(fromFile.stdout.contains(#""equivalent":true"#))
     }
 
-    @Test("--synthetic takes only --seed and -o", arguments: [
-        (["trace", "--synthetic", "5", "self"], "--synthetic makes a trace of its own; it takes only --seed and -o"),
-        (["trace", "--synthetic", "5", "--adapt", "64k"], "--synthetic makes a trace of its own; it takes only --seed and -o"),
+    @Test("--synthetic takes only --seed and -o; --seed goes with it", arguments: [
+        (["trace", "--synthetic", "5", "self"], "--synthetic makes a trace of its own, which does not read a PID; it takes only --seed and -o"),
+        (["trace", "--synthetic", "5", "--adapt", "64k"], "--synthetic makes a trace of its own, which does not read --adapt; it takes only --seed and -o"),
+        (["trace", "--synthetic", "5", "--max-mapping", "9"], "--synthetic makes a trace of its own, which does not read --max-mapping; it takes only --seed and -o"),
         (["trace", "--synthetic=-5"], "--synthetic -5 is not a count of operations; expected 0 or more"),
+        (["trace", "self", "--seed", "3"], "--seed is the seed of --synthetic; give it with --synthetic N"),
     ])
     func usageErrors(arguments: [String], message: String) throws {
         let r = try VMSATool.run(arguments, cwd: dir)
