@@ -2,6 +2,7 @@
 #   make demo    build the bundled per-process page size example, dump it, translate
 #   make test    install what is missing, build, run every test (conformance under QEMU included)
 #   make bench   the hot paths against the in-binary C reference (release build)
+#   make scale   build 1 TiB of 4K pages and replay 10^8 operations: ns per entry/op, peak RSS (long)
 
 SWIFT        ?= swift
 OUT          ?= out
@@ -10,7 +11,7 @@ RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
 APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd cpio
 
-.PHONY: all deps build release probes test conformance demo bench fuzz man docs clean
+.PHONY: all deps build release probes test conformance demo bench scale fuzz man docs clean
 
 all: build
 
@@ -77,6 +78,13 @@ demo: build
 
 bench: release
 	$(RELEASE_BIN) bench
+
+# vmsa build of 1 GiB to 1 TiB of 4K pages (a 2 GiB image, in $TMPDIR, removed
+# after) and vmsa replay of 10^6 to 10^8 synthetic operations streamed from
+# vmsa trace --synthetic: ns per entry or operation and peak RSS against the
+# tables (scripts/scale.sh; GNU time for the RSS). Some 25 minutes; not part of test.
+scale: release
+	VMSA=$(RELEASE_BIN) bash scripts/scale.sh
 
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch copy of its seed corpus
 # (Fuzz/corpus/NAME); a crashing input lands in out/fuzz/ and fails the run.

@@ -48,9 +48,14 @@ public enum EquivalenceChecker {
         let hardware = process.activeRegime
         let linuxMemory = process.linux.arena, hardwareMemory = process.activeMemory
         let runs = hardware.contiguousRunProblems(in: hardwareMemory)
-        let points = merge(boundaries(linux, linuxMemory), boundaries(hardware, hardwareMemory))
+        // Both walks' starts, merged as they come: memory stays flat however
+        // many items the tables hold.
+        var points = MergedBoundaries(linux.walk(.ttbr0, in: linuxMemory).makeIterator(),
+                                      hardware.walk(.ttbr0, in: hardwareMemory).makeIterator())
+        var probes = 0
         var divergences: [Divergence] = []
-        for va in points {
+        while let va = points.next() {
+            probes += 1
             let a = result(linux, linuxMemory, va, runs: [])
             let b = result(hardware, hardwareMemory, va, runs: runs)
             if !same(a, b) {
@@ -58,7 +63,42 @@ public enum EquivalenceChecker {
                 if divergences.count >= limit { break }
             }
         }
-        return Result(probes: points.count, divergences: divergences)
+        return Result(probes: probes, divergences: divergences)
+    }
+
+    /// The sorted union of two range walks' starts (each walk yields them in
+    /// ascending order), without duplicates: what `merge` gives for the two
+    /// `boundaries` lists, one VA at a time.
+    struct MergedBoundaries<A: IteratorProtocol<WalkEntry>, B: IteratorProtocol<WalkEntry>>: IteratorProtocol {
+        var a: A, b: B
+        var nextA: UInt64?, nextB: UInt64?
+        var previous: UInt64?
+
+        init(_ a: A, _ b: B) {
+            self.a = a
+            self.b = b
+            nextA = self.a.next()?.va.rawValue
+            nextB = self.b.next()?.va.rawValue
+        }
+
+        mutating func next() -> UInt64? {
+            while true {
+                let va: UInt64
+                if let x = nextA, nextB.map({ x <= $0 }) ?? true {
+                    va = x
+                    nextA = a.next()?.va.rawValue
+                } else if let y = nextB {
+                    va = y
+                    nextB = b.next()?.va.rawValue
+                } else {
+                    return nil
+                }
+                if va != previous {
+                    previous = va
+                    return va
+                }
+            }
+        }
     }
 
     /// How `va` translates under `regime`: the walk core's answer for every

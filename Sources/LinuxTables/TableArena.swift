@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import VMSA
 import VMSATables
 
@@ -8,6 +15,9 @@ import VMSATables
 /// that points at it, for the owner to use.
 ///
 /// Pointers into the buffer stay valid only until the next `allocate()`.
+/// The buffers grow with `realloc`, so that a large arena moves by
+/// remapping (glibc uses mremap for big blocks) rather than by copying
+/// into a second buffer: peak memory stays about the tables themselves.
 public final class TableArena: PhysicalMemory {
     public let granule: Granule
     /// Physical address of table 0.
@@ -36,18 +46,27 @@ public final class TableArena: PhysicalMemory {
         self.limit = limit
         wordsPerTable = granule.entriesPerTable
         capacity = max(1, min(initialCapacity, limit))
-        words = .allocate(capacity: capacity * wordsPerTable)
-        refs = .allocate(capacity: capacity)
-        parents = .allocate(capacity: capacity)
-        live = .allocate(capacity: capacity)
+        words = Self.resized(nil, capacity * wordsPerTable)
+        refs = Self.resized(nil, capacity)
+        parents = Self.resized(nil, capacity)
+        live = Self.resized(nil, capacity)
         live.initialize(repeating: false, count: capacity)
     }
 
     deinit {
-        words.deallocate()
-        refs.deallocate()
-        parents.deallocate()
-        live.deallocate()
+        releaseBuffer(words)
+        releaseBuffer(refs)
+        releaseBuffer(parents)
+        releaseBuffer(live)
+    }
+
+    /// `old` (nil: nothing yet) resized to `count` elements of a trivial
+    /// type, its contents kept.
+    private static func resized<T>(_ old: UnsafeMutablePointer<T>?, _ count: Int) -> UnsafeMutablePointer<T> {
+        guard let raw = realloc(old, max(count, 1) * MemoryLayout<T>.stride) else {
+            fatalError("out of memory growing a table arena to \(count * MemoryLayout<T>.stride) bytes")
+        }
+        return raw.assumingMemoryBound(to: T.self)
     }
 
     /// Bytes of table memory in use.
@@ -88,16 +107,10 @@ public final class TableArena: PhysicalMemory {
 
     private func grow() {
         let newCapacity = min(limit, capacity * 2)
-        func moved<T>(_ old: UnsafeMutablePointer<T>, _ count: Int, _ newCount: Int) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: newCount)
-            p.moveInitialize(from: old, count: count)
-            old.deallocate()
-            return p
-        }
-        words = moved(words, capacity * wordsPerTable, newCapacity * wordsPerTable)
-        refs = moved(refs, capacity, newCapacity)
-        parents = moved(parents, capacity, newCapacity)
-        live = moved(live, capacity, newCapacity)
+        words = Self.resized(words, newCapacity * wordsPerTable)
+        refs = Self.resized(refs, newCapacity)
+        parents = Self.resized(parents, newCapacity)
+        live = Self.resized(live, newCapacity)
         (live + capacity).initialize(repeating: false, count: newCapacity - capacity)
         capacity = newCapacity
     }
@@ -136,3 +149,6 @@ public final class TableArena: PhysicalMemory {
         return UnsafePointer(words + word)
     }
 }
+
+/// C's free(3), which `TableArena.free(_:)` hides inside the class.
+private func releaseBuffer(_ p: UnsafeMutableRawPointer) { free(p) }

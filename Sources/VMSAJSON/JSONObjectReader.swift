@@ -9,12 +9,17 @@ public struct JSONObjectReader {
     /// Where the object sits in the input (`mapping 3`, `line 12`), the start of every message.
     public let context: String
     private let object: JSONObject
-    private var used: Set<String> = []
+    /// Which of `object`'s entries an accessor read, by index, and every
+    /// key asked for (present or not) for `finish`'s message. Not a set of
+    /// strings: a trace line is read with a handful of keys, 10^8 times.
+    private var used: [Bool]
+    private var asked: [String] = []
 
     /// A reader of `value`, which must be an object; `context` names it in errors.
     public init(_ value: JSONValue, context: String) throws(JSONError) {
         guard case .object(let o) = value else { throw JSONError("\(context) is \(value.typeName); expected an object") }
         object = o
+        used = [Bool](repeating: false, count: o.entries.count)
         self.context = context
     }
 
@@ -25,9 +30,11 @@ public struct JSONObjectReader {
     public func has(_ key: String) -> Bool { object[key] != nil }
 
     private mutating func take(_ key: String) -> JSONValue? {
-        used.insert(key)
-        guard let v = object[key], v != .null else { return nil }
-        return v
+        asked.append(key)
+        guard let i = object.entries.firstIndex(where: { $0.key == key }) else { return nil }
+        used[i] = true
+        let v = object.entries[i].value
+        return v == .null ? nil : v
     }
 
     private func wrong(_ key: String, _ v: JSONValue, _ expected: String) -> JSONError {
@@ -132,8 +139,8 @@ public struct JSONObjectReader {
 
     /// Rejects keys that no accessor read.
     public func finish() throws(JSONError) {
-        if let extra = object.keys.first(where: { !used.contains($0) }) {
-            let known = used.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+        if let extra = used.firstIndex(of: false).map({ object.entries[$0].key }) {
+            let known = Set(asked).sorted().map { "\"\($0)\"" }.joined(separator: ", ")
             throw JSONError("\(context): unknown key \"\(extra)\"; expected one of \(known)")
         }
     }
@@ -142,10 +149,28 @@ public struct JSONObjectReader {
     /// allowed, up to 64 bits; the same rule as VMSA's `Hex.parse` (this
     /// module stands apart from VMSA). A decimal value is a JSON number.
     public static func parseUInt64(_ text: String) -> UInt64? {
-        var s = Substring(text)
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
-        let digits = s.filter { $0 != "_" }
-        guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }
-        return UInt64(digits, radix: 16)
+        // Byte by byte over the UTF-8, without building a filtered copy: a
+        // trace line holds two or three of these, and replay reads 10^8 lines.
+        var utf8 = Substring(text).utf8[...]
+        if utf8.starts(with: "0x".utf8) || utf8.starts(with: "0X".utf8) { utf8 = utf8.dropFirst(2) }
+        var value: UInt64 = 0
+        var digits = 0
+        for byte in utf8 {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "_"): continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
+            default: return nil
+            }
+            // More than 64 bits: refused, as UInt64(_:radix:) refuses it.
+            guard value >> (UInt64.bitWidth - hexDigitBits) == 0 else { return nil }
+            value = value << hexDigitBits | UInt64(digit)
+            digits += 1
+        }
+        return digits > 0 ? value : nil
     }
+
+    static let hexDigitBits = 4
 }

@@ -29,7 +29,12 @@ public struct JSONParser {
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[i]) { i += 1 }
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): i += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value() throws(JSONError) -> JSONValue {
@@ -136,6 +141,16 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONError) -> String {
         i += 1
+        // The common string (a key, a hex value) is plain ASCII: take it
+        // whole, with nothing to copy byte by byte or to validate.
+        var end = i
+        while end < bytes.count, (0x20..<0x80).contains(bytes[end]), bytes[end] != UInt8(ascii: "\""),
+              bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let s = String(decoding: bytes[i..<end], as: UTF8.self)
+            i = end + 1
+            return s
+        }
         var out = [UInt8]()
         while true {
             guard i < bytes.count else { throw error("unterminated string") }

@@ -107,4 +107,31 @@ struct JSONObjectReaderTests {
             try JSONObjectReader(.array([]), context: "line 3")
         }
     }
+
+    /// The byte-by-byte hex reader against the rule it implements, spelled
+    /// the plain way: drop `0x`, drop underscores, read base 16.
+    @Test("hex strings read as the filter-and-parse rule reads them")
+    func hexStringsMatchTheRule() {
+        func rule(_ text: String) -> UInt64? {
+            var s = Substring(text)
+            if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
+            let digits = s.filter { $0 != "_" }
+            guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }
+            return UInt64(digits, radix: 16)
+        }
+        let fixed = ["", "0x", "0X", "_", "0x_", "0", "0x0", "00", "0xF", "0xfFfF_fFfF_ffff_ffff", "0x1_0000_0000_0000_0000",
+                     "ffffffffffffffff", "10000000000000000", "0000000000000000000001", "+1", "-1", "0x+1", "0xx1", "0x1x",
+                     " 1", "1 ", "g", "0xé", "١", "0x0068000041200fc3", "0X1f", "__1__"]
+        for text in fixed { #expect(JSONObjectReader.parseUInt64(text) == rule(text), "\(text)") }
+        let alphabet = Array("0123456789abcdefABCDEFxX_+-g ")
+        var state: UInt64 = 0x1234_5678
+        for _ in 0..<20000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(state >> 59)
+            var text = ""
+            for k in 0..<length { text.append(alphabet[Int((state >> UInt64(k * 2 % 50)) % UInt64(alphabet.count))]) }
+            if state & 1 == 0 { text = "0x" + text }
+            #expect(JSONObjectReader.parseUInt64(text) == rule(text), "\(text)")
+        }
+    }
 }

@@ -23,20 +23,39 @@ struct TraceCommand: VMSASubcommand {
             image, every entry including PROT_NONE and swap entries, with the software-bit layout of \
             the kernel --linux names (\(LinuxReading.versions.joined(separator: ", ")); default \(LinuxVersion.model.rawValue)). The trace \
             opens with {"op":"source","linux":VERSION,"from":"image IMAGE"}, which replay --report \
-            prints; its entries are in \(LinuxVersion.model.rawValue) form.
+            prints; its entries are in \(LinuxVersion.model.rawValue) form. \
+            With --synthetic N: N operations drawn from --seed on 64K batches across \
+            \(Hex.size(SyntheticTrace.defaultSpan)) of VA (set_ptes where a batch is unmapped, else \
+            clear_ptes, modify_prot, wrprotect or mkold), streamed as they are made, so that
+              vmsa trace --synthetic 100000000 | vmsa replay - --granule 64k
+            measures replay at scale without a trace file; the same seed gives the same trace.
             """)
 
     @Argument(help: "The process ID, or \"self\".") var pid: String?
+    @Option(help: "Write this many synthetic operations instead of a process's trace.") var synthetic: Int?
+    @Option(help: "The seed of --synthetic (default: 0).") var seed: UInt64?
     @Option(help: "Read a captured image's TTBR0 tables instead of a running process.") var image: String?
     @OptionGroup var guest: GuestOptions
     @Option(help: "The kernel whose tables --image holds: \(LinuxReading.versions.joined(separator: ", ")).") var linux: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("assume-present"), help: "Ignore pagemap: every page of every mapping is present.") var assumePresent = false
-    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages.") var maxMappingPages: Int = ProcessReader.defaultMaxMappingPages
+    @Option(name: .customLong("max-mapping"), parsing: .unconditional, help: "Skip mappings larger than this many 4K pages (default: \(ProcessReader.defaultMaxMappingPages)).") var maxMapping: Int?
+    var maxMappingPages: Int { maxMapping ?? ProcessReader.defaultMaxMappingPages }
     @Option(help: "Write the trace of the process adapted to this page size (16k or 64k): VMAs rounded out, memory in whole pages, file tails padded.")
     var adapt: NativeGranule?
 
     func validate() throws {
+        if let synthetic {
+            // What a process's trace reads, which a synthetic one would drop.
+            let unread = [(pid != nil, "a PID"), (image != nil, "--image"), (guest.address != nil, "--gdb"), (linux != nil, "--linux"),
+                          (adapt != nil, "--adapt"), (assumePresent, "--assume-present"), (maxMapping != nil, "--max-mapping")]
+            if let given = unread.first(where: { $0.0 }) {
+                throw ValidationError("--synthetic makes a trace of its own, which does not read \(given.1); it takes only --seed and -o")
+            }
+            guard synthetic >= 0 else { throw ValidationError("--synthetic \(synthetic) is not a count of operations; expected 0 or more") }
+            return
+        }
+        if seed != nil { throw ValidationError("--seed is the seed of --synthetic; give it with --synthetic N") }
         // A live guest (--gdb) stands where the image would.
         switch (pid, image ?? guest.address) {
         case (nil, nil): throw ValidationError("give a PID, --image IMAGE or --gdb HOST:PORT")
@@ -52,6 +71,7 @@ struct TraceCommand: VMSASubcommand {
     }
 
     func execute() throws {
+        if let synthetic { return try traceSynthetic(synthetic) }
         if image != nil || guest.isLive { return try traceImage(image) }
         try tracePID(pid!)
     }
@@ -66,6 +86,30 @@ struct TraceCommand: VMSASubcommand {
         }
         try finish(adapted, &text)
         try write(text)
+    }
+
+    /// --synthetic: the operations streamed as they are drawn, through a
+    /// buffer of one pipe's worth, so memory stays flat however many there are.
+    private func traceSynthetic(_ count: Int) throws {
+        var trace: SyntheticTrace
+        let seed = self.seed ?? 0
+        do { trace = try SyntheticTrace(count: count, seed: seed) } catch { throw CLIError(.usage, "\(error)") }
+        let source = TraceSource(linux: .model, from: "synthetic \(count) seed \(seed)")
+        try AtomicFile.write(to: output ?? AtomicFile.standardOutputName) { sink in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(StandardStreams.capacity)
+            func add(_ record: JSONValue) throws {
+                record.write(into: &buffer)
+                buffer.append(UInt8(ascii: "\n"))
+                if buffer.count >= StandardStreams.capacity {
+                    try buffer.withUnsafeBytes(sink.write)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try add(source.json)
+            while let op = trace.next() { try add(op.json) }
+            try buffer.withUnsafeBytes(sink.write)
+        }
     }
 
     private func write(_ text: String) throws {
