@@ -14,6 +14,8 @@ public struct JSONObjectReader {
         guard case .object(let o) = value else { throw JSONError("\(context) is \(value.typeName); expected an object") }
         object = o
         self.context = context
+        // One allocation: most readers take each key of the object once.
+        used.reserveCapacity(o.entries.count)
     }
 
     public var keys: [String] { object.keys }
@@ -129,11 +131,29 @@ public struct JSONObjectReader {
     /// A value in a JSON string: hex, with or without `0x`, underscores
     /// allowed, up to 64 bits; the same rule as VMSA's `Hex.parse` (this
     /// module stands apart from VMSA). A decimal value is a JSON number.
+    /// Reads the UTF-8 in place: no copy without the underscores.
     public static func parseUInt64(_ text: String) -> UInt64? {
-        var s = Substring(text)
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
-        let digits = s.filter { $0 != "_" }
-        guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }
-        return UInt64(digits, radix: 16)
+        var utf8 = Substring(text).utf8
+        if utf8.starts(with: "0x".utf8) || utf8.starts(with: "0X".utf8) { utf8 = utf8.dropFirst(2) }
+        var value: UInt64 = 0
+        var digits = 0
+        for b in utf8 where b != UInt8(ascii: "_") {
+            guard let d = hexDigitValue(b), value >> (UInt64.bitWidth - hexDigitBits) == 0 else { return nil }
+            value = value << hexDigitBits | d
+            digits += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
+    /// Bits one hex digit holds.
+    private static let hexDigitBits = 4
+
+    private static func hexDigitValue(_ b: UInt8) -> UInt64? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(b - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(b - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(b - UInt8(ascii: "A") + 10)
+        default: nil
+        }
     }
 }

@@ -27,8 +27,14 @@ public struct JSONParser {
         return JSONError("invalid JSON at line \(line), column \(column): \(what)")
     }
 
+    /// Skips RFC 8259's whitespace: space, tab, line feed, carriage return.
     private mutating func skipSpace() {
-        while i < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[i]) { i += 1 }
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): i += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value() throws(JSONError) -> JSONValue {
@@ -46,9 +52,9 @@ public struct JSONParser {
     }
 
     private mutating func literal(_ word: String) throws(JSONError) {
-        let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { throw error("expected \(word)") }
-        i += w.count
+        let n = word.utf8.count
+        guard i + n <= bytes.count, bytes[i..<i + n].elementsEqual(word.utf8) else { throw error("expected \(word)") }
+        i += n
     }
 
     private mutating func enter() throws(JSONError) {
@@ -135,7 +141,16 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONError) -> String {
         i += 1
-        var out = [UInt8]()
+        // Most strings hold no escape: their bytes become the String in one
+        // copy. At a backslash (or a byte the loop below rejects) the loop
+        // takes over from the bytes read so far.
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            i += 1
+            return try validated(bytes[start..<i - 1])
+        }
+        var out = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw error("unterminated string") }
             let b = bytes[i]
@@ -171,7 +186,11 @@ public struct JSONParser {
             default: throw error("invalid escape in string")
             }
         }
-        guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+        return try validated(out)
+    }
+
+    private func validated(_ utf8: some Collection<UInt8>) throws(JSONError) -> String {
+        guard let s = String(validating: utf8, as: UTF8.self) else { throw error("string is not valid UTF-8") }
         return s
     }
 }
