@@ -91,7 +91,9 @@ FUZZ_RUNS    ?=
 FUZZ_TARGETS ?= Descriptor JSON Layout Image Words Trace Core
 FUZZ_BUILD    = .build-fuzz
 FUZZ_BIN      = $(FUZZ_BUILD)/release
-FUZZ_LIMIT    = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS))
+# FUZZ_TIMEBOX caps a campaign's seconds (it stops short of FUZZ_RUNS then).
+FUZZ_TIMEBOX ?=
+FUZZ_LIMIT    = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) $(if $(FUZZ_TIMEBOX),-max_total_time=$(FUZZ_TIMEBOX)),-max_total_time=$(FUZZ_SECONDS))
 FUZZ_RUNTIME  = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
 FUZZ_FLAGS    = -c release -Xswiftc -assert-config -Xswiftc Debug \
                 -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
