@@ -118,11 +118,12 @@ fuzz: fuzz-build
 	done; exit $$status
 
 # Adds to each seed corpus the work-corpus inputs that reach new coverage
-# (libFuzzer's -merge=1 keeps the seeds and adds only those).
+# (libFuzzer's -set_cover_merge=1 keeps the seeds and adds a small set of
+# inputs that together reach every new feature).
 fuzz-merge: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  name=$$(echo $$t | tr A-Z a-z); before=$$(ls Fuzz/corpus/$$name | wc -l); \
-	  $(FUZZ_BIN)/Fuzz$$t -merge=1 Fuzz/corpus/$$name $(OUT)/fuzz/$$name > $(OUT)/fuzz/$$name-merge.log 2>&1 || \
+	  $(FUZZ_BIN)/Fuzz$$t -set_cover_merge=1 Fuzz/corpus/$$name $(OUT)/fuzz/$$name > $(OUT)/fuzz/$$name-merge.log 2>&1 || \
 	    { tail -20 $(OUT)/fuzz/$$name-merge.log; echo "make fuzz-merge: $$name failed"; exit 1; }; \
 	  echo "fuzz-merge $$name: $$before -> $$(ls Fuzz/corpus/$$name | wc -l) inputs, $$(du -sk Fuzz/corpus/$$name | cut -f1) KiB"; \
 	done
