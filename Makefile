@@ -11,7 +11,7 @@ RELEASE_BIN   = .build/release/vmsa
 # Debian packages the probes and the conformance legs need.
 APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd cpio
 
-.PHONY: all deps build release probes test conformance demo bench scale fuzz man docs clean
+.PHONY: all deps build release probes test conformance demo bench scale fuzz fuzz-build fuzz-merge man docs clean
 
 all: build
 
@@ -86,26 +86,55 @@ bench: release
 scale: release
 	VMSA=$(RELEASE_BIN) bash scripts/scale.sh
 
-# libFuzzer: each target runs FUZZ_SECONDS on a scratch copy of its seed corpus
-# (Fuzz/corpus/NAME); a crashing input lands in out/fuzz/ and fails the run.
+# libFuzzer: each target runs FUZZ_SECONDS, or FUZZ_RUNS executions when set
+# (a campaign), on a scratch work corpus (out/fuzz/NAME) seeded from
+# Fuzz/corpus/NAME; a crashing input lands in out/fuzz/ and fails the run.
+# `make fuzz-merge` then adds the work corpus's new coverage to the seeds.
+#
+# Built optimised (a debug build spends its time in unspecialised generics,
+# not in the code under test) with assertions kept and ASan and coverage on
+# every module.
 FUZZ_SECONDS ?= 30
+FUZZ_RUNS    ?=
 FUZZ_TARGETS ?= Descriptor JSON Layout Image Words Trace Core
+FUZZ_BUILD    = .build-fuzz
+FUZZ_BIN      = $(FUZZ_BUILD)/release
+# FUZZ_TIMEBOX caps a campaign's seconds (it stops short of FUZZ_RUNS then).
+FUZZ_TIMEBOX ?=
+FUZZ_LIMIT    = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) $(if $(FUZZ_TIMEBOX),-max_total_time=$(FUZZ_TIMEBOX)),-max_total_time=$(FUZZ_SECONDS))
 FUZZ_RUNTIME  = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
-FUZZ_FLAGS    = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+FUZZ_FLAGS    = -c release -Xswiftc -assert-config -Xswiftc Debug \
+                -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
                 -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
 
-fuzz:
+fuzz-build:
 	@test -n "$(FUZZ_RUNTIME)" || { echo "make fuzz: libclang_rt.fuzzer_no_main not found next to swiftc"; exit 1; }
-	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS)
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_BUILD) $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
 	@mkdir -p $(OUT)/fuzz; status=0; \
 	for t in $(FUZZ_TARGETS); do \
-	  name=$$(echo $$t | tr A-Z a-z); work=$(OUT)/fuzz/$$name; rm -rf $$work; mkdir -p $$work; \
-	  .build-fuzz/debug/Fuzz$$t $$work Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
+	  name=$$(echo $$t | tr A-Z a-z); work=$(OUT)/fuzz/$$name; rm -rf $$work $(OUT)/fuzz/$$name-*; mkdir -p $$work; \
+	  start=$$(date +%s); \
+	  $(FUZZ_BIN)/Fuzz$$t $$work Fuzz/corpus/$$name $(FUZZ_LIMIT) \
 	    -artifact_prefix=$(OUT)/fuzz/$$name- -print_final_stats=1 > $(OUT)/fuzz/$$name.log 2>&1 || status=1; \
+	  seconds=$$(( $$(date +%s) - start )); \
 	  runs=$$(grep -m1 'stat::number_of_executed_units' $(OUT)/fuzz/$$name.log | awk '{print $$2}'); \
-	  crashes=$$(ls $(OUT)/fuzz/$$name-crash-* $(OUT)/fuzz/$$name-leak-* $(OUT)/fuzz/$$name-timeout-* 2>/dev/null | wc -l); \
-	  echo "fuzz $$name: $${runs:-0} executions, $$crashes findings"; \
+	  rate=$$(grep -m1 'stat::average_exec_per_sec' $(OUT)/fuzz/$$name.log | awk '{print $$2}'); \
+	  crashes=$$(ls $(OUT)/fuzz/$$name-crash-* $(OUT)/fuzz/$$name-leak-* $(OUT)/fuzz/$$name-timeout-* $(OUT)/fuzz/$$name-oom-* 2>/dev/null | wc -l); \
+	  echo "fuzz $$name: $${runs:-0} executions, $${rate:-0} exec/s, $${seconds}s, $$crashes findings"; \
 	done; exit $$status
+
+# Adds to each seed corpus the work-corpus inputs that reach new coverage
+# (libFuzzer's -set_cover_merge=1 keeps the seeds and adds a small set of
+# inputs that together reach every new feature).
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  name=$$(echo $$t | tr A-Z a-z); before=$$(ls Fuzz/corpus/$$name | wc -l); \
+	  $(FUZZ_BIN)/Fuzz$$t -set_cover_merge=1 Fuzz/corpus/$$name $(OUT)/fuzz/$$name > $(OUT)/fuzz/$$name-merge.log 2>&1 || \
+	    { tail -20 $(OUT)/fuzz/$$name-merge.log; echo "make fuzz-merge: $$name failed"; exit 1; }; \
+	  echo "fuzz-merge $$name: $$before -> $$(ls Fuzz/corpus/$$name | wc -l) inputs, $$(du -sk Fuzz/corpus/$$name | cut -f1) KiB"; \
+	done
 
 # DocC archives of the library products (swift-docc-plugin), built with
 # warnings as errors, and each one's documentation coverage.

@@ -30,6 +30,13 @@ public final class LinuxPageTable {
         root = arena.allocate()!
     }
 
+    /// Frees every table and allocates an empty PGD: the table as new.
+    public func reset() {
+        arena.reset()
+        // A reset arena hands out what a new one does: the PGD comes back as table `root`.
+        precondition(arena.allocate() == root, "a reset arena did not give the PGD back first")
+    }
+
     /// TTBR0_EL1 when this table is the hardware table (fallback).
     public var ttbr0: TTBR { TTBR(baseAddress: arena.physicalAddress(of: root)) }
 

@@ -266,6 +266,15 @@ public final class NativeMirror {
         inexpressibleCount = 0
     }
 
+    /// The mirror as new (an empty root, no list names a table), keeping its
+    /// memory and its `lookup` setting.
+    public func reset() {
+        arena.reset()
+        root = arena.allocate()!
+        slots.update(repeating: -1, count: slotCapacity * Self.slotsPerLinuxTable)
+        inexpressibleCount = 0
+    }
+
     /// The native table an operation on Linux PTE table `pteTable` writes:
     /// its list entry, or (`rootWalk`) a walk from the native root.
     @inlinable @inline(__always)

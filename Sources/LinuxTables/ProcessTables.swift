@@ -102,6 +102,19 @@ public final class ProcessTables {
         }
     }
 
+    /// The process as new (empty tables, native mode, no operations), keeping
+    /// the memory of its tables: what a new `ProcessTables` of the same
+    /// granule and limits is, without allocating one.
+    public func reset() {
+        linux.reset()
+        mirror.reset()
+        mode = .native
+        operations = 0
+        translated = 0
+        fallbacks = 0
+        nativeReclaimed = false
+    }
+
     // MARK: walking and allocating Linux tables
 
     /// The Linux table at `level` covering `va`, allocating the tables on

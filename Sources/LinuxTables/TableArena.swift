@@ -105,6 +105,16 @@ public final class TableArena: PhysicalMemory {
         liveTables = 0
     }
 
+    /// Returns the arena to its state when new, keeping its memory: no table
+    /// live and the hand-out order restarted, so the next tables are those a
+    /// new arena would give (`allocate()` zeroes each one it hands out).
+    public func reset() {
+        live.update(repeating: false, count: highWater)
+        freeList.removeAll(keepingCapacity: true)
+        highWater = 0
+        liveTables = 0
+    }
+
     private func grow() {
         let newCapacity = min(limit, capacity * 2)
         words = Self.resized(words, newCapacity * wordsPerTable)

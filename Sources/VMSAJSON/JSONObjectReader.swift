@@ -21,6 +21,8 @@ public struct JSONObjectReader {
         object = o
         used = [Bool](repeating: false, count: o.entries.count)
         self.context = context
+        // One allocation: most readers take each key of the object once.
+        used.reserveCapacity(o.entries.count)
     }
 
     /// The object's keys, in input order.
@@ -148,6 +150,7 @@ public struct JSONObjectReader {
     /// A value in a JSON string: hex, with or without `0x`, underscores
     /// allowed, up to 64 bits; the same rule as VMSA's `Hex.parse` (this
     /// module stands apart from VMSA). A decimal value is a JSON number.
+    /// Reads the UTF-8 in place: no copy without the underscores.
     public static func parseUInt64(_ text: String) -> UInt64? {
         // Byte by byte over the UTF-8, without building a filtered copy: a
         // trace line holds two or three of these, and replay reads 10^8 lines.

@@ -28,6 +28,7 @@ public struct JSONParser {
         return JSONError("invalid JSON at line \(line), column \(column): \(what)")
     }
 
+    /// Skips RFC 8259's whitespace: space, tab, line feed, carriage return.
     private mutating func skipSpace() {
         while i < bytes.count {
             switch bytes[i] {
@@ -52,9 +53,9 @@ public struct JSONParser {
     }
 
     private mutating func literal(_ word: String) throws(JSONError) {
-        let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { throw error("expected \(word)") }
-        i += w.count
+        let n = word.utf8.count
+        guard i + n <= bytes.count, bytes[i..<i + n].elementsEqual(word.utf8) else { throw error("expected \(word)") }
+        i += n
     }
 
     private mutating func enter() throws(JSONError) {
@@ -141,17 +142,16 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONError) -> String {
         i += 1
-        // The common string (a key, a hex value) is plain ASCII: take it
-        // whole, with nothing to copy byte by byte or to validate.
-        var end = i
-        while end < bytes.count, (0x20..<0x80).contains(bytes[end]), bytes[end] != UInt8(ascii: "\""),
-              bytes[end] != UInt8(ascii: "\\") { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            let s = String(decoding: bytes[i..<end], as: UTF8.self)
-            i = end + 1
-            return s
+        // Most strings hold no escape: their bytes become the String in one
+        // copy. At a backslash (or a byte the loop below rejects) the loop
+        // takes over from the bytes read so far.
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            i += 1
+            return try validated(bytes[start..<i - 1])
         }
-        var out = [UInt8]()
+        var out = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw error("unterminated string") }
             let b = bytes[i]
@@ -187,7 +187,11 @@ public struct JSONParser {
             default: throw error("invalid escape in string")
             }
         }
-        guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+        return try validated(out)
+    }
+
+    private func validated(_ utf8: some Collection<UInt8>) throws(JSONError) -> String {
+        guard let s = String(validating: utf8, as: UTF8.self) else { throw error("string is not valid UTF-8") }
         return s
     }
 }

@@ -61,9 +61,10 @@ extension TranslationRegime {
                 var first = 0
                 while first < table.count {
                     defer { first += n }
-                    let group = Array(first..<min(first + n, table.count))
-                    let marked = group.filter { isLeaf($0) && table[$0] & B.contiguous.mask != 0 }
-                    guard !marked.isEmpty else { continue }
+                    // Counted in place: no arrays per run (hot on large images).
+                    let group = first..<min(first + n, table.count)
+                    let marked = group.reduce(0) { $0 + (isLeaf($1) && table[$1] & B.contiguous.mask != 0 ? 1 : 0) }
+                    guard marked > 0 else { continue }
                     func problem(_ reason: String) {
                         let va = table.va(of: first)
                         problems.append(ContiguousRunProblem(ttbr: ttbr, level: table.level, firstEntry: table.entryAddress(first),
@@ -71,7 +72,7 @@ extension TranslationRegime {
                                                              vaRange: va...(va &+ (UInt64(group.count) &* size &- 1)), reason: reason))
                     }
                     guard group.count == n else { problem("the run needs \(n) entries, the table has \(group.count) from here"); continue }
-                    guard marked.count == n else { problem("not every entry is a valid leaf with the Contiguous bit"); continue }
+                    guard marked == n else { problem("not every entry is a valid leaf with the Contiguous bit"); continue }
                     let base = table.outputAddress(of: table[first])
                     guard base & (size &* UInt64(n) &- 1) == 0 else {
                         problem("output address \(Hex.short(base)) is not aligned to the run's \(Hex.size(size &* UInt64(n)))"); continue

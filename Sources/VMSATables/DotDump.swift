@@ -19,7 +19,9 @@ public enum DotDump {
             while let table = stack.popLast() {
                 let address = table.address, level = table.level
                 guard seen.insert(address).inserted else { continue }
-                var tables = 0, leaves: [String: Int] = [:], faults = 0
+                // Leaves by kind: one table's leaves share its entry size, so
+                // the kind alone names them (no string per leaf).
+                var tables = 0, leaves: [DescriptorKind: Int] = [:], faults = 0
                 for i in 0..<table.count {
                     let raw = table[i]
                     switch table.role(i) {
@@ -29,18 +31,16 @@ public enum DotDump {
                         out.append("  \(node(address)) -> \(node(next)) [label=\"[\(i)] \(Hex.short(table.va(of: i)))\"];")
                         if case .success(let child)? = image.regime.child(of: table, at: i, in: image) { stack.append(child) }
                     case .leaf:
-                        let name = "\(Descriptor(rawValue: raw).kind(at: level).rawValue) \(Hex.size(table.entrySize))"
-                        leaves[name, default: 0] += 1
+                        leaves[Descriptor(rawValue: raw).kind(at: level), default: 0] += 1
                     case .fault:
                         faults += 1
                     }
                 }
                 var label = ["L\(level.rawValue) table", Hex.short(address)]
                 if tables > 0 { label.append(tables == 1 ? "1 table" : "\(tables) tables") }
-                for (name, n) in leaves.sorted(by: { $0.key < $1.key }) {
+                for (kind, n) in leaves.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                     // "3 pages 4 KiB", "1 block 2 MiB".
-                    let parts = name.split(separator: " ", maxSplits: 1)
-                    label.append("\(n) \(parts[0])\(n == 1 ? "" : "s") \(parts[1])")
+                    label.append("\(n) \(kind.rawValue)\(n == 1 ? "" : "s") \(Hex.size(table.entrySize))")
                 }
                 if faults > 0 { label.append("\(faults) faulting entr\(faults == 1 ? "y" : "ies")") }
                 out.append("  \(node(address)) [label=\"\(label.joined(separator: "\\n"))\"];")

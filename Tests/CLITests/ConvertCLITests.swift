@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import VMSA
+import VMSATables
 
 /// `vmsa convert`: any image in, a sparse version 2 image of its reachable
 /// table pages out, and every command reads both alike.
@@ -14,6 +16,23 @@ struct ConvertCLITests {
     static var layout: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/layouts/per-process-64k.json").path
+    }
+
+    /// Found by the image fuzzer: with EPD0 and EPD1 set no table is
+    /// reachable, and convert wrote an image with no memory, which no
+    /// command could load. It refuses instead, as import does.
+    @Test("convert of an image whose TCR_EL1 enables no walk is refused, not written unloadable")
+    func convertWithNoWalkIsRefused() throws {
+        let tcr = TCR(rawValue: 0x0000_0015_8090_3583)   // EPD0 (bit 7) and EPD1 (bit 23) set
+        #expect(tcr.walksDisabled(.ttbr0) && tcr.walksDisabled(.ttbr1))
+        let image = TableImage(tablesBase: 0x4000_0000, tcr: tcr, mair: MAIR(rawValue: 0xff), ttbr0: TTBR(rawValue: 0x4000_0000),
+                               ttbr1: TTBR(rawValue: 0x4000_1000), words: [UInt64](repeating: 0, count: 1024))
+        try Data(image.serialized()).write(to: dir.appendingPathComponent("off.img"))
+        #expect(try VMSATool.run(["dump", "off.img"], cwd: dir).status == 0)
+        let r = try VMSATool.run(["convert", "off.img", "-o", "out.img"], cwd: dir)
+        #expect(r.status == 65)
+        #expect(r.stderr == "vmsa: TCR_EL1 \(tcr) enables no walk (EPD0 and EPD1 set, or reserved granules): there are no tables to convert\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.img").path))
     }
 
     @Test("convert keeps the walk and only the reachable pages")

@@ -39,6 +39,29 @@ struct JSONParserTests {
         #expect(throws: JSONError(message)) { try JSONParser.parse(text) }
     }
 
+    @Test("a string reads the same whether an escape comes first, later or never", arguments: [
+        (#""plain""#, "plain"),
+        (#""""#, ""),
+        (#""a long string without any escape in it""#, "a long string without any escape in it"),
+        (#""\tfirst""#, "\tfirst"),
+        (#""after a long plain prefix\n""#, "after a long plain prefix\n"),
+        (#""x\"y\\z\/""#, "x\"y\\z/"),
+        (#""caf\u00e9 and é""#, "café and é"),
+    ])
+    func strings(text: String, value: String) throws {
+        #expect(try JSONParser.parse(text) == .string(value))
+    }
+
+    @Test("a control character or the end inside a string is found where it is, escape or not", arguments: [
+        ("\"ab\u{01}c\"", "invalid JSON at line 1, column 4: control character in string"),
+        ("\"a\\nb\u{01}c\"", "invalid JSON at line 1, column 6: control character in string"),
+        ("\"a\\nbc", "invalid JSON at line 1, column 7: unterminated string"),
+        ("\"abc\\", "invalid JSON at line 1, column 6: unterminated escape"),
+    ])
+    func stringErrors(text: String, message: String) {
+        #expect(throws: JSONError(message)) { try JSONParser.parse(text) }
+    }
+
     @Test("nesting is bounded")
     func depth() {
         let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
@@ -71,6 +94,35 @@ struct JSONObjectReaderTests {
         #expect(try r.hex("c") == 4096)
         #expect(try r.hex("d") == 0x1f)
         try r.finish()
+    }
+
+    /// The rule `parseUInt64` reads in place, spelled as copies: strip a
+    /// `0x`, drop the underscores, read the rest as base 16, no sign.
+    static func copyingParse(_ text: String) -> UInt64? {
+        var s = Substring(text)
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
+        let digits = s.filter { $0 != "_" }
+        guard !digits.isEmpty, digits.first != "+", digits.first != "-" else { return nil }
+        return UInt64(digits, radix: 16)
+    }
+
+    @Test("hex strings: in-place reading agrees with the copying rule, on edge cases and every short string")
+    func hexRule() {
+        var cases = ["", "0x", "0X", "_", "0x_", "0", "0x0", "00", "ffff_ffff_ffff_ffff", "0xFFFFFFFFFFFFFFFF",
+                     "1_0000_0000_0000_0000", "0000000000000000000001", "0x00000000000000000ffffffffffffffff",
+                     "+1", "-1", "0x+1", "0x-0", "0xg", "g", "0x 1", " 1", "1 ", "0x\u{301}1", "١", "0x1__2", "x1", "0xx1"]
+        // Every string of up to four characters the rule tells apart (digits
+        // at both ends of each range, non-digits, the prefix, the separator,
+        // signs, space, non-ASCII).
+        let alphabet: [String] = ["0", "9", "a", "f", "A", "F", "g", "x", "X", "_", "+", "-", " ", "é"]
+        var short = [""]
+        for _ in 0..<4 {
+            short = short.flatMap { s in alphabet.map { s + $0 } }
+            cases += short
+        }
+        for text in cases {
+            #expect(JSONObjectReader.parseUInt64(text) == Self.copyingParse(text), "\(text.debugDescription)")
+        }
     }
 
     @Test("each wrong value gets one sentence naming it", arguments: [

@@ -35,11 +35,9 @@ public struct FuzzInput {
     public var remaining: Int { bytes.count - offset }
 
     public mutating func word() -> UInt64? {
-        guard remaining >= 8 else { return nil }
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-        offset += 8
-        return v
+        guard remaining >= MemoryLayout<UInt64>.size else { return nil }
+        defer { offset += MemoryLayout<UInt64>.size }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
     public mutating func byte() -> UInt8? {

@@ -24,8 +24,15 @@ runFuzzer { bytes in
         image.walk(half).forEach { _ in leaves += 1 }
     }
     _ = leaves
-    // `vmsa convert`: the reachable pages reload as the same walk.
-    let converted = image.reachable()
+    // `vmsa convert`: the reachable pages reload as the same walk. With no
+    // table reachable (no walk enabled) there is nothing to keep, and
+    // convert refuses: a file with no memory does not load.
+    let reach = ReachableTables(image.regime, in: image)
+    let converted = image.reachable(from: reach)
+    guard !converted.memorySegments.isEmpty else {
+        precondition(reach.tables.isEmpty, "reachable tables were not kept")
+        return
+    }
     guard let reloaded = try? TableImage.load(converted.serialized()) else {
         preconditionFailure("a converted image does not load")
     }

@@ -26,7 +26,9 @@ struct ConvertCommand: VMSASubcommand {
 
     func execute() throws {
         let source = try ImageFiles.image(image)
-        let converted = source.reachable(data: data)
+        let reach = ReachableTables(source.regime, in: source)
+        let converted = source.reachable(from: reach, data: data)
+        try KeptTables.require(converted, reach, regime: source.regime, name: image, verb: "convert", source: "image")
         try ImageFiles.write(converted, to: output)
         // Standard output holds the image itself.
         if AtomicFile.isStandardOutput(output) { return }

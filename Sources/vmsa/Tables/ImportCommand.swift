@@ -73,13 +73,7 @@ struct ImportCommand: VMSASubcommand {
         let reach = ReachableTables(regime, in: dump)
         let missing = reach.missing
         let kept = dump.reachable(from: reach, data: data)
-        guard !kept.memorySegments.isEmpty else {
-            guard !missing.isEmpty else {
-                throw CLIError(.dataError, "TCR_EL1 \(regime.tcr) enables no walk (EPD0 and EPD1 set, or reserved granules): there are no tables to import")
-            }
-            let roots = missing.map { "\($0.ttbr)'s root at PA \(Hex.short($0.address))" }
-            throw CLIError(.dataError, "\(name): no table is in the dump: \(roots.joined(separator: " and ")) \(roots.count == 1 ? "is" : "are") outside it")
-        }
+        try KeptTables.require(kept, reach, regime: regime, name: name, verb: "import", source: "dump")
         // What the loader will check, so the image written always loads.
         do { try kept.validateTables() } catch { throw CLIError(.dataError, "\(name): \(error.description)") }
         try ImageFiles.write(kept, to: output)
