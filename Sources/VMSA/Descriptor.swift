@@ -110,6 +110,9 @@ public struct Descriptor: RawRepresentable, Hashable, Sendable, CustomStringConv
 
 /// What a descriptor is at its level.
 public enum DescriptorKind: String, CaseIterable, Hashable, Sendable {
+    /// Bits [1:0] at the level: invalid 0bx0; table 0b11 at levels -1 to 2;
+    /// block 0b01 above level 3 (legal at that level or not); page 0b11 at
+    /// level 3; reserved 0b01 at level 3.
     case invalid, table, block, page, reserved
 
     /// Whether the descriptor maps an output address: a block or a page.
