@@ -37,7 +37,7 @@ public struct TableBuilder: Sendable {
     /// regime's own; see `RegimeConfiguration.tcr`).
     public let tcr: TCR
     /// TTBR0_ELx (VTTBR_EL2 for stage 2): BADDR of the TTBR0 root table and the
-    /// range's ASID; zero when the range is not configured.
+    /// range's ASID (the VMID for stage 2); zero when the range is not configured.
     public private(set) var ttbr0: TTBR
     /// TTBR1_EL1/EL2: BADDR of the TTBR1 root table and its ASID; zero in the
     /// one-range regimes or when the range is not configured.

@@ -8,7 +8,7 @@ public struct Translation: Hashable, Sendable, CustomStringConvertible {
     /// The VA range and base register the walk used: TTBR0_EL1 or TTBR1_EL1.
     public var ttbr: TranslationTableBase
     /// The output address: the leaf's OA plus the offset of `va` within the leaf
-    /// (PAR_EL1.PA holds its bits above the page offset).
+    /// (PAR_EL1.PA reports it from bit 12 up).
     public var pa: PhysicalAddress
     /// The level of the leaf (block or page).
     public var level: Level
