@@ -116,5 +116,8 @@ extension LinuxPageTable {
 
 /// The young/dirty operations, named after the pte helpers they apply.
 public enum YoungDirtyChange: String, CaseIterable, Sendable {
+    /// pte_mkold (clear PTE_AF), pte_mkyoung (set PTE_AF), pte_mkclean (clear
+    /// PTE_DIRTY, set PTE_RDONLY), pte_mkdirty (set PTE_DIRTY, clear PTE_RDONLY
+    /// when writable).
     case mkold, mkyoung, mkclean, mkdirty
 }

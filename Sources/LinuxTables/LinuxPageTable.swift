@@ -11,17 +11,24 @@ import VMSATables
 /// the kernel's live in extensions, and `ProcessTables` pairs them with the
 /// native mirror.
 public final class LinuxPageTable {
+    /// The Linux granule: 4K (CONFIG_ARM64_4K_PAGES).
     @inlinable public static var granule: Granule { LinuxKernel.granule }
+    /// Entries per table: 512 (PTRS_PER_PTE, PTRS_PER_PMD, PTRS_PER_PUD, PTRS_PER_PGD).
     @inlinable public static var entries: Int { LinuxKernel.entriesPerTable }
     /// Where the model places Linux table pages in physical memory.
     public static let defaultTablesBase: UInt64 = 1 << 46
 
+    /// The user VA size, VA_BITS: 48 or 39.
     public let vaBits: Int
+    /// The level of the PGD: 0 with 48-bit VA, 1 with 39-bit VA.
     public let startLevel: Level
+    /// The memory holding the tables, one 4K page each.
     public let arena: TableArena
     /// The PGD (start-level table).
     public let root: Int
 
+    /// An empty process table: a zeroed PGD of `vaBits` (48 or 39), as pgd_alloc
+    /// returns it, its arena capped at `tableLimit` tables from `tablesBase`.
     public init(vaBits: Int = 48, tableLimit: Int = 1 << 22, tablesBase: UInt64 = defaultTablesBase) throws(LinuxTableError) {
         guard LinuxKernel.supportedVABits.contains(vaBits) else { throw .unsupportedVABits(vaBits) }
         self.vaBits = vaBits
@@ -63,9 +70,11 @@ public final class LinuxPageTable {
 
     // MARK: entries and tables
 
+    /// The entry at `index` of arena table `table`, as a Linux pte/pmd/pud value.
     @inlinable @inline(__always)
     public func entry(_ table: Int, _ index: Int) -> LinuxPTE { LinuxPTE(arena[table: table, index: index]) }
 
+    /// Writes `pte` at `index` of arena table `table`, as set_pte/set_pmd/set_pud do.
     @inlinable @inline(__always)
     public func setEntry(_ table: Int, _ index: Int, _ pte: LinuxPTE) { arena[table: table, index: index] = pte.rawValue }
 

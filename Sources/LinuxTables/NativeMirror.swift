@@ -28,6 +28,7 @@ public enum MirrorLookup: String, Sendable {
 /// A native page whose Linux entries cannot be expressed as one native entry
 /// holds `inexpressibleMarker` (an invalid descriptor), and is counted.
 public final class NativeMirror {
+    /// The VA size of the native table: 48 bits (T0SZ = 16).
     @inlinable public static var inputBits: Int { 48 }
     /// Where the model places native table pages in physical memory.
     public static let defaultTablesBase: UInt64 = 3 << 45
@@ -37,13 +38,19 @@ public final class NativeMirror {
     /// Entries in a Linux table's list.
     @inlinable static var slotsPerLinuxTable: Int { 32 }
 
+    /// The native translation granule, TCR_EL1.TG0: 16K or 64K.
     public let granule: Granule
+    /// The descriptor format of the native leaves: `granule`, DS=0, 48-bit PA.
     public let format: DescriptorFormat
+    /// The level of the native root table for a 48-bit VA: 0 at 16K, 1 at 64K.
     public let startLevel: Level
+    /// The memory holding the native tables, one `granule` page each.
     public let arena: TableArena
+    /// The arena index of the root table, which TTBR0_EL1 points at in native mode.
     @exclusivity(unchecked) public private(set) var root: Int
     /// Linux PTEs per native page: 4 (16K) or 16 (64K).
     public let linuxPerPage: Int
+    /// How an operation finds the native table it writes (see `MirrorLookup`).
     @exclusivity(unchecked) public var lookup: MirrorLookup = .direct
 
     @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<Int32>
@@ -52,6 +59,8 @@ public final class NativeMirror {
     /// Native pages currently marked inexpressible.
     public var inexpressiblePages: Int { inexpressibleCount }
 
+    /// An empty native table of `granule` (16K or 64K; 4K traps), its arena capped at
+    /// `tableLimit` tables placed from `tablesBase`.
     public init(granule: Granule, tableLimit: Int = 1 << 16, tablesBase: UInt64 = defaultTablesBase) {
         precondition(granule != .k4, "the native mirror is 16K or 64K")
         self.granule = granule
@@ -87,6 +96,7 @@ public final class NativeMirror {
     public var tcr: TCR { ProcessTables.tcr(granule: granule, inputBits: Self.inputBits) }
     /// The regime the MMU walks this table under (TTBR1 walks disabled).
     public var regime: TranslationRegime { TranslationRegime(tcr: tcr, mair: LinuxKernel.mair, ttbr0: ttbr0, ttbr1: TTBR(rawValue: 0)) }
+    /// Bytes of native table memory in use (`TableArena.liveBytes`).
     public var tableBytes: UInt64 { arena.liveBytes }
 
     // MARK: geometry
@@ -101,6 +111,8 @@ public final class NativeMirror {
     /// mirrored in (contpte may rewrite a whole run).
     @usableFromInline let mirrorUnit: UInt64
 
+    /// The index of `va` in a native table at `level`: VA[shift + bits - 1:shift],
+    /// the level's index field.
     @inlinable @inline(__always)
     public func index(of va: UInt64, at level: Level) -> Int {
         let l = level.rawValue &+ 1

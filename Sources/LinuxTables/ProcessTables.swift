@@ -11,19 +11,29 @@ import VMSATables
 /// a cache: `reclaimNative()` frees it and the next operation or check
 /// rebuilds it from the Linux table.
 public final class ProcessTables {
+    /// Which table TTBR0_EL1 points at: the native 16K/64K mirror (`native`), or the
+    /// 4K Linux table (`fallback`) while some native page cannot be expressed.
     public enum Mode: String, Sendable { case native, fallback }
 
+    /// The 4K Linux page table: the process's state, every operation applied to it first.
     public let linux: LinuxPageTable
+    /// The native 16K/64K table every operation is copied into.
     public let mirror: NativeMirror
     // Touched on every operation; nothing else accesses them concurrently.
+    /// Whether the hardware table is the native mirror or the Linux table.
     @exclusivity(unchecked) public private(set) var mode: Mode = .native
     /// Operations applied, those mirrored as native entries, and those that could not be.
     @exclusivity(unchecked) public private(set) var operations = 0
+    /// Operations mirrored as native entries.
     @exclusivity(unchecked) public private(set) var translated = 0
+    /// Operations the mirror could not express as native entries (each gives a `MirrorWarning`).
     @exclusivity(unchecked) public private(set) var fallbacks = 0
     /// Whether the native cache was reclaimed and awaits its rebuild.
     @exclusivity(unchecked) public private(set) var nativeReclaimed = false
 
+    /// An empty process: a Linux table of `vaBits` (48 or 39) and a `granule` mirror
+    /// (16K or 64K), each arena capped at its table limit. Throws for an
+    /// unsupported `vaBits`.
     public init(native granule: Granule, vaBits: Int = 48, linuxTableLimit: Int = 1 << 22,
                 nativeTableLimit: Int = 1 << 16) throws(LinuxTableError) {
         linux = try LinuxPageTable(vaBits: vaBits, tableLimit: linuxTableLimit)
@@ -48,6 +58,7 @@ public final class ProcessTables {
 
     /// The active hardware registers: the native table's, or the Linux table's in fallback.
     public var activeTCR: TCR { mode == .native ? mirror.tcr : linux.tcr }
+    /// TTBR0_EL1 of the active table: the native mirror's, or the Linux table's in fallback.
     public var activeTTBR0: TTBR { mode == .native ? mirror.ttbr0 : linux.ttbr0 }
     /// The active regime: the native table's, or the Linux table's in fallback.
     public var activeRegime: TranslationRegime { mode == .native ? mirror.regime : linux.regime }

@@ -19,11 +19,14 @@ import VMSATables
 /// remapping (glibc uses mremap for big blocks) rather than by copying
 /// into a second buffer: peak memory stays about the tables themselves.
 public final class TableArena: PhysicalMemory {
+    /// The translation granule: every table is one page of it.
     public let granule: Granule
     /// Physical address of table 0.
     public let base: UInt64
     /// Most tables this arena will hold.
     public let limit: Int
+    /// 64-bit descriptors per table: `granule.entriesPerTable` (512 at 4K, 2048 at 16K,
+    /// 8192 at 64K).
     public let wordsPerTable: Int
 
     // The buffers are only replaced inside `allocate()`; hot paths read them
@@ -39,6 +42,8 @@ public final class TableArena: PhysicalMemory {
     /// Tables currently allocated.
     public private(set) var liveTables = 0
 
+    /// An empty arena of `granule` tables from the granule-aligned `base`, holding at
+    /// most `limit` tables, with room for `initialCapacity` before it first grows.
     public init(granule: Granule, base: UInt64, limit: Int, initialCapacity: Int = 16) {
         precondition(base & (granule.pageSize - 1) == 0, "table base must be granule-aligned")
         self.granule = granule
@@ -91,6 +96,8 @@ public final class TableArena: PhysicalMemory {
         return t
     }
 
+    /// Returns allocated table `t` to the free list; its words are zeroed when it is
+    /// handed out again.
     public func free(_ t: Int) {
         precondition(t >= 0 && t < highWater && live[t], "freeing a table that is not allocated")
         live[t] = false
@@ -125,6 +132,7 @@ public final class TableArena: PhysicalMemory {
         capacity = newCapacity
     }
 
+    /// Whether `t` is a table index currently allocated.
     @inlinable public func isLive(_ t: Int) -> Bool { t >= 0 && t < capacity && live[t] }
 
     /// Physical address of table `t`.
@@ -141,6 +149,8 @@ public final class TableArena: PhysicalMemory {
         return live[t] ? t : nil
     }
 
+    /// Word `i` of table `t`: the descriptor at physical address
+    /// `physicalAddress(of: t) + 8 * i`. Neither index is checked.
     @inlinable @inline(__always)
     public subscript(table t: Int, index i: Int) -> UInt64 {
         get { words[t &* wordsPerTable &+ i] }

@@ -2,8 +2,10 @@
 /// word with typed projections. What it *is* (table, block, page, …) is a
 /// function of the raw value and the level it sits at, never stored.
 public struct Descriptor: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The 64-bit descriptor word as it sits in the table.
     public var rawValue: UInt64
 
+    /// A descriptor holding `rawValue` unchanged.
     @inlinable @inline(__always)
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
@@ -73,7 +75,9 @@ public struct Descriptor: RawRepresentable, Hashable, Sendable, CustomStringConv
 
     /// Descriptor type field values.
     public enum TypeBits {
+        /// Bits [1:0]=0b01: a block descriptor (reserved at level 3).
         public static let block: UInt64 = 0b01
+        /// Bits [1:0]=0b11: a table descriptor, or a page descriptor at level 3.
         public static let tableOrPage: UInt64 = 0b11
     }
 
@@ -86,24 +90,31 @@ public struct Descriptor: RawRepresentable, Hashable, Sendable, CustomStringConv
         return level.isLast ? .reserved : .block
     }
 
+    /// The value of `field` in the raw word; setting it replaces only those bits.
     @inlinable @inline(__always)
     public subscript(field: BitField) -> UInt64 {
         get { field.extract(rawValue) }
         set { rawValue = field.inserting(newValue, into: rawValue) }
     }
 
+    /// Whether the one-bit `field` is set; setting it replaces only that bit.
     @inlinable @inline(__always)
     public subscript(flag field: BitField) -> Bool {
         get { field.isSet(rawValue) }
         set { rawValue = field.inserting(newValue ? 1 : 0, into: rawValue) }
     }
 
+    /// The raw word in hexadecimal.
     public var description: String { Hex.format(rawValue) }
 }
 
 /// What a descriptor is at its level.
 public enum DescriptorKind: String, CaseIterable, Hashable, Sendable {
+    /// Bits [1:0] at the level: invalid 0bx0; table 0b11 at levels -1 to 2;
+    /// block 0b01 above level 3 (legal at that level or not); page 0b11 at
+    /// level 3; reserved 0b01 at level 3.
     case invalid, table, block, page, reserved
 
+    /// Whether the descriptor maps an output address: a block or a page.
     @inlinable public var isLeaf: Bool { self == .block || self == .page }
 }

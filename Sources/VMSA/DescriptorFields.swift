@@ -2,19 +2,28 @@
 /// bit for bit for any value `init(decoding:)` produced, including invalid
 /// and reserved encodings: bits with no field travel in `ignored` and `res0`.
 public struct DescriptorFields: Hashable, Sendable {
+    /// Descriptor type at its level: invalid, table, block, page or reserved.
     public var kind: DescriptorKind
 
     // Blocks and pages.
+    /// OA: the output address of a block or page, as a byte address (bits [47:n] plus the
+    /// high OA bits of FEAT_LPA or DS=1).
     public var outputAddress: UInt64 = 0
+    /// AttrIndx[2:0], bits [4:2]: index of the MAIR_EL1 attribute field (Linux PTE_ATTRINDX).
     public var attrIndx: UInt8 = 0
+    /// AP[2:1], bits [7:6]: data access permissions.
     public var ap: AccessPermissions = .privilegedReadWrite
     /// Absent (and ignored) with TCR_EL1.DS=1.
     public var sh: Shareability = .nonShareable
+    /// Bits [58:55], reserved for software use (Linux PTE_DIRTY, PTE_SPECIAL, …).
     public var software: UInt8 = 0
+    /// PBHA[3:0], bits [62:59]: page-based hardware attributes.
     public var pbha: UInt8 = 0
 
     // Tables.
+    /// The next-level table address of a table descriptor, as a byte address.
     public var nextTable: UInt64 = 0
+    /// APTable[1:0], bits [62:61]: access limits on the levels below.
     public var apTable: TableAccessPermissions = .noEffect
 
     /// Every single-bit attribute, at its descriptor position.
@@ -27,22 +36,34 @@ public struct DescriptorFields: Hashable, Sendable {
     /// RES0 bits that are set, in place.
     public var res0: UInt64 = 0
 
+    /// NS, bit 5 (Linux PTE_NS).
     @inlinable public var ns: Bool { get { flags.contains(.ns) } set { flags.set(.ns, newValue) } }
+    /// AF, bit 10: the Access flag (Linux PTE_AF).
     @inlinable public var af: Bool { get { flags.contains(.af) } set { flags.set(.af, newValue) } }
+    /// nG, bit 11: not global, the translation is tagged with the ASID (Linux PTE_NG).
     @inlinable public var nG: Bool { get { flags.contains(.nG) } set { flags.set(.nG, newValue) } }
     /// Blocks only.
     @inlinable public var nT: Bool { get { flags.contains(.nT) } set { flags.set(.nT, newValue) } }
+    /// GP, bit 50: guarded page, FEAT_BTI (Linux PTE_GP).
     @inlinable public var gp: Bool { get { flags.contains(.gp) } set { flags.set(.gp, newValue) } }
+    /// DBM, bit 51: dirty bit modifier, FEAT_HAFDBS (Linux PTE_DBM).
     @inlinable public var dbm: Bool { get { flags.contains(.dbm) } set { flags.set(.dbm, newValue) } }
+    /// Contiguous, bit 52: one of a run of adjacent aligned entries (Linux PTE_CONT).
     @inlinable public var contiguous: Bool {
         get { flags.contains(.contiguous) } set { flags.set(.contiguous, newValue) }
     }
+    /// PXN, bit 53: privileged execute-never (Linux PTE_PXN).
     @inlinable public var pxn: Bool { get { flags.contains(.pxn) } set { flags.set(.pxn, newValue) } }
+    /// UXN (XN), bit 54: unprivileged execute-never (Linux PTE_UXN).
     @inlinable public var uxn: Bool { get { flags.contains(.uxn) } set { flags.set(.uxn, newValue) } }
+    /// PXNTable, bit 59 of a table descriptor (Linux PMD_TABLE_PXN).
     @inlinable public var pxnTable: Bool { get { flags.contains(.pxnTable) } set { flags.set(.pxnTable, newValue) } }
+    /// UXNTable (XNTable), bit 60 of a table descriptor (Linux PMD_TABLE_UXN).
     @inlinable public var uxnTable: Bool { get { flags.contains(.uxnTable) } set { flags.set(.uxnTable, newValue) } }
+    /// NSTable, bit 63 of a table descriptor.
     @inlinable public var nsTable: Bool { get { flags.contains(.nsTable) } set { flags.set(.nsTable, newValue) } }
 
+    /// Fields of a `kind` descriptor with every other field zero.
     @inlinable
     public init(kind: DescriptorKind) {
         self.kind = kind

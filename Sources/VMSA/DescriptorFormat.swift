@@ -3,6 +3,7 @@
 /// A 64K descriptor always carries OA[51:48] in [15:12] (FEAT_LPA); with a
 /// PA size below 52 bits a non-zero value there is an address-size problem.
 public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
+    /// The translation granule, TCR_EL1.TG0/TG1: 4K, 16K or 64K.
     public let granule: Granule
     /// TCR_EL1.DS: 52-bit OA for 4K/16K, with OA[51:50] in [9:8] and
     /// shareability taken from TCR_EL1.SHx instead of the descriptor.
@@ -24,6 +25,8 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
     /// [51:48] (64K), where a block or page keeps GP and DBM.
     public let tableRes0Mask: UInt64
 
+    /// The format of `granule` with TCR_EL1.DS=`ds` and a `paBits`-bit PA size (TCR_EL1.IPS).
+    /// Throws for a PA size TCR_EL1.IPS cannot encode, or DS=1 with the 64K granule.
     public init(granule: Granule, ds: Bool = false, paBits: Int = 48) throws(VMSAError) {
         guard PhysicalAddressSize(bits: paBits) != nil else { throw .unsupportedPASize(paBits) }
         guard !ds || granule != .k64 else { throw .dsWith64K }
@@ -43,10 +46,12 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
         tableRes0Mask = tableRes0
     }
 
+    /// Equal when the granule, DS and PA size are; the derived masks follow from them.
     public static func == (a: Self, b: Self) -> Bool {
         a.granule == b.granule && a.ds == b.ds && a.paBits == b.paBits
     }
 
+    /// Hashes the granule, DS and PA size.
     public func hash(into h: inout Hasher) {
         h.combine(granule)
         h.combine(ds)
@@ -151,6 +156,7 @@ public struct DescriptorFormat: Hashable, Sendable, CustomStringConvertible {
         address & (granule.pageSize - 1) == 0 && address >> UInt64(outputAddressBits) == 0
     }
 
+    /// The granule, PA size and DS=1 when set, e.g. `4K granule, 48-bit PA`.
     public var description: String {
         "\(granule) granule, \(paBits)-bit PA" + (ds ? ", DS=1" : "")
     }

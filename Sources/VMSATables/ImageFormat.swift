@@ -41,12 +41,15 @@ import VMSA
 /// paBits 64, flags 65 (bit 0 DS), checksum 72 over the whole file, and
 /// tablesSize bytes of contiguous memory from tablesBase at offset 128.
 public enum ImageFormat {
+    /// The 8 bytes at offset 0: `"VMSAIMG\0"`.
     public static let magic: [UInt8] = Array("VMSAIMG\0".utf8)
     /// The version vmsa writes.
     public static let version: UInt32 = 2
+    /// The versions vmsa reads: 1 (contiguous), 2 (sparse) and 3 (another regime or a stage 2).
     public static let versions: ClosedRange<UInt32> = 1...3
     /// The version of images of another regime or with a stage 2.
     public static let regimeVersion: UInt32 = 3
+    /// Bytes of the header, and the offset of the segment table (version 1: of the tables).
     public static let headerSize = 128
     /// Bytes of one segment table entry.
     public static let segmentEntrySize = 24

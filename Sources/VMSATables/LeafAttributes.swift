@@ -17,14 +17,19 @@ public struct LeafAttributes: Hashable, Sendable {
     public var pxn: Bool
     /// UXN after UXNTable.
     public var uxn: Bool
+    /// nG, bit 11: not global, the TLB entry is tagged with the ASID (Linux PTE_NG).
     public var ng: Bool
+    /// AF, bit 10: the Access flag; an access with AF=0 raises an Access flag fault
+    /// unless TCR_EL1.HA=1 (Linux PTE_AF).
     public var af: Bool
+    /// Contiguous, bit 52: the leaf is one of a run of adjacent entries (Linux PTE_CONT).
     public var contiguous: Bool
     /// The stage-1 regime the leaf belongs to. In the one-level regimes
     /// (EL2, EL3) AP[1] is RES1 and only AP[2] counts, and `pxn` and `uxn`
     /// both hold the single XN [54] (with XNTable).
     public var regime: TranslationRegimeKind
 
+    /// Attributes with every field given; `regime` defaults to EL1&0.
     @inlinable
     public init(attrIndx: Int, mairAttr: MemoryAttribute, sh: Shareability, ap: AccessPermissions,
                 pxn: Bool, uxn: Bool, ng: Bool, af: Bool, contiguous: Bool, regime: TranslationRegimeKind = .el10) {

@@ -29,6 +29,7 @@ extension PhysicalMemory {
 /// offsets are entry indices times this; written once so that a 128-bit
 /// descriptor format has one place to change.
 public enum DescriptorLayout {
+    /// Bytes of one descriptor: 8.
     public static let bytes: UInt64 = 8
     /// log2(bytes): entry index to byte offset.
     public static let shift: UInt64 = 3

@@ -18,13 +18,21 @@ import VMSA
 /// Generic over the memory it reads, so that an image, a capture and the
 /// Linux model's arenas are walked by this one core.
 public struct TableWalk<Memory: PhysicalMemory>: Sequence {
+    /// The physical memory the tables are read from.
     public let memory: Memory
+    /// The stage-1 regime whose TCR, TTBRs and MAIR the walk uses.
     public let regime: TranslationRegime
+    /// The VA range walked: TTBR0_EL1 or TTBR1_EL1.
     public let ttbr: TranslationTableBase
+    /// The first VA of the walked range.
     public let first: UInt64
+    /// The last VA of the walked range, inclusive.
     public let last: UInt64
+    /// Whether adjacent items of one level that continue each other are joined into one.
     public let mergingNeighbours: Bool
 
+    /// A walk of [`first`, `last`] in the `ttbr` range of `regime`, reading `memory`;
+    /// nothing is read until iteration starts.
     public init(memory: Memory, regime: TranslationRegime, ttbr: TranslationTableBase, first: UInt64, last: UInt64,
                 mergingNeighbours: Bool) {
         self.memory = memory
@@ -35,10 +43,12 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
         self.mergingNeighbours = mergingNeighbours
     }
 
+    /// An iterator over the walk from `first`, in VA order.
     public func makeIterator() -> Iterator {
         Iterator(memory: memory, regime: regime, ttbr: ttbr, first: first, last: last, merging: mergingNeighbours)
     }
 
+    /// The walk's state: the current table, index and VA, and the tables above it.
     public struct Iterator: IteratorProtocol {
         // What does not change during the walk.
         @usableFromInline let memory: Memory
@@ -88,6 +98,7 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
             cursor = c
         }
 
+        /// The next leaf or hole in VA order, nil once past `last`.
         @inlinable @inline(__always)
         public mutating func next() -> WalkEntry? {
             merging ? nextMerged() : step()
@@ -285,6 +296,7 @@ public struct WalkCursor {
     @usableFromInline var depth = 0
     @usableFromInline var done = false
 
+    /// An empty cursor: no table, not done.
     @inlinable public init() {}
 
     /// Sets `index`/`endIndex` to the entries of the current table inside [first, last].
@@ -305,5 +317,6 @@ public struct WalkStack {
     @usableFromInline var end: InlineArray<5, Int> = .init(repeating: 0)
     @usableFromInline var baseVA: InlineArray<5, UInt64> = .init(repeating: 0)
     @usableFromInline var bits: InlineArray<5, UInt64> = .init(repeating: 0)
+    /// A stack with every slot empty.
     @inlinable public init() {}
 }

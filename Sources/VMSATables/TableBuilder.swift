@@ -31,9 +31,16 @@ import VMSA
 ///   gets the Contiguous bit on every entry. `.noContiguous` never sets the
 ///   bit; `.pages` uses level 3 only.
 public struct TableBuilder: Sendable {
+    /// The configuration the builder was made with, validated.
     public let configuration: RegimeConfiguration
+    /// The control register derived from `configuration` (TCR_EL1 layout, or the
+    /// regime's own; see `RegimeConfiguration.tcr`).
     public let tcr: TCR
+    /// TTBR0_ELx (VTTBR_EL2 for stage 2): BADDR of the TTBR0 root table and the
+    /// range's ASID (the VMID for stage 2); zero when the range is not configured.
     public private(set) var ttbr0: TTBR
+    /// TTBR1_EL1/EL2: BADDR of the TTBR1 root table and its ASID; zero in the
+    /// one-range regimes or when the range is not configured.
     public private(set) var ttbr1: TTBR
     /// The regime the tables are built for (its registers never change after `init`).
     public let regime: TranslationRegime

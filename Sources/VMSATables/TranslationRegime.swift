@@ -31,6 +31,8 @@ public struct TranslationRegime: Hashable, Sendable {
     /// does not exist (TTBR1 of a one-range regime) or its control fields
     /// are reserved.
     public let half0: RegimeHalf?
+    /// The geometry of the TTBR1 range; nil in the one-range regimes, or where
+    /// TCR.EPD1=1 or its control fields are reserved.
     public let half1: RegimeHalf?
     /// The same as flat scalars for the walk core (see `WalkHalves`).
     @usableFromInline let walks: WalkHalves
@@ -150,10 +152,12 @@ public struct TranslationRegime: Hashable, Sendable {
     @inlinable @inline(__always)
     func walkParameters(_ ttbr: TranslationTableBase) -> WalkParameters { ttbr == .ttbr0 ? walk0 : walk1 }
 
+    /// Equal when the regime kind and the raw TCR, MAIR, TTBR0 and TTBR1 are.
     public static func == (a: Self, b: Self) -> Bool {
         a.kind == b.kind && a.tcr == b.tcr && a.mair == b.mair && a.ttbr0 == b.ttbr0 && a.ttbr1 == b.ttbr1
     }
 
+    /// Hashes the regime kind and the raw TCR, MAIR, TTBR0 and TTBR1.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         hasher.combine(tcr.rawValue)

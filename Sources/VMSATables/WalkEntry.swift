@@ -3,6 +3,7 @@ import VMSA
 /// One item of a range walk: a leaf (a block, a page, or a batch of them)
 /// or a hole (entries that fault), with the VA range it covers.
 public struct WalkEntry: Hashable, Sendable, CustomStringConvertible {
+    /// The VA range the entry lies in: TTBR0_EL1 or TTBR1_EL1.
     public var ttbr: TranslationTableBase
     /// First VA covered (clipped to the walked range).
     public var va: VirtualAddress
@@ -27,6 +28,7 @@ public struct WalkEntry: Hashable, Sendable, CustomStringConvertible {
     /// A stage-2 leaf's attributes (`attributes` then holds nothing of meaning).
     public var stage2Attributes: Stage2LeafAttributes?
 
+    /// An entry with every field but `stage2Attributes`, which stays nil.
     @inlinable
     public init(ttbr: TranslationTableBase, va: VirtualAddress, size: UInt64, level: Level, entries: Int,
                 descriptor: Descriptor, fault: TranslationFault?, pa: PhysicalAddress, attributes: LeafAttributes?, order: Int) {
@@ -42,10 +44,12 @@ public struct WalkEntry: Hashable, Sendable, CustomStringConvertible {
         self.order = order
     }
 
+    /// Whether the entry is a block or page run rather than a hole: `fault` is nil.
     @inlinable public var isLeaf: Bool { fault == nil }
     /// Last VA covered.
     @inlinable public var lastVA: UInt64 { va.rawValue &+ (size &- 1) }
 
+    /// `first-last -> pa level xN` for a leaf, `first-last hole (fault)` for a hole.
     public var description: String {
         let range = "\(va)-\(Hex.format(lastVA))"
         if let fault { return "\(range) hole (\(fault))" }

@@ -9,9 +9,11 @@ import VMSA
 /// The entries are read in place: a `WalkTable` is valid while the memory
 /// it came from is alive and unchanged.
 public struct WalkTable {
+    /// The VA range the table belongs to: TTBR0_EL1 or TTBR1_EL1.
     public let ttbr: TranslationTableBase
     /// Physical address of entry 0.
     public let address: UInt64
+    /// The lookup level of the table, -1 to 3.
     public let level: Level
     /// VA of entry 0.
     public let baseVA: UInt64
@@ -57,7 +59,6 @@ public struct WalkTable {
     /// Entries in a contiguous run at this level (nil: none).
     public var contiguousCount: Int? { let n = w.contiguousCount(level: level.rawValue); return n > 0 ? n : nil }
 
-    /// The effective attributes of the leaf at `index`.
     /// The one-line reading of leaf `index` in this table's regime: the
     /// stage-1 attributes after the tables above, or the stage-2 ones.
     public func leafSummary(_ index: Int) -> String {
@@ -69,6 +70,8 @@ public struct WalkTable {
         TranslationRegime.stage2Attributes(self[index], walk: w)
     }
 
+    /// The effective stage-1 attributes of the leaf at `index`: its own bits
+    /// combined with `tableBits` (APTable, PXNTable, UXNTable) and its MAIR byte.
     public func leafAttributes(_ index: Int) -> LeafAttributes {
         TranslationRegime.leafAttributes(self[index], tableBits: tableBits, walk: w, mair: mair, outerShareable: outerShareable)
     }
