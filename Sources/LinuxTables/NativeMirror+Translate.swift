@@ -65,7 +65,7 @@ extension NativeMirror {
     /// `uniform` is set_ptes' value when the entries are that value with
     /// advancing PFNs, which lets whole aligned runs skip re-reading.
     @inlinable
-    public func mirrorPTEs(_ linux: LinuxPageTable, pteTable: Int, va: UInt64, nr: Int, uniform: LinuxPTE? = nil)
+    package func mirrorPTEs(_ linux: LinuxPageTable, pteTable: Int, va: UInt64, nr: Int, uniform: LinuxPTE? = nil)
         -> (reason: FallbackReason, page: UInt64)?
     {
         let t = pteSection(pteTable, va)

@@ -2,7 +2,7 @@ import VMSA
 import VMSATables
 
 /// How the mirror finds the native table an operation writes.
-public enum MirrorLookup: String, Sendable {
+@usableFromInline package enum MirrorLookup: String, Sendable {
     /// From the Linux page-table page to the native section it feeds (one
     /// array read).
     case direct
@@ -51,7 +51,7 @@ public final class NativeMirror {
     /// Linux PTEs per native page: 4 (16K) or 16 (64K).
     public let linuxPerPage: Int
     /// How an operation finds the native table it writes (see `MirrorLookup`).
-    @exclusivity(unchecked) public var lookup: MirrorLookup = .direct
+    @exclusivity(unchecked) @usableFromInline package var lookup: MirrorLookup = .direct
 
     @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<Int32>
     @usableFromInline var slotCapacity: Int
@@ -198,7 +198,7 @@ public final class NativeMirror {
     /// The native table at `level` covering `va`, found by walking the
     /// table descriptors from the root; nil if one is missing.
     @inlinable
-    public func walkFromRoot(_ va: UInt64, to level: Level) -> Int? {
+    package func walkFromRoot(_ va: UInt64, to level: Level) -> Int? {
         var t = root
         var l = startLevel
         while l < level {

@@ -210,7 +210,7 @@ public final class ProcessTables {
     // MARK: PTE batches
 
     /// The Linux PTE table for a batch: allocated when `allocate`, nil when absent.
-    public func pteTable(for va: UInt64, allocate: Bool, op: String = "pte_alloc") throws(LinuxTableError) -> Int? {
+    package func pteTable(for va: UInt64, allocate: Bool, op: String = "pte_alloc") throws(LinuxTableError) -> Int? {
         try ensureNative()
         return try table(op, at: .three, for: va, allocate: allocate)
     }
@@ -230,7 +230,7 @@ public final class ProcessTables {
 
     /// set_ptes on a PTE table already found (the kernel's `ptep`), for
     /// callers that resolved it once: no checks, no walk.
-    public func setPTEs(inPTETable t: Int, _ va: UInt64, _ pte: LinuxPTE, nr: Int) -> MirrorWarning? {
+    package func setPTEs(inPTETable t: Int, _ va: UInt64, _ pte: LinuxPTE, nr: Int) -> MirrorWarning? {
         precondition(!nativeReclaimed, "call ensureNative() after a reclaim before using a resolved PTE table")
         linux.setPTEs(t, LinuxPageTable.index(of: va, at: LinuxKernel.pteLevel), pte, nr)
         guard let result = mirror.mirrorPTEs(linux, pteTable: t, va: va, nr: nr, uniform: pte) else {
