@@ -8,8 +8,8 @@ SWIFT        ?= swift
 OUT          ?= out
 DEBUG_BIN     = .build/debug/vmsa
 RELEASE_BIN   = .build/release/vmsa
-# Debian packages the probes and the conformance legs need.
-APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd cpio
+# Debian packages the probes, the conformance legs and `make scale` (GNU time) need.
+APT_PACKAGES  = gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm xxd cpio time
 
 .PHONY: all deps build release probes test conformance demo bench scale fuzz fuzz-build fuzz-merge man docs clean
 
@@ -23,6 +23,7 @@ deps:
 	command -v qemu-system-aarch64 >/dev/null 2>&1 || missing="yes"; \
 	command -v xxd >/dev/null 2>&1 || missing="yes"; \
 	command -v cpio >/dev/null 2>&1 || missing="yes"; \
+	[ -x /usr/bin/time ] || missing="yes"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing $(APT_PACKAGES)"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \

@@ -18,13 +18,14 @@ struct WalkParameters: Sendable {
     @usableFromInline var rootIndexMask: UInt64 = 0
     @usableFromInline var startLevel = 0
     @usableFromInline var startShift = 0
-    @usableFromInline var bitsPerLevel = 0
-    @usableFromInline var pageShift = 0
     @usableFromInline var granule = Granule.k4
+    // The granule's geometry, derived (one home: `Granule`).
+    @inlinable var bitsPerLevel: Int { granule.bitsPerLevel }
+    @inlinable var pageShift: Int { granule.pageShift }
+    @inlinable var tableEntries: Int { granule.entriesPerTable }
+    @inlinable var indexMask: UInt64 { UInt64(granule.entriesPerTable &- 1) }
     /// The geometry the walk core has a specialised copy for, if any.
     @usableFromInline var shape = WalkShape.general
-    @usableFromInline var tableEntries = 0
-    @usableFromInline var indexMask: UInt64 = 0
     @usableFromInline var outputLimit: UInt64 = 0
     /// The output-address layout (`DescriptorFormat.address(of:)`).
     @usableFromInline var format = WalkParameters.disabledFormat
@@ -58,12 +59,8 @@ struct WalkParameters: Sendable {
         rootIndexMask = UInt64(h.rootEntries &- 1)
         startLevel = h.startLevel.rawValue
         startShift = h.shift(at: h.startLevel)
-        bitsPerLevel = h.granule.bitsPerLevel
-        pageShift = h.granule.pageShift
         granule = h.granule
         shape = WalkShape(granule: h.granule, ds: h.format.ds, startLevel: h.startLevel.rawValue)
-        tableEntries = h.granule.entriesPerTable
-        indexMask = UInt64(h.granule.entriesPerTable &- 1)
         outputLimit = 1 &<< UInt64(h.outputBits)
         format = h.format
         blockLevels = h.blockLevels
