@@ -27,7 +27,7 @@ public struct MatrixConfiguration: Hashable, Sendable {
 public struct PreparedConfiguration: Sendable {
     public var spec: MatrixConfiguration
     public var layout: Layout
-    /// `build(layout)`: what the layout leg compares.
+    /// `TableImage(layout: layout)`: what the layout leg compares.
     public var built: TableImage
     /// `built` with the plants and register changes: what the walk and MMU legs probe.
     public var image: TableImage

@@ -195,7 +195,7 @@ struct MatrixContent {
 
         let layout = Layout(configuration: config, mappings: mappings, tables: tables)
         let built: TableImage
-        do { built = try build(layout) } catch { throw .layoutRejected("\(spec.name): \(error)") }
+        do { built = try TableImage(layout: layout) } catch { throw .layoutRejected("\(spec.name): \(error)") }
         var image = built
         var plants: [Plant] = []
         for (kind, level, bit, va) in plantPlans {

@@ -4,15 +4,12 @@ import VMSA
 /// entries of one PTE table from index `i`, with contpte folding (see
 /// ContPTE.swift). Callers check `i + nr <= 512`.
 extension LinuxPageTable {
-    @inlinable @inline(__always)
-    func words(of table: Int) -> UnsafeMutablePointer<UInt64> { arena.words + table &* Self.entries }
-
     /// set_ptes: `nr` entries mapping consecutive PFNs from `pte`.
     /// Whole aligned runs of a valid, non-special mapping with a 16-aligned
     /// PFN are written folded, as contpte_set_ptes does.
     @inlinable
-    public func setPTEs(_ table: Int, _ i: Int, _ pte: LinuxPTE, _ nr: Int) {
-        let w = words(of: table)
+    public func setPTEs(_ table: TableHandle, _ i: Int, _ pte: LinuxPTE, _ nr: Int) {
+        let w = arena.words(of: table)
         let c = Self.contPTEs
         let base = pte.mknoncont()
         let foldable = base.isValid && !base.isSpecial
@@ -42,8 +39,8 @@ extension LinuxPageTable {
     /// get_and_clear_full_ptes: clears the entries and returns the first one
     /// with young and dirty gathered from every present entry.
     @discardableResult
-    public func getAndClearPTEs(_ table: Int, _ i: Int, _ nr: Int) -> LinuxPTE {
-        let w = words(of: table)
+    public func getAndClearPTEs(_ table: TableHandle, _ i: Int, _ nr: Int) -> LinuxPTE {
+        let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: true)
         var result = LinuxPTE(w[i])
         for k in 0..<nr {
@@ -61,8 +58,8 @@ extension LinuxPageTable {
     /// change_pte_range does: each present entry is taken with
     /// ptep_get_and_clear and written back as pte_modify(old, prot).
     /// Non-present entries are left alone.
-    public func modifyProt(_ table: Int, _ i: Int, _ nr: Int, _ prot: UInt64) {
-        let w = words(of: table)
+    public func modifyProt(_ table: TableHandle, _ i: Int, _ nr: Int, _ prot: UInt64) {
+        let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: false)
         for k in 0..<nr {
             let old = LinuxPTE(w[i &+ k])
@@ -74,8 +71,8 @@ extension LinuxPageTable {
 
     /// wrprotect_ptes: pte_wrprotect on every present entry. Runs covered
     /// whole stay folded (contpte_wrprotect_ptes unfolds only partial ones).
-    public func wrprotectPTEs(_ table: Int, _ i: Int, _ nr: Int) {
-        let w = words(of: table)
+    public func wrprotectPTEs(_ table: TableHandle, _ i: Int, _ nr: Int) {
+        let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: true)
         for k in 0..<nr {
             let e = LinuxPTE(w[i &+ k])
@@ -87,8 +84,8 @@ extension LinuxPageTable {
     /// Young/dirty changes on present entries: clear_young_dirty_ptes
     /// (mkold, mkclean) and ptep_set_access_flags (mkyoung, mkdirty). Folded
     /// runs change as a whole, as contpte keeps young/dirty per run.
-    public func changeYoungDirty(_ table: Int, _ i: Int, _ nr: Int, _ change: YoungDirtyChange) {
-        let w = words(of: table)
+    public func changeYoungDirty(_ table: TableHandle, _ i: Int, _ nr: Int, _ change: YoungDirtyChange) {
+        let w = arena.words(of: table)
         let (lo, n) = widenToFoldedRuns(w, i, nr)
         for k in lo..<(lo &+ n) {
             let e = LinuxPTE(w[k])
@@ -107,8 +104,8 @@ extension LinuxPageTable {
 
     /// Swap-out (try_to_unmap_one's set_pte_at per entry): `nr` swap-format
     /// entries with consecutive offsets from `entry`.
-    public func setSwapEntries(_ table: Int, _ i: Int, _ entry: SwapEntry, _ nr: Int) {
-        let w = words(of: table)
+    public func setSwapEntries(_ table: TableHandle, _ i: Int, _ entry: SwapEntry, _ nr: Int) {
+        let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: false)
         for k in 0..<nr { w[i &+ k] = entry.advanced(by: UInt64(k)).pte.rawValue }
     }

@@ -10,7 +10,7 @@ extension LinuxPageTable {
         visitLeaves(root, startLevel, base: 0, start, end, body)
     }
 
-    private func visitLeaves(_ t: Int, _ level: Level, base: UInt64, _ start: UInt64, _ end: UInt64,
+    private func visitLeaves(_ t: TableHandle, _ level: Level, base: UInt64, _ start: UInt64, _ end: UInt64,
                              _ body: (UInt64, LinuxPTE, Level) -> Void) {
         let size = Self.entrySize(at: level)
         let first = start > base ? Int((start - base) / size) : 0

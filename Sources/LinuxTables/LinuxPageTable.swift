@@ -25,7 +25,7 @@ public final class LinuxPageTable {
     /// The memory holding the tables, one 4K page each.
     public let arena: TableArena
     /// The PGD (start-level table).
-    public let root: Int
+    public let root: TableHandle
 
     /// An empty process table: a zeroed PGD of `vaBits` (48 or 39), as pgd_alloc
     /// returns it, its arena capped at `tableLimit` tables from `tablesBase`.
@@ -70,13 +70,13 @@ public final class LinuxPageTable {
 
     // MARK: entries and tables
 
-    /// The entry at `index` of arena table `table`, as a Linux pte/pmd/pud value.
+    /// The entry at `index` of table `table`, as a Linux pte/pmd/pud value.
     @inlinable @inline(__always)
-    public func entry(_ table: Int, _ index: Int) -> LinuxPTE { LinuxPTE(arena[table: table, index: index]) }
+    public func entry(_ table: TableHandle, _ index: Int) -> LinuxPTE { LinuxPTE(arena[table: table, index: index]) }
 
-    /// Writes `pte` at `index` of arena table `table`, as set_pte/set_pmd/set_pud do.
+    /// Writes `pte` at `index` of table `table`, as set_pte/set_pmd/set_pud do.
     @inlinable @inline(__always)
-    public func setEntry(_ table: Int, _ index: Int, _ pte: LinuxPTE) { arena[table: table, index: index] = pte.rawValue }
+    public func setEntry(_ table: TableHandle, _ index: Int, _ pte: LinuxPTE) { arena[table: table, index: index] = pte.rawValue }
 
     /// The table descriptor pmd_populate/pud_populate/p4d_populate write for
     /// a user table at `pa`: type 0b11 and PXNTable.
@@ -90,27 +90,27 @@ public final class LinuxPageTable {
 
     /// The table the slot points at, if it holds a table descriptor.
     @inlinable
-    public func child(_ table: Int, _ index: Int) -> Int? {
+    public func child(_ table: TableHandle, _ index: Int) -> TableHandle? {
         let raw = arena[table: table, index: index]
         guard Self.isTable(raw) else { return nil }
         return arena.table(atPhysicalAddress: LinuxKernel.format.address(of: raw))
     }
 
     /// A new zeroed table page.
-    public func allocateTable() throws(LinuxTableError) -> Int {
+    public func allocateTable() throws(LinuxTableError) -> TableHandle {
         guard let t = arena.allocate() else { throw .outOfDescriptorMemory(tables: arena.liveTables) }
         return t
     }
 
     /// Points slot `index` of `table` at `child` (pmd_populate and friends).
-    public func link(_ table: Int, _ index: Int, to child: Int) {
+    public func link(_ table: TableHandle, _ index: Int, to child: TableHandle) {
         arena[table: table, index: index] = Self.tableDescriptor(arena.physicalAddress(of: child))
-        arena.parents[child] = table &* Self.entries &+ index
+        arena.setParent(of: child, table: table, index: index)
     }
 
     /// The table at `level` that covers `va`, without allocating; nil when a
     /// table on the way is missing or a leaf sits above `level`.
-    public func table(at level: Level, for va: UInt64) -> Int? {
+    public func table(at level: Level, for va: UInt64) -> TableHandle? {
         var t = root
         var l = startLevel
         while l < level {
@@ -123,7 +123,7 @@ public final class LinuxPageTable {
 
     /// The leaf slot that maps `va` (as a page walk finds it): the table,
     /// index and level of the first entry that is not a table descriptor.
-    public func slot(for va: UInt64) -> (table: Int, index: Int, level: Level) {
+    public func slot(for va: UInt64) -> (table: TableHandle, index: Int, level: Level) {
         var t = root
         var l = startLevel
         while true {

@@ -65,7 +65,7 @@ extension NativeMirror {
     /// `uniform` is set_ptes' value when the entries are that value with
     /// advancing PFNs, which lets whole aligned runs skip re-reading.
     @inlinable
-    package func mirrorPTEs(_ linux: LinuxPageTable, pteTable: Int, va: UInt64, nr: Int, uniform: LinuxPTE? = nil)
+    package func mirrorPTEs(_ linux: LinuxPageTable, pteTable: TableHandle, va: UInt64, nr: Int, uniform: LinuxPTE? = nil)
         -> (reason: FallbackReason, page: UInt64)?
     {
         let t = pteSection(pteTable, va)
@@ -92,7 +92,7 @@ extension NativeMirror {
             return nil
         }
 
-        let linuxWords = linux.words(of: pteTable)
+        let linuxWords = linux.arena.words(of: pteTable)
         var found: (reason: FallbackReason, page: UInt64)? = nil
         var page = (opStart & ~unitMask) &>> pageShift
         let last = (((opEnd &+ unitMask) & ~unitMask) &- 1) &>> pageShift
@@ -117,7 +117,7 @@ extension NativeMirror {
 
     /// Rewrites every native page of Linux PTE table `pteTable` (covering
     /// `va`'s 2M) from its entries; returns the first inexpressible one.
-    func mirrorWholePTETable(_ linux: LinuxPageTable, pteTable: Int, va: UInt64) -> (reason: FallbackReason, page: UInt64)? {
+    func mirrorWholePTETable(_ linux: LinuxPageTable, pteTable: TableHandle, va: UInt64) -> (reason: FallbackReason, page: UInt64)? {
         let span = LinuxPageTable.entrySize(at: .two)
         return mirrorPTEs(linux, pteTable: pteTable, va: va & ~(span - 1), nr: LinuxPageTable.entries)
     }

@@ -46,8 +46,8 @@ public final class NativeMirror {
     public let startLevel: Level
     /// The memory holding the native tables, one `granule` page each.
     public let arena: TableArena
-    /// The arena index of the root table, which TTBR0_EL1 points at in native mode.
-    @exclusivity(unchecked) public private(set) var root: Int
+    /// The root table, which TTBR0_EL1 points at in native mode.
+    @exclusivity(unchecked) public private(set) var root: TableHandle
     /// Linux PTEs per native page: 4 (16K) or 16 (64K).
     public let linuxPerPage: Int
     /// How an operation finds the native table it writes (see `MirrorLookup`).
@@ -144,38 +144,38 @@ public final class NativeMirror {
     /// Writes one native entry, keeping the table's count of non-zero
     /// entries and the inexpressible-page count; frees the table at zero.
     @inlinable @inline(__always)
-    func store(_ t: Int, _ i: Int, _ new: UInt64) {
-        let p = arena.words + (t &* arena.wordsPerTable &+ i)
+    func store(_ t: TableHandle, _ i: Int, _ new: UInt64) {
+        let p = arena.words(of: t) + i
         let old = p.pointee
         p.pointee = new
         if (old == Self.inexpressibleMarker) != (new == Self.inexpressibleMarker) {
             inexpressibleCount &+= new == Self.inexpressibleMarker ? 1 : -1
         }
         if (old == 0) != (new == 0) {
-            if new != 0 { arena.refs[t] &+= 1 } else { release(t) }
+            if new != 0 { arena[referencesOf: t] &+= 1 } else { release(t) }
         }
     }
 
     /// Drops one reference; frees the table (clearing its parent entry) at zero.
     @usableFromInline
-    func release(_ t: Int) {
-        arena.refs[t] &-= 1
-        guard arena.refs[t] == 0, t != root else { return }
-        let parent = arena.parents[t]
+    func release(_ t: TableHandle) {
+        arena[referencesOf: t] &-= 1
+        guard arena[referencesOf: t] == 0, t != root else { return }
+        let parent = arena.parent(of: t)
         arena.free(t)
-        if parent >= 0 { store(parent / arena.wordsPerTable, parent % arena.wordsPerTable, 0) }
+        if let parent { store(parent.table, parent.index, 0) }
     }
 
     /// A table descriptor for native table `t`, with PXNTable as Linux sets
     /// it on user tables, so that the effective permissions match.
-    @inlinable func tableDescriptor(_ t: Int) -> UInt64 {
+    @inlinable func tableDescriptor(_ t: TableHandle) -> UInt64 {
         format.inserting(address: arena.physicalAddress(of: t), into: Descriptor.TypeBits.tableOrPage)
             | Descriptor.Bits.pxnTable.mask
     }
 
     /// The native table at `level` covering `va`, walking from the root and
     /// creating missing tables.
-    func ensureTable(_ va: UInt64, _ level: Level) throws(LinuxTableError) -> Int {
+    func ensureTable(_ va: UInt64, _ level: Level) throws(LinuxTableError) -> TableHandle {
         var t = root
         var l = startLevel
         while l < level {
@@ -186,7 +186,7 @@ public final class NativeMirror {
             } else {
                 precondition(raw == 0, "a native block sits where a table is needed")
                 guard let c = arena.allocate() else { throw .outOfDescriptorMemory(tables: arena.liveTables) }
-                arena.parents[c] = t &* arena.wordsPerTable &+ i
+                arena.setParent(of: c, table: t, index: i)
                 store(t, i, tableDescriptor(c))
                 t = c
             }
@@ -198,7 +198,7 @@ public final class NativeMirror {
     /// The native table at `level` covering `va`, found by walking the
     /// table descriptors from the root; nil if one is missing.
     @inlinable
-    package func walkFromRoot(_ va: UInt64, to level: Level) -> Int? {
+    package func walkFromRoot(_ va: UInt64, to level: Level) -> TableHandle? {
         var t = root
         var l = startLevel
         while l < level {
@@ -214,11 +214,11 @@ public final class NativeMirror {
     // MARK: the Linux-table lists
 
     @inlinable @inline(__always)
-    func slot(_ linuxTable: Int, _ k: Int) -> Int32 { slots[linuxTable &* Self.slotsPerLinuxTable &+ k] }
+    func slot(_ linuxTable: TableHandle, _ k: Int) -> Int32 { slots[linuxTable.rawValue &* Self.slotsPerLinuxTable &+ k] }
 
-    private func growSlots(to linuxTable: Int) {
+    private func growSlots(to linuxTable: TableHandle) {
         var newCapacity = slotCapacity
-        while newCapacity <= linuxTable { newCapacity *= 2 }
+        while newCapacity <= linuxTable.rawValue { newCapacity *= 2 }
         let n = Self.slotsPerLinuxTable
         let p = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity * n)
         p.moveInitialize(from: slots, count: slotCapacity * n)
@@ -230,42 +230,42 @@ public final class NativeMirror {
 
     /// The native table list entry `k` of a Linux table names, creating the
     /// table (by one walk from the root) the first time.
-    func fedTable(_ linuxTable: Int, _ linuxLevel: Level, _ va: UInt64) throws(LinuxTableError) -> Int {
-        if linuxTable >= slotCapacity { growSlots(to: linuxTable) }
-        let k = slotIndex(linuxLevel, va)
-        let s = slots[linuxTable * Self.slotsPerLinuxTable + k]
-        if s >= 0 { return Int(s) }
+    func fedTable(_ linuxTable: TableHandle, _ linuxLevel: Level, _ va: UInt64) throws(LinuxTableError) -> TableHandle {
+        if linuxTable.rawValue >= slotCapacity { growSlots(to: linuxTable) }
+        let k = linuxTable.rawValue * Self.slotsPerLinuxTable + slotIndex(linuxLevel, va)
+        if slots[k] >= 0 { return TableHandle(rawValue: Int(slots[k])) }
         let t = try ensureTable(va, fedLevel(linuxLevel))
-        arena.refs[t] += 1
-        slots[linuxTable * Self.slotsPerLinuxTable + k] = Int32(t)
+        arena[referencesOf: t] += 1
+        slots[k] = Int32(t.rawValue)
         return t
     }
 
     /// A new Linux PTE table: it names the native level-3 table its PMD
     /// table's list already names for this range, or a new one.
-    public func attachPTETable(_ pteTable: Int, parentPMDTable: Int, va: UInt64) throws(LinuxTableError) {
+    public func attachPTETable(_ pteTable: TableHandle, parentPMDTable: TableHandle, va: UInt64) throws(LinuxTableError) {
         let t = try fedTable(parentPMDTable, .two, va)
-        if pteTable >= slotCapacity { growSlots(to: pteTable) }
-        precondition(slots[pteTable * Self.slotsPerLinuxTable] < 0, "PTE table attached twice")
-        arena.refs[t] += 1
-        slots[pteTable * Self.slotsPerLinuxTable] = Int32(t)
+        if pteTable.rawValue >= slotCapacity { growSlots(to: pteTable) }
+        let k = pteTable.rawValue * Self.slotsPerLinuxTable
+        precondition(slots[k] < 0, "PTE table attached twice")
+        arena[referencesOf: t] += 1
+        slots[k] = Int32(t.rawValue)
     }
 
     /// A Linux table is being freed: its list lets go of the native tables.
     /// A PTE table's native entries are cleared first (its mappings vanish
     /// with it, as after pmd_clear).
-    public func detachLinuxTable(_ linuxTable: Int, level: Level, va: UInt64) {
-        guard linuxTable < slotCapacity else { return }
+    public func detachLinuxTable(_ linuxTable: TableHandle, level: Level, va: UInt64) {
+        guard linuxTable.rawValue < slotCapacity else { return }
         if level.isLast, slot(linuxTable, 0) >= 0 {
-            let t = Int(slot(linuxTable, 0))
+            let t = TableHandle(rawValue: Int(slot(linuxTable, 0)))
             let span = LinuxPageTable.entrySize(at: .two)
             let first = index(of: va & ~(span - 1), at: .three)
             for j in 0..<Int(span >> UInt64(granule.pageShift)) { store(t, first + j, 0) }
         }
         for k in 0..<Self.slotsPerLinuxTable {
-            let s = slots[linuxTable * Self.slotsPerLinuxTable + k]
-            slots[linuxTable * Self.slotsPerLinuxTable + k] = -1
-            if s >= 0 { release(Int(s)) }
+            let s = slots[linuxTable.rawValue * Self.slotsPerLinuxTable + k]
+            slots[linuxTable.rawValue * Self.slotsPerLinuxTable + k] = -1
+            if s >= 0 { release(TableHandle(rawValue: Int(s))) }
         }
     }
 
@@ -290,9 +290,9 @@ public final class NativeMirror {
     /// The native table an operation on Linux PTE table `pteTable` writes:
     /// its list entry, or (`rootWalk`) a walk from the native root.
     @inlinable @inline(__always)
-    func pteSection(_ pteTable: Int, _ va: UInt64) -> Int {
+    func pteSection(_ pteTable: TableHandle, _ va: UInt64) -> TableHandle {
         switch lookup {
-        case .direct: return Int(slots[pteTable &* Self.slotsPerLinuxTable])
+        case .direct: return TableHandle(rawValue: Int(slots[pteTable.rawValue &* Self.slotsPerLinuxTable]))
         case .rootWalk: return walkFromRoot(va, to: LinuxKernel.pteLevel)!
         }
     }

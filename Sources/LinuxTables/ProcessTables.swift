@@ -94,7 +94,7 @@ public final class ProcessTables {
         mode = mirror.inexpressiblePages == 0 ? .native : .fallback
     }
 
-    private func rebuild(_ t: Int, _ level: Level, _ base: UInt64) throws(LinuxTableError) {
+    private func rebuild(_ t: TableHandle, _ level: Level, _ base: UInt64) throws(LinuxTableError) {
         let size = LinuxPageTable.entrySize(at: level)
         for i in 0..<LinuxPageTable.entries {
             let raw = linux.entry(t, i).rawValue
@@ -130,7 +130,7 @@ public final class ProcessTables {
 
     /// The Linux table at `level` covering `va`, allocating the tables on
     /// the way (pud_alloc, pmd_alloc, pte_alloc) when `allocate`.
-    private func table(_ op: String, at level: Level, for va: UInt64, allocate: Bool) throws(LinuxTableError) -> Int? {
+    private func table(_ op: String, at level: Level, for va: UInt64, allocate: Bool) throws(LinuxTableError) -> TableHandle? {
         var t = linux.root
         var l = linux.startLevel
         while l < level {
@@ -153,7 +153,7 @@ public final class ProcessTables {
 
     /// Frees Linux table `t` at `level` and everything below it (free_pgtables),
     /// clearing what it mapped from the native table.
-    private func freeSubtree(_ t: Int, _ level: Level, _ base: UInt64) throws(LinuxTableError) {
+    private func freeSubtree(_ t: TableHandle, _ level: Level, _ base: UInt64) throws(LinuxTableError) {
         let size = LinuxPageTable.entrySize(at: level)
         if !level.isLast {
             for i in 0..<LinuxPageTable.entries {
@@ -172,7 +172,7 @@ public final class ProcessTables {
     }
 
     /// Clears slot `i` of table `t` at `level`, freeing a table it points to.
-    private func clearSlot(_ t: Int, _ i: Int, _ level: Level, _ va: UInt64) throws(LinuxTableError) {
+    private func clearSlot(_ t: TableHandle, _ i: Int, _ level: Level, _ va: UInt64) throws(LinuxTableError) {
         if let c = linux.child(t, i) {
             try freeSubtree(c, level.next, va & ~(LinuxPageTable.entrySize(at: level) - 1))
         } else if LinuxPTE(linux.entry(t, i).rawValue).isValid {
@@ -210,7 +210,7 @@ public final class ProcessTables {
     // MARK: PTE batches
 
     /// The Linux PTE table for a batch: allocated when `allocate`, nil when absent.
-    package func pteTable(for va: UInt64, allocate: Bool, op: String = "pte_alloc") throws(LinuxTableError) -> Int? {
+    package func pteTable(for va: UInt64, allocate: Bool, op: String = "pte_alloc") throws(LinuxTableError) -> TableHandle? {
         try ensureNative()
         return try table(op, at: .three, for: va, allocate: allocate)
     }
@@ -230,7 +230,7 @@ public final class ProcessTables {
 
     /// set_ptes on a PTE table already found (the kernel's `ptep`), for
     /// callers that resolved it once: no checks, no walk.
-    package func setPTEs(inPTETable t: Int, _ va: UInt64, _ pte: LinuxPTE, nr: Int) -> MirrorWarning? {
+    package func setPTEs(inPTETable t: TableHandle, _ va: UInt64, _ pte: LinuxPTE, nr: Int) -> MirrorWarning? {
         precondition(!nativeReclaimed, "call ensureNative() after a reclaim before using a resolved PTE table")
         linux.setPTEs(t, LinuxPageTable.index(of: va, at: LinuxKernel.pteLevel), pte, nr)
         guard let result = mirror.mirrorPTEs(linux, pteTable: t, va: va, nr: nr, uniform: pte) else {
@@ -248,7 +248,7 @@ public final class ProcessTables {
     }
 
     /// Runs a batch on an existing PTE table and mirrors it; no table, nothing to do.
-    private func batch(_ op: String, _ va: UInt64, _ nr: Int, _ body: (Int, Int) -> Void) throws(LinuxTableError) -> MirrorWarning? {
+    private func batch(_ op: String, _ va: UInt64, _ nr: Int, _ body: (TableHandle, Int) -> Void) throws(LinuxTableError) -> MirrorWarning? {
         try checkBatch(op, va, nr)
         guard let t = try pteTable(for: va, allocate: false, op: op) else { return finish(op, va, nr, nil) }
         body(t, LinuxPageTable.index(of: va, at: .three))

@@ -5,9 +5,9 @@ extension TableArena {
     /// The live tables as sparse memory segments, adjacent tables joined.
     func segments() -> [(base: UInt64, words: [UInt64])] {
         var out: [(base: UInt64, words: [UInt64])] = []
-        for t in 0..<highWater where isLive(t) {
+        for t in (0..<highWater).map(TableHandle.init(rawValue:)) where isLive(t) {
             let pa = physicalAddress(of: t)
-            let table = UnsafeBufferPointer(start: words + t * wordsPerTable, count: wordsPerTable)
+            let table = UnsafeBufferPointer(start: words(of: t), count: wordsPerTable)
             if let last = out.last, last.base &+ UInt64(last.words.count) &* DescriptorLayout.bytes == pa {
                 out[out.count - 1].words.append(contentsOf: table)
             } else {

@@ -9,7 +9,7 @@ import VMSA
 import VMSATables
 
 /// Translation-table memory of one granule: one flat, growable buffer of
-/// 64-bit words in which table `n` sits at physical address
+/// 64-bit words in which the table with handle `n` sits at physical address
 /// `base + n * pageSize`. Freed tables are reused first. Beside the words it
 /// keeps, per table, a reference count and the word index of the descriptor
 /// that points at it, for the owner to use.
@@ -38,7 +38,7 @@ public final class TableArena: PhysicalMemory {
     @exclusivity(unchecked) @usableFromInline var capacity: Int
     /// Tables ever handed out (live or on the free list).
     public private(set) var highWater = 0
-    private var freeList: [Int] = []
+    private var freeList: [TableHandle] = []
     /// Tables currently allocated.
     public private(set) var liveTables = 0
 
@@ -78,29 +78,29 @@ public final class TableArena: PhysicalMemory {
     public var liveBytes: UInt64 { UInt64(liveTables) * granule.pageSize }
 
     /// A zeroed table with no references and no parent, or nil at the limit.
-    public func allocate() -> Int? {
-        let t: Int
+    public func allocate() -> TableHandle? {
+        let t: TableHandle
         if let reused = freeList.popLast() {
             t = reused
         } else {
             guard highWater < limit else { return nil }
             if highWater == capacity { grow() }
-            t = highWater
+            t = TableHandle(rawValue: highWater)
             highWater += 1
         }
-        (words + t * wordsPerTable).initialize(repeating: 0, count: wordsPerTable)
-        refs[t] = 0
-        parents[t] = -1
-        live[t] = true
+        (words + t.rawValue * wordsPerTable).initialize(repeating: 0, count: wordsPerTable)
+        refs[t.rawValue] = 0
+        parents[t.rawValue] = -1
+        live[t.rawValue] = true
         liveTables += 1
         return t
     }
 
     /// Returns allocated table `t` to the free list; its words are zeroed when it is
     /// handed out again.
-    public func free(_ t: Int) {
-        precondition(t >= 0 && t < highWater && live[t], "freeing a table that is not allocated")
-        live[t] = false
+    public func free(_ t: TableHandle) {
+        precondition(t.rawValue >= 0 && t.rawValue < highWater && live[t.rawValue], "freeing a table that is not allocated")
+        live[t.rawValue] = false
         liveTables -= 1
         freeList.append(t)
     }
@@ -108,7 +108,7 @@ public final class TableArena: PhysicalMemory {
     /// Frees every table at once.
     public func freeAll() {
         live.update(repeating: false, count: highWater)
-        freeList = Array((0..<highWater).reversed())
+        freeList = (0..<highWater).reversed().map(TableHandle.init(rawValue:))
         liveTables = 0
     }
 
@@ -132,30 +132,57 @@ public final class TableArena: PhysicalMemory {
         capacity = newCapacity
     }
 
-    /// Whether `t` is a table index currently allocated.
-    @inlinable public func isLive(_ t: Int) -> Bool { t >= 0 && t < capacity && live[t] }
+    /// Whether `t` is a table currently allocated.
+    @inlinable public func isLive(_ t: TableHandle) -> Bool { t.rawValue >= 0 && t.rawValue < capacity && live[t.rawValue] }
 
     /// Physical address of table `t`.
     @inlinable @inline(__always)
-    public func physicalAddress(of t: Int) -> UInt64 { base &+ UInt64(t) &* granule.pageSize }
+    public func physicalAddress(of t: TableHandle) -> UInt64 { base &+ UInt64(t.rawValue) &* granule.pageSize }
 
     /// The live table at `pa` (which must be its first byte), or nil.
     @inlinable
-    public func table(atPhysicalAddress pa: UInt64) -> Int? {
+    public func table(atPhysicalAddress pa: UInt64) -> TableHandle? {
         guard pa >= base, (pa &- base) & (granule.pageSize &- 1) == 0 else { return nil }
         let offset = (pa &- base) >> UInt64(granule.pageShift)
         guard offset < UInt64(capacity) else { return nil }
         let t = Int(offset)
-        return live[t] ? t : nil
+        return live[t] ? TableHandle(rawValue: t) : nil
     }
 
     /// Word `i` of table `t`: the descriptor at physical address
     /// `physicalAddress(of: t) + 8 * i`. Neither index is checked.
     @inlinable @inline(__always)
-    public subscript(table t: Int, index i: Int) -> UInt64 {
-        get { words[t &* wordsPerTable &+ i] }
-        set { words[t &* wordsPerTable &+ i] = newValue }
+    public subscript(table t: TableHandle, index i: Int) -> UInt64 {
+        get { words[t.rawValue &* wordsPerTable &+ i] }
+        set { words[t.rawValue &* wordsPerTable &+ i] = newValue }
     }
+
+    /// Table `t`'s reference count, kept for the owner (the mirror counts
+    /// a table's non-zero entries and the lists that name it).
+    @inlinable @inline(__always)
+    subscript(referencesOf t: TableHandle) -> Int32 {
+        get { refs[t.rawValue] }
+        set { refs[t.rawValue] = newValue }
+    }
+
+    /// The descriptor that points at table `t` (its table and index), or
+    /// nil for a root or a table not linked yet.
+    @inlinable
+    func parent(of t: TableHandle) -> (table: TableHandle, index: Int)? {
+        let word = parents[t.rawValue]
+        guard word >= 0 else { return nil }
+        return (TableHandle(rawValue: word / wordsPerTable), word % wordsPerTable)
+    }
+
+    /// Records that entry `index` of `table` points at `child`.
+    @inlinable @inline(__always)
+    func setParent(of child: TableHandle, table: TableHandle, index: Int) {
+        parents[child.rawValue] = table.rawValue &* wordsPerTable &+ index
+    }
+
+    /// The first of table `t`'s words, for loops over a whole table.
+    @inlinable @inline(__always)
+    func words(of t: TableHandle) -> UnsafeMutablePointer<UInt64> { words + t.rawValue &* wordsPerTable }
 
     /// The `count` words from `pa` when they lie inside one live table
     /// (`PhysicalMemory`): what the walk core reads the model's tables through.

@@ -66,11 +66,11 @@ public struct TableCensus: Hashable, Sendable {
         countNative(p.mirror, p.mirror.root, p.mirror.startLevel)
     }
 
-    private mutating func countLinux(_ p: ProcessTables, _ t: Int, _ level: Level) {
+    private mutating func countLinux(_ p: ProcessTables, _ t: TableHandle, _ level: Level) {
         let linux = p.linux
         let mirror = p.mirror
         if level.isLast {
-            let w = linux.words(of: t)
+            let w = linux.arena.words(of: t)
             for run in stride(from: 0, to: LinuxPageTable.entries, by: LinuxPageTable.contPTEs) {
                 var valid = 0
                 for k in 0..<LinuxPageTable.contPTEs where w[run + k] & 1 != 0 { valid += 1 }
@@ -103,7 +103,7 @@ public struct TableCensus: Hashable, Sendable {
         }
     }
 
-    private mutating func countNative(_ m: NativeMirror, _ t: Int, _ level: Level) {
+    private mutating func countNative(_ m: NativeMirror, _ t: TableHandle, _ level: Level) {
         let count = 1 << m.granule.indexBits(at: level, inputBits: NativeMirror.inputBits)
         for i in 0..<count {
             let raw = m.arena[table: t, index: i]

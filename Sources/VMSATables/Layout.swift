@@ -55,18 +55,20 @@ public struct Layout: Hashable, Sendable {
     }
 }
 
-/// Builds a layout's regime: the configuration, then every mapping in
-/// order, then the table attributes. Mappings that overlap each other are
-/// refused before anything is built, naming both. With a stage 2, both
-/// regimes are built and each page of the stage-1 tables (which sit at
-/// IPAs) is placed at the PA stage 2 maps it to; a page stage 2 does not
-/// map is left out, and a stage-1 walk that needs it takes a stage-2 fault.
-public func build(_ layout: Layout) throws(LayoutError) -> TableImage {
-    let first = try buildOneStage(layout)
-    guard let s2 = layout.stage2 else { return first }
-    let second: TableImage
-    do { second = try buildOneStage(s2) } catch { throw .stage2(error) }
-    return try TwoStageImage.combine(stage1: first, stage2: second, hcr: layout.hcr)
+extension TableImage {
+    /// Builds a layout's regime: the configuration, then every mapping in
+    /// order, then the table attributes. Mappings that overlap each other are
+    /// refused before anything is built, naming both. With a stage 2, both
+    /// regimes are built and each page of the stage-1 tables (which sit at
+    /// IPAs) is placed at the PA stage 2 maps it to; a page stage 2 does not
+    /// map is left out, and a stage-1 walk that needs it takes a stage-2 fault.
+    public init(layout: Layout) throws(LayoutError) {
+        let first = try buildOneStage(layout)
+        guard let s2 = layout.stage2 else { self = first; return }
+        let second: TableImage
+        do { second = try buildOneStage(s2) } catch { throw .stage2(error) }
+        self = try TwoStageImage.combine(stage1: first, stage2: second, hcr: layout.hcr)
+    }
 }
 
 func buildOneStage(_ layout: Layout) throws(LayoutError) -> TableImage {

@@ -9,7 +9,7 @@ import VMSATables
     @Test(arguments: Granule.allCases)
     func brokenRunsAreFlagged(granule: Granule) throws {
         let layout = Fixtures.layout(granule)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         #expect(image.contiguousRunProblems().isEmpty)
         let run = layout.mappings[1]
         let n = granule.contiguousCount(at: .three)!

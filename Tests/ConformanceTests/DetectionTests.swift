@@ -10,7 +10,7 @@ import VMSATables
     /// EL0 none) became EL0 read-write.
     static func images() throws -> (TableImage, TableImage, UInt64) {
         let layout = Fixtures.layout(.k4)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         let va = layout.mappings[2].va.rawValue
         let step = try #require(image.walkTrace(va).last)
         var wrong = image
@@ -46,7 +46,7 @@ import VMSATables
 
     @Test func layoutLegCatchesADifferentWord() throws {
         let layout = Fixtures.layout(.k16)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         let (ttbr0, ttbr1, bytes) = try LayoutLeg.run(layout, image: image, toolchain: Fixtures.toolchain())
         #expect(LayoutLeg.compare(image, ttbr0: ttbr0, ttbr1: ttbr1, bytes: bytes).isEmpty)
         var other = image

@@ -8,7 +8,7 @@ import VMSATables
     @Test(arguments: Granule.allCases)
     func walkLegAgreesWithTranslate(granule: Granule) throws {
         let layout = Fixtures.layout(granule)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         let vas = Fixtures.addresses(layout, granule: granule)
         let result = try WalkLeg.check(image, vas: vas, toolchain: Fixtures.toolchain())
         #expect(result.probes == vas.count)
@@ -19,7 +19,7 @@ import VMSATables
     @Test(arguments: Granule.allCases)
     func layoutLegBuildsTheSameBytes(granule: Granule) throws {
         let layout = Fixtures.layout(granule)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         let result = try LayoutLeg.check(layout, image: image, toolchain: Fixtures.toolchain())
         #expect(result.probes == layout.mappings.count + layout.tables.count)
         #expect(result.failed == 0, "\(result.mismatches.map(\.description).joined(separator: "\n"))")
@@ -28,7 +28,7 @@ import VMSATables
     @Test(arguments: Granule.allCases)
     func mmuLegAgreesWithTranslate(granule: Granule) throws {
         let layout = Fixtures.layout(granule)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         let graft = try #require(StubGraft.make(for: image))
         let vas = Fixtures.addresses(layout, granule: granule).filter { !graft.claimed.contains($0) }
         let result = try MMULeg.check(image, vas: vas, graft: graft, toolchain: Fixtures.toolchain())

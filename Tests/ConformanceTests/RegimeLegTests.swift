@@ -103,7 +103,7 @@ import VMSATables
     func exampleImagesAgreeWithQEMU(file: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let text = try String(contentsOf: root.appendingPathComponent("examples/layouts/\(file)"), encoding: .utf8)
-        let image = try build(Layout.parse(text))
+        let image = try TableImage(layout: Layout.parse(text))
         let (result, skipped) = ImageConformance.run(image, probes: 2000, seed: ConformanceRunner.defaultSeed, toolchain: try Fixtures.toolchain())
         #expect(skipped == nil)
         #expect(result.regime == (file == "two-stage.json" ? "s1+s2" : "s2"))

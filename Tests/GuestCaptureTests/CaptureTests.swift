@@ -11,7 +11,7 @@ struct CaptureTests {
     static func image(_ name: String = "per-process-64k.json") throws -> TableImage {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/layouts/\(name)")
-        return try build(Layout.parse(String(contentsOf: url, encoding: .utf8)))
+        return try TableImage(layout: Layout.parse(String(contentsOf: url, encoding: .utf8)))
     }
 
     /// VAs from every walk item of both halves, plus random ones.

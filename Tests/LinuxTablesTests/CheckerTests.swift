@@ -7,7 +7,7 @@ import VMSATables
 struct CheckerTests {
     static let va: UInt64 = 0x7f00_0000_0000
 
-    func mapped() throws -> (ProcessTables, Int, Int) {
+    func mapped() throws -> (ProcessTables, TableHandle, Int) {
         let p = try ProcessTables(native: .k64)
         _ = try p.setPTEs(Self.va, LinuxPTE(0x0068_0000_4120_0fc3), nr: 32)
         _ = try p.setPMD(Self.va + 0x20_0000, LinuxPTE(0x0068_0000_4140_0fc1))

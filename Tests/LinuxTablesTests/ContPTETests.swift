@@ -8,7 +8,7 @@ struct ContPTETests {
     static let pte = LinuxPTE(0x0068_0000_4120_0fc3)
     static let cont = LinuxPTEBits.cont.mask
 
-    func table() throws -> (LinuxPageTable, Int) {
+    func table() throws -> (LinuxPageTable, TableHandle) {
         let p = try ProcessTables(native: .k64)
         return (p.linux, try p.pteTable(for: Self.va, allocate: true)!)
     }

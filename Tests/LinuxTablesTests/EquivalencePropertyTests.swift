@@ -45,7 +45,7 @@ struct EquivalencePropertyTests {
     /// markers), by VA.
     static func nativeLeaves(_ m: NativeMirror) -> [UInt64: UInt64] {
         var out: [UInt64: UInt64] = [:]
-        func visit(_ t: Int, _ level: Level, _ base: UInt64) {
+        func visit(_ t: TableHandle, _ level: Level, _ base: UInt64) {
             let count = 1 << m.granule.indexBits(at: level, inputBits: NativeMirror.inputBits)
             for i in 0..<count {
                 let raw = m.arena[table: t, index: i]

@@ -15,22 +15,23 @@ struct ResetTests {
         #expect(a.mirror.root == b.mirror.root)
         for (x, y) in [(a.linux.arena, b.linux.arena), (a.mirror.arena, b.mirror.arena)] {
             #expect(x.highWater == y.highWater && x.liveTables == y.liveTables)
-            for t in 0..<x.highWater {
-                #expect(x.isLive(t) == y.isLive(t), "table \(t)")
+            for t in (0..<x.highWater).map(TableHandle.init(rawValue:)) {
+                #expect(x.isLive(t) == y.isLive(t), "\(t)")
                 guard x.isLive(t) else { continue }
-                #expect(x.refs[t] == y.refs[t] && x.parents[t] == y.parents[t], "table \(t)")
+                #expect(x[referencesOf: t] == y[referencesOf: t] && x.parent(of: t)?.table == y.parent(of: t)?.table
+                        && x.parent(of: t)?.index == y.parent(of: t)?.index, "\(t)")
             }
         }
         // The Linux tables' lists of native tables; past the smaller list
         // buffer, the larger one must name nothing.
         let common = min(a.mirror.slotCapacity, b.mirror.slotCapacity)
         for (p, capacity) in [(a, a.mirror.slotCapacity), (b, b.mirror.slotCapacity)] {
-            for t in common..<capacity {
-                for k in 0..<NativeMirror.slotsPerLinuxTable { #expect(p.mirror.slot(t, k) == -1, "table \(t) list \(k)") }
+            for t in (common..<capacity).map(TableHandle.init(rawValue:)) {
+                for k in 0..<NativeMirror.slotsPerLinuxTable { #expect(p.mirror.slot(t, k) == -1, "\(t) list \(k)") }
             }
         }
-        for t in 0..<common {
-            for k in 0..<NativeMirror.slotsPerLinuxTable { #expect(a.mirror.slot(t, k) == b.mirror.slot(t, k), "table \(t) list \(k)") }
+        for t in (0..<common).map(TableHandle.init(rawValue:)) {
+            for k in 0..<NativeMirror.slotsPerLinuxTable { #expect(a.mirror.slot(t, k) == b.mirror.slot(t, k), "\(t) list \(k)") }
         }
         #expect(a.linuxImage() == b.linuxImage())
         #expect(try a.nativeImage() == b.nativeImage())

@@ -13,7 +13,7 @@ import VMSATables
 
     @Test func buildingAndInspectingAnImage() throws {
         let layoutText = try String(contentsOfFile: Self.layoutPath, encoding: .utf8)
-        let image = try build(Layout.parse(layoutText))
+        let image = try TableImage(layout: Layout.parse(layoutText))
         guard case .success(let t) = image.translate(VirtualAddress(0x40_0010), access: .execute, el: .el0) else {
             Issue.record("0x400010 does not translate for an EL0 fetch")
             return

@@ -33,7 +33,7 @@ import VMSAJSON
         #expect(layout.mappings.count == 2)
         #expect(layout.mappings[1].attributes == MappingAttributes(attrIndx: 1, ap: .readOnly, ng: true, pxn: true))
         #expect(layout.tables == [TableAttributeRequest(va: VirtualAddress(0x40_0000), level: .one, attributes: TableAttributes(uxnTable: true))])
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         #expect(image.ttbr0.rawValue == 0x0005_0000_4011_0000)
         #expect(entry(image, 0x4011_0000, 0) == Descriptor.Bits.uxnTable.mask | 0x4013_0003)
         let t = try image.translate(VirtualAddress(0x41_0010), access: .read, el: .el0).get()
@@ -51,41 +51,41 @@ import VMSAJSON
             { "va": "0x0", "pa": "0x0", "size": "0x20000" }, { "va": "0x10000", "pa": "0x100000", "size": "0x10000" }
             """)
         #expect(throws: LayoutError.overlap(first: 0, firstRange: 0...0x1_ffff, second: 1, secondRange: 0x1_0000...0x1_ffff)) {
-            try build(Layout.parse(overlap))
+            try TableImage(layout: Layout.parse(overlap))
         }
         let misaligned = Self.layout(mappings: #"{ "va": "0x10000", "pa": "0x1000", "size": "0x10000" }"#)
         #expect(throws: LayoutError.mapping(index: 0, .misaligned(name: "pa", value: 0x1000, granule: .k64, ttbr: .ttbr0))) {
-            try build(Layout.parse(misaligned))
+            try TableImage(layout: Layout.parse(misaligned))
         }
         let beyond = Self.layout(mappings: #"{ "va": "0xffffff8000000000", "pa": "0x0", "size": "0x8000001000" }"#)
         #expect(throws: LayoutError.mapping(index: 0, .vaRangeWraps(va: 0xffff_ff80_0000_0000, size: 0x80_0000_1000))) {
-            try build(Layout.parse(beyond))
+            try TableImage(layout: Layout.parse(beyond))
         }
         // Past the end of the 48-bit TTBR0 range without wrapping.
         let past = Self.layout(mappings: #"{ "va": "0xffffffff0000", "pa": "0x0", "size": "0x20000" }"#)
         #expect(throws: LayoutError.mapping(index: 0, .outsideVARanges(va: 0xffff_ffff_0000, size: 0x2_0000,
                                                                        ttbr0: 0...0xffff_ffff_ffff, ttbr1: 0xffff_ff80_0000_0000...UInt64.max))) {
-            try build(Layout.parse(past))
+            try TableImage(layout: Layout.parse(past))
         }
         let outside = Self.layout(mappings: #"{ "va": "0xffff000000000000", "pa": "0x0", "size": "0x1000" }"#)
         #expect(throws: LayoutError.mapping(index: 0, .outsideVARanges(va: 0xffff_0000_0000_0000, size: 0x1000,
                                                                        ttbr0: 0...0xffff_ffff_ffff, ttbr1: 0xffff_ff80_0000_0000...UInt64.max))) {
-            try build(Layout.parse(outside))
+            try TableImage(layout: Layout.parse(outside))
         }
         let zero = Self.layout(mappings: #"{ "va": "0x10000", "pa": "0x10000", "size": "0x0" }"#)
-        #expect(throws: LayoutError.mapping(index: 0, .sizeZero(va: 0x1_0000))) { try build(Layout.parse(zero)) }
+        #expect(throws: LayoutError.mapping(index: 0, .sizeZero(va: 0x1_0000))) { try TableImage(layout: Layout.parse(zero)) }
         let wide = Self.layout(mappings: #"{ "va": "0x10000", "pa": "0x10000000000000", "size": "0x10000" }"#)
         #expect(throws: LayoutError.mapping(index: 0, .beyondPASize(pa: 0x10_0000_0000_0000, size: 0x1_0000, bits: 48))) {
-            try build(Layout.parse(wide))
+            try TableImage(layout: Layout.parse(wide))
         }
         let wraps = Self.layout(mappings: #"{ "va": "0x10000", "pa": "0xffffffffffff0000", "size": "0x20000" }"#)
         #expect(throws: LayoutError.mapping(index: 0, .paRangeWraps(pa: 0xffff_ffff_ffff_0000, size: 0x2_0000))) {
-            try build(Layout.parse(wraps))
+            try TableImage(layout: Layout.parse(wraps))
         }
         let fiftyTwoVA = """
             { "tablesBase": "0x40100000", "mair": "0xff", "ttbr0": { "granule": "4k", "vaBits": 52 }, "mappings": [] }
             """
-        #expect(throws: LayoutError.configuration(.vmsa(.inputBitsOutOfRange(52, .k4, 25...48)))) { try build(Layout.parse(fiftyTwoVA)) }
+        #expect(throws: LayoutError.configuration(.vmsa(.inputBitsOutOfRange(52, .k4, 25...48)))) { try TableImage(layout: Layout.parse(fiftyTwoVA)) }
         // JSON shape errors name the key.
         do {
             _ = try Layout.parse(Self.layout(mappings: #"{ "va": "0x0", "pa": "0x0", "size": "0x10000", "colour": 1 }"#))

@@ -40,7 +40,7 @@ struct GranulePair: Sendable, CustomTestStringConvertible {
 
     func check(_ layout: Layout, seed: UInt64) {
         let image: TableImage
-        do { image = try build(layout) } catch {
+        do { image = try TableImage(layout: layout) } catch {
             Issue.record("seed \(seed): build failed: \(error)")
             return
         }

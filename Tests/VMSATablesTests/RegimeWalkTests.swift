@@ -101,7 +101,7 @@ import VMSA
               "vttbr": { "granule": "4k", "ipaBits": 40, "startLevel": 1, "vmid": 5 },
               "mappings": [ { "ipa": "0x8000000000", "pa": "0x41000000", "size": "0x1000", "s2ap": 1, "xn": 2 } ] }
             """)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         #expect(image.regime.vtcr == Self.vtcr40)
         #expect(image.regime.vttbr.vmid(sixteenBit: true) == 5)
         let h = try #require(image.half(.ttbr0))
@@ -189,7 +189,7 @@ import VMSA
     // MARK: Two stages
 
     static func twoStage(fwb: Bool = false, ptw: Bool = false, s2MemAttr: Int = 15, s1Attr: Int = 1) throws -> TableImage {
-        try build(Layout.parse("""
+        try TableImage(layout: Layout.parse("""
             { "tablesBase": "0x100000", "paBits": 40, "mair": "0x000000000044ff04",
               "ttbr0": { "granule": "4k", "vaBits": 39 },
               "mappings": [ { "va": "0x400000", "pa": "0x0", "size": "0x200000", "attrIndx": \(s1Attr) },
@@ -226,7 +226,7 @@ import VMSA
                  "vttbr": { "granule": "4k", "ipaBits": 40 },
                  "mappings": [ { "ipa": "0x0", "pa": "0x40000000", "size": "0x200000" } ] } }
             """)
-        let image = try build(layout)
+        let image = try TableImage(layout: layout)
         let regime = try #require(image.twoStage)
         // The stage-1 root at IPA 0x40000000 is unmapped at stage 2 (level 1 of a 40-bit 4K stage 2 starting at level 0).
         let f = try #require(regime.translate(VirtualAddress(0x400000), access: .read, el: .el1, in: image).failureValue)
@@ -280,7 +280,7 @@ import VMSA
     }
 
     static func stage2Image() -> TableImage {
-        try! build(Layout.parse("""
+        try! TableImage(layout: Layout.parse("""
             { "regime": "s2", "tablesBase": "0x48000000", "vttbr": { "granule": "16k", "ipaBits": 40 },
               "mappings": [ { "ipa": "0x2000000", "pa": "0x42000000", "size": "0x2000000" } ] }
             """))
@@ -288,7 +288,7 @@ import VMSA
 
     @Test func layoutsRefuseWhatTheirRegimeCannotHold() {
         func error(_ text: String) -> String? {
-            do { _ = try build(Layout.parse(text)); return nil } catch { return error.description }
+            do { _ = try TableImage(layout: Layout.parse(text)); return nil } catch { return error.description }
         }
         #expect(error("""
             { "regime": "el2", "tablesBase": "0x40000000", "mair": "0xff", "ttbr0": { "granule": "4k" },

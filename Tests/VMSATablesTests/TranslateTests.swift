@@ -234,11 +234,11 @@ import VMSA
     /// Layouts set TCR_EL1.HD with `hd`; HD without HA is refused.
     @Test func layoutHardwareDirty() throws {
         let text = #"{"tablesBase":"0x40000000","mair":["normal-wb"],"ha":true,"hd":true,"ttbr0":{"granule":"4k"},"mappings":[{"va":"0x1000","pa":"0x80001000","size":"0x1000","ap":2,"dbm":true}]}"#
-        let image = try build(Layout.parse(text))
+        let image = try TableImage(layout: Layout.parse(text))
         #expect(image.tcr[TCR.Field.hd] == 1 && image.tcr[TCR.Field.ha] == 1)
         #expect(image.translate(VirtualAddress(0x1000), access: .write, el: .el1).map(\.permissionsAfter) == .success(.privilegedReadWrite))
         let noHA = #"{"tablesBase":"0x40000000","mair":["normal-wb"],"hd":true,"ttbr0":{"granule":"4k"},"mappings":[]}"#
-        #expect(throws: LayoutError.configuration(.dirtyWithoutAccessFlag)) { try build(Layout.parse(noHA)) }
+        #expect(throws: LayoutError.configuration(.dirtyWithoutAccessFlag)) { try TableImage(layout: Layout.parse(noHA)) }
     }
 
     @Test func faultStatusCodes() {

@@ -51,7 +51,7 @@ import VMSA
 
     @Test func ptdumpMatchesLinuxFormat() throws {
         let layout = try Layout.parse(LayoutTests.perProcess)
-        let lines = PTDump.lines(try build(layout))
+        let lines = PTDump.lines(try TableImage(layout: layout))
         #expect(lines == [
             "---[ TTBR1_EL1 4K granule, 48-bit VA ]---",
             "0xffff000000000000-0xffff000040000000           1G PUD       RW x  SHD AF        BLK UXN    MEM/NORMAL",
@@ -133,7 +133,7 @@ import VMSA
     @Test(arguments: GranulePair.all)
     func forEachMatchesIterator(pair: GranulePair) throws {
         for seed in 0..<UInt64(6) {
-            let image = try build(RandomLayout.make(seed: seed, ttbr1: pair.ttbr1, ttbr0: pair.ttbr0, fiftyTwo: seed % 3 == 2))
+            let image = try TableImage(layout: RandomLayout.make(seed: seed, ttbr1: pair.ttbr1, ttbr0: pair.ttbr0, fiftyTwo: seed % 3 == 2))
             var rng = SplitMix(seed: seed)
             for t in TranslationTableBase.allCases {
                 let whole = image.half(t)!.vaRange

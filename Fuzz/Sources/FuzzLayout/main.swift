@@ -16,7 +16,7 @@ runFuzzer { bytes in
     let pages = layout.mappings.reduce(UInt64(0)) { total, m in
         total &+ m.size >> UInt64(Granule.k4.pageShift)
     }
-    guard pages <= maxPagesToBuild, let image = try? build(layout) else { return }
+    guard pages <= maxPagesToBuild, let image = try? TableImage(layout: layout) else { return }
     for m in layout.mappings where m.attributes.af {
         if case .success(let t) = image.translate(m.va, access: .read, el: .el1) {
             precondition(t.pa.rawValue == m.pa.rawValue, "mapping's first byte translates elsewhere")

@@ -43,7 +43,7 @@ enum MirrorBench {
         // A power of two, so the loop picks pages with a mask, not a division.
         precondition(pages & (pages - 1) == 0)
         let pageBits = pages.trailingZeroBitCount
-        var tables: [Int] = []
+        var tables: [TableHandle] = []
         var addresses: [UInt64] = []
         for j in 0..<pages {
             let va = base + UInt64(j) * pageSize
@@ -93,7 +93,7 @@ struct SparseWorkload {
     struct Target {
         let mirror: Unmanaged<NativeMirror>
         let linux: Unmanaged<LinuxPageTable>
-        let pteTable: Int
+        let pteTable: TableHandle
         let va: UInt64
         let pte: LinuxPTE
     }

@@ -25,7 +25,7 @@ struct BuildCommand: VMSASubcommand {
     func execute() throws {
         let parsed = try ImageFiles.layout(layout)
         let image: TableImage
-        do { image = try VMSATables.build(parsed) } catch { throw CLIError(.dataError, "\(layout): \(error.description)") }
+        do { image = try TableImage(layout: parsed) } catch { throw CLIError(.dataError, "\(layout): \(error.description)") }
         try ImageFiles.write(image, to: output)
         // Standard output holds the image itself.
         if AtomicFile.isStandardOutput(output) { return }
