@@ -4,7 +4,7 @@ import CShims
 /// instructions for address translation"), each with its PAR_EL1 slot in
 /// `vmsa_regime_result` (CShims.h VMSA_RAT_*).
 /// `rawValue` is the Arm ARM operation name.
-public enum AddressTranslationInstruction: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+package enum AddressTranslationInstruction: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     case s1e2r = "S1E2R", s1e2w = "S1E2W", s1e0r = "S1E0R", s1e0w = "S1E0W", s1e3r = "S1E3R", s1e3w = "S1E3W"
     case s12e1r = "S12E1R", s12e1w = "S12E1W", s12e0r = "S12E0R", s12e0w = "S12E0W", s1e1r = "S1E1R"
 

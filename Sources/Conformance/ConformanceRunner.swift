@@ -11,7 +11,7 @@ public struct ConfigurationResult: Sendable {
     /// Layout, walk and MMU, in that order (a leg that could not run has
     /// its probes counted as failed and the reason in `errors`).
     public var legs: [LegResult]
-    public var plants: [Plant]
+    package var plants: [Plant]
     /// A regime configuration's planted faults, described.
     public var planted: [String] = []
     /// Whether the MMU leg had a stub graft, so made real accesses.
@@ -54,7 +54,7 @@ public struct ConformanceRunner: Sendable {
     }
 
     /// Configuration `index` made concrete for this run's seed.
-    public func prepare(_ index: Int) throws(ConformanceError) -> PreparedConfiguration {
+    package func prepare(_ index: Int) throws(ConformanceError) -> PreparedConfiguration {
         // Drawn from the configuration's name, so that `--only` reproduces
         // exactly what the whole run probed.
         let spec = configurations[index]
@@ -92,7 +92,7 @@ public struct ConformanceRunner: Sendable {
     }
 
     /// Regime configuration `index` made concrete for this run's seed.
-    public func prepareRegime(_ index: Int) throws(ConformanceError) -> PreparedRegimeCase {
+    package func prepareRegime(_ index: Int) throws(ConformanceError) -> PreparedRegimeCase {
         let spec = regimes[index]
         let capacity = RegimeProbeInput.capacity(segments: Self.regimeSegmentsBound)
         var content = RegimeContent(rng: SplitMix64(seed: seed).derived(Self.nameHash(spec.name)), spec: spec)
@@ -102,7 +102,7 @@ public struct ConformanceRunner: Sendable {
     static let regimeSegmentsBound = 64
 
     /// Prepares and runs configuration `index` (the EL1&0 matrix, then the regimes).
-    public func runOne(_ index: Int) -> ConfigurationResult {
+    package func runOne(_ index: Int) -> ConfigurationResult {
         if index >= configurations.count { return runRegime(index - configurations.count) }
         let start = Date()
         let name = configurations[index].name
@@ -119,7 +119,7 @@ public struct ConformanceRunner: Sendable {
     }
 
     /// Prepares and runs regime configuration `index`: the MMU leg on the regime probe.
-    public func runRegime(_ index: Int) -> ConfigurationResult {
+    package func runRegime(_ index: Int) -> ConfigurationResult {
         let start = Date()
         let spec = regimes[index]
         var result = ConfigurationResult(name: spec.name, legs: [], plants: [], realAccesses: false, errors: [], seconds: 0)

@@ -6,7 +6,7 @@ import VMSATables
 /// The layout leg: the AArch64 table builder (asm/layout_probe.S) under
 /// qemu-aarch64 populates tables for the same ordered requests as vmsa's
 /// `TableImage(layout:)`; its TTBRs and table memory must be byte-identical.
-public enum LayoutLeg {
+package enum LayoutLeg {
     static let timeLimit = 120.0
 
     /// Builds `layout` both ways and compares. One probe per request.

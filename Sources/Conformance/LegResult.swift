@@ -14,7 +14,7 @@ public struct LegResult: Sendable {
     /// Wall-clock seconds the leg took, QEMU included.
     public var seconds = 0.0
 
-    public static let mismatchLimit = 20
+    package static let mismatchLimit = 20
 
     public init(leg: ProbeLeg) { self.leg = leg }
 

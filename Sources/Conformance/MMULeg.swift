@@ -12,7 +12,7 @@ import VMSATables
 public enum MMULeg {
     static let timeLimit = 120.0
     /// The RAM the probe can load tables into: from the start of virt RAM to the probe itself.
-    public static let tableRAM = UInt64(VMSA_MMU_RAM_BASE)...(UInt64(VMSA_MMU_PROBE_BASE) - 1)
+    package static let tableRAM = UInt64(VMSA_MMU_RAM_BASE)...(UInt64(VMSA_MMU_PROBE_BASE) - 1)
 
     /// Bytes the probe's buffer gives each patch (PA and value) and each
     /// address (the VA and its result record); mmu_probe.S refuses more.

@@ -11,7 +11,7 @@ public struct MatrixConfiguration: Hashable, Sendable {
     public var hardwareDirty = false
     /// A half whose TTBR base is moved beyond the output size after the
     /// build: every walk of it is an address size fault at level 0.
-    public var baseBeyondPA: TranslationTableBase?
+    package var baseBeyondPA: TranslationTableBase?
 
     public init(name: String, configuration: RegimeConfiguration, hardwareDirty: Bool = false,
                 baseBeyondPA: TranslationTableBase? = nil) {
@@ -31,8 +31,8 @@ public struct PreparedConfiguration: Sendable {
     public var built: TableImage
     /// `built` with the plants and register changes: what the walk and MMU legs probe.
     public var image: TableImage
-    public var plants: [Plant]
-    public var graft: StubGraft?
+    package var plants: [Plant]
+    package var graft: StubGraft?
     /// Addresses to probe (none inside `graft.claimed`).
     public var vas: [UInt64]
 }

@@ -32,17 +32,17 @@ public struct PhysicalAddressRegister: RawRepresentable, Hashable, Sendable, Cus
     public var faulted: Bool { Bits.f.isSet(rawValue) }
 
     /// FST, for a fault.
-    public var faultStatus: UInt8? { faulted ? UInt8(Bits.fst.extract(rawValue)) : nil }
+    package var faultStatus: UInt8? { faulted ? UInt8(Bits.fst.extract(rawValue)) : nil }
 
     /// The fault FST names, when it is a translation, access flag,
     /// permission or address size fault (external aborts are not).
     public var fault: TranslationFault? { faultStatus.flatMap(TranslationFault.init(statusCode:)) }
 
     /// S: the fault came from stage 2.
-    public var stage2Fault: Bool { faulted && Bits.s.isSet(rawValue) }
+    package var stage2Fault: Bool { faulted && Bits.s.isSet(rawValue) }
 
     /// PTW: the stage-2 fault was on a stage-1 table walk.
-    public var onStage1Walk: Bool { faulted && Bits.ptw.isSet(rawValue) }
+    package var onStage1Walk: Bool { faulted && Bits.ptw.isSet(rawValue) }
 
     /// PA[51:12], on success.
     public var physicalAddress: PhysicalAddress? {
@@ -56,7 +56,7 @@ public struct PhysicalAddressRegister: RawRepresentable, Hashable, Sendable, Cus
     public var shareability: Shareability? { faulted ? nil : Shareability(rawValue: Bits.sh.extract(rawValue)) }
 
     /// NS, on success.
-    public var nonSecure: Bool? { faulted ? nil : Bits.ns.isSet(rawValue) }
+    package var nonSecure: Bool? { faulted ? nil : Bits.ns.isSet(rawValue) }
 
     /// "PAR_EL1 0x…: permission fault at level 3 (FST 0x0f) (stage 2)", or
     /// "PAR_EL1 0x…: PA 0x… ATTR 0xff SH 3".

@@ -4,8 +4,8 @@ import VMSATables
 /// A fault planted into a built image by rewriting one descriptor, so that
 /// every fault type occurs at every level the configuration has. The
 /// builder never writes these on its own.
-public struct Plant: Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Hashable, Sendable {
+package struct Plant: Hashable, Sendable, CustomStringConvertible {
+    package enum Kind: String, Hashable, Sendable {
         /// 0b01 at level 3 (translation fault).
         case reservedPage = "reserved-l3"
         /// A table descriptor turned into a block where the granule has none
@@ -25,7 +25,7 @@ public struct Plant: Hashable, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var level: Level
     /// For the address size plants: the output-address bit set beyond the PA size.
-    public var addressBit: Int?
+    package var addressBit: Int?
     /// First VA of the region the plant sits in.
     public var va: UInt64
     /// The entry rewritten, and its words before and after.

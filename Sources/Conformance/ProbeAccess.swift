@@ -3,7 +3,7 @@ import VMSATables
 
 /// The six accesses every probed address is checked for, in the probe ABI's
 /// order (CShims.h VMSA_ACCESS_*): read, write and execute at EL1 and EL0.
-public enum ProbeAccess: Int, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+package enum ProbeAccess: Int, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     case el1Read, el1Write, el1Execute, el0Read, el0Write, el0Execute
 
     public var kind: AccessKind {
@@ -23,7 +23,7 @@ public enum ProbeAccess: Int, CaseIterable, Hashable, Sendable, CustomStringConv
 
     /// The AT instruction that checks this access, in the ABI's PAR order
     /// (VMSA_AT_*); nil for instruction fetches, which AT does not model.
-    public var atIndex: Int? {
+    package var atIndex: Int? {
         switch self {
         case .el1Read: Int(VMSA_AT_S1E1R)
         case .el1Write: Int(VMSA_AT_S1E1W)
@@ -34,7 +34,7 @@ public enum ProbeAccess: Int, CaseIterable, Hashable, Sendable, CustomStringConv
     }
 
     /// The AT instruction's name.
-    public var atName: String? {
+    package var atName: String? {
         switch self {
         case .el1Read: "AT S1E1R"
         case .el1Write: "AT S1E1W"

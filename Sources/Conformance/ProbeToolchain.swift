@@ -6,9 +6,9 @@ public struct ProbeToolchain: Hashable, Sendable {
     /// `regime_probe.elf` (`make probes` puts them in `.build-probes/`).
     public var probeDirectory: String
     /// `qemu-aarch64` (Debian package qemu-user).
-    public var qemuUser: String
+    package var qemuUser: String
     /// `qemu-system-aarch64` (Debian package qemu-system-arm).
-    public var qemuSystem: String
+    package var qemuSystem: String
 
     public init(probeDirectory: String, qemuUser: String, qemuSystem: String) {
         self.probeDirectory = probeDirectory
@@ -17,9 +17,9 @@ public struct ProbeToolchain: Hashable, Sendable {
     }
 
     /// The environment variable naming the probe directory.
-    public static let probeDirectoryVariable = "VMSA_PROBE_DIR"
+    package static let probeDirectoryVariable = "VMSA_PROBE_DIR"
     /// The directory name `make probes` builds into, at the package root.
-    public static let probeDirectoryName = ".build-probes"
+    package static let probeDirectoryName = ".build-probes"
     static let probeFiles = ["walk_probe", "layout_probe", "mmu_probe.elf"]
 
     var walkProbe: String { probeDirectory + "/walk_probe" }

@@ -5,10 +5,10 @@ import VMSATables
 /// A regime configuration made concrete for one seed: the image (one
 /// regime, or EL1&0 with its stage 2), what was planted, and the addresses
 /// to ask QEMU about.
-public struct PreparedRegimeCase: Sendable {
+package struct PreparedRegimeCase: Sendable {
     public var spec: RegimeSpec
     public var image: TableImage
-    public var plants: [String]
+    package var plants: [String]
     public var vas: [UInt64]
 }
 

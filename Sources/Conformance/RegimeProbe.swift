@@ -5,7 +5,7 @@ import Foundation
 /// virt,secure=on,virtualization=on -cpu max`: it starts at EL3 and answers
 /// AT instructions for the EL2, EL2&0, EL3 and stage-2 regimes over the
 /// memory and registers of each `RegimeProbeInput`.
-public enum RegimeProbe {
+package enum RegimeProbe {
     static let timeLimit = 60.0
     /// secure=on starts the probe at EL3; virtualization=on gives it EL2.
     static let machine = "virt,secure=on,virtualization=on,highmem=off"

@@ -4,11 +4,11 @@ import CShims
 /// the physical memory its tables live in. Plain values, so that any table
 /// builder can feed it. The probe sets only the bits the regime needs
 /// (CShims.h `vmsa_regime_header`); everything else is taken as given.
-public struct RegimeProbeInput: Hashable, Sendable {
+package struct RegimeProbeInput: Hashable, Sendable {
     /// Bytes copied to physical address `base` before the run (and zeroed
     /// after it). Base and size are multiples of 8; the segment lies in
     /// `MMULeg.tableRAM`, the RAM below the probe.
-    public struct Segment: Hashable, Sendable {
+    package struct Segment: Hashable, Sendable {
         public var base: UInt64
         public var bytes: [UInt8]
         public init(base: UInt64, bytes: [UInt8]) {

@@ -2,7 +2,7 @@ import CShims
 
 /// The translation regime one run of the regime probe asks QEMU about
 /// (CShims.h VMSA_REGIME_*). Every one but EL1&0 stage 1, which the MMU leg covers.
-public enum RegimeProbeKind: String, CaseIterable, Hashable, Sendable {
+package enum RegimeProbeKind: String, CaseIterable, Hashable, Sendable {
     /// EL2 without VHE (HCR_EL2.E2H=0): TCR_EL2, MAIR_EL2, TTBR0_EL2.
     case el2
     /// EL2&0 (HCR_EL2.{E2H,TGE}={1,1}): TCR_EL2 in the TCR_EL1 layout, TTBR0_EL2 and TTBR1_EL2.

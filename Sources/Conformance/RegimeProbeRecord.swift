@@ -2,7 +2,7 @@ import CShims
 
 /// What QEMU answered for one address of a regime-probe run: PAR_EL1 after
 /// each AT instruction of the run's regime.
-public struct RegimeProbeRecord: Hashable, Sendable {
+package struct RegimeProbeRecord: Hashable, Sendable {
     public var va: UInt64
     public var results: [AddressTranslationInstruction: PhysicalAddressRegister]
 

@@ -37,7 +37,7 @@ public struct RegimeSpec: Hashable, Sendable {
     public var inputBits: Int
     /// The stage-2 start level (nil: the natural one); a lower level than
     /// natural concatenates root tables.
-    public var stage2StartLevel: Level?
+    package var stage2StartLevel: Level?
     /// HCR_EL2.FWB and .PTW for stage 2.
     public var fwb = false
     public var ptw = false
@@ -90,5 +90,5 @@ public struct RegimeSpec: Hashable, Sendable {
     }
 
     /// The regime tag of `conform --json` (`el2`, `el20`, `el3`, `s2`, `s1+s2`).
-    public var regimeTag: String { kind == .el20 ? "el20" : kind.rawValue }
+    package var regimeTag: String { kind == .el20 ? "el20" : kind.rawValue }
 }

@@ -10,12 +10,12 @@ import VMSATables
 public struct StubGraft: Hashable, Sendable {
     public var ttbr: TranslationTableBase
     /// VA of the stub page (VBAR_EL1 points at its start).
-    public var stubVA: UInt64
+    package var stubVA: UInt64
     /// VAs whose translation the graft changes: never probed.
     public var claimed: ClosedRange<UInt64>
     /// Words the probe stores before enabling translation: the start-level
     /// entry, then a table per level below it, then the page.
-    public var patches: [(pa: UInt64, value: UInt64)]
+    package var patches: [(pa: UInt64, value: UInt64)]
 
     public static func == (a: StubGraft, b: StubGraft) -> Bool {
         a.ttbr == b.ttbr && a.stubVA == b.stubVA && a.claimed == b.claimed

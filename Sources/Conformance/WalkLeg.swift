@@ -7,7 +7,7 @@ import VMSATables
 /// qemu-aarch64 walks vmsa's image for a list of addresses; for each of the
 /// six accesses its answer must equal `TableImage.translate`, including the
 /// output address, leaf level, descriptor and effective attributes.
-public enum WalkLeg {
+package enum WalkLeg {
     /// Seconds a walk probe may take.
     static let timeLimit = 120.0
 

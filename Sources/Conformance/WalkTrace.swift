@@ -21,7 +21,7 @@ extension TableImage {
     /// table descriptor pointing beyond the output size, or a table the image
     /// does not hold), read through the walk core.
     /// Empty when `va` is outside both halves' ranges or its half is disabled.
-    public func walkTrace(_ va: UInt64) -> [WalkStep] {
+    package func walkTrace(_ va: UInt64) -> [WalkStep] {
         let ttbr: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
         guard let h = half(ttbr), h.contains(va), case .success(var table)? = regime.root(ttbr, in: self) else { return [] }
         var steps: [WalkStep] = []

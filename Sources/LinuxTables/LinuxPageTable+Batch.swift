@@ -8,7 +8,7 @@ extension LinuxPageTable {
     /// Whole aligned runs of a valid, non-special mapping with a 16-aligned
     /// PFN are written folded, as contpte_set_ptes does.
     @inlinable
-    public func setPTEs(_ table: TableHandle, _ i: Int, _ pte: LinuxPTE, _ nr: Int) {
+    package func setPTEs(_ table: TableHandle, _ i: Int, _ pte: LinuxPTE, _ nr: Int) {
         let w = arena.words(of: table)
         let c = Self.contPTEs
         let base = pte.mknoncont()
@@ -39,7 +39,7 @@ extension LinuxPageTable {
     /// get_and_clear_full_ptes: clears the entries and returns the first one
     /// with young and dirty gathered from every present entry.
     @discardableResult
-    public func getAndClearPTEs(_ table: TableHandle, _ i: Int, _ nr: Int) -> LinuxPTE {
+    package func getAndClearPTEs(_ table: TableHandle, _ i: Int, _ nr: Int) -> LinuxPTE {
         let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: true)
         var result = LinuxPTE(w[i])
@@ -58,7 +58,7 @@ extension LinuxPageTable {
     /// change_pte_range does: each present entry is taken with
     /// ptep_get_and_clear and written back as pte_modify(old, prot).
     /// Non-present entries are left alone.
-    public func modifyProt(_ table: TableHandle, _ i: Int, _ nr: Int, _ prot: UInt64) {
+    package func modifyProt(_ table: TableHandle, _ i: Int, _ nr: Int, _ prot: UInt64) {
         let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: false)
         for k in 0..<nr {
@@ -71,7 +71,7 @@ extension LinuxPageTable {
 
     /// wrprotect_ptes: pte_wrprotect on every present entry. Runs covered
     /// whole stay folded (contpte_wrprotect_ptes unfolds only partial ones).
-    public func wrprotectPTEs(_ table: TableHandle, _ i: Int, _ nr: Int) {
+    package func wrprotectPTEs(_ table: TableHandle, _ i: Int, _ nr: Int) {
         let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: true)
         for k in 0..<nr {
@@ -84,7 +84,7 @@ extension LinuxPageTable {
     /// Young/dirty changes on present entries: clear_young_dirty_ptes
     /// (mkold, mkclean) and ptep_set_access_flags (mkyoung, mkdirty). Folded
     /// runs change as a whole, as contpte keeps young/dirty per run.
-    public func changeYoungDirty(_ table: TableHandle, _ i: Int, _ nr: Int, _ change: YoungDirtyChange) {
+    package func changeYoungDirty(_ table: TableHandle, _ i: Int, _ nr: Int, _ change: YoungDirtyChange) {
         let w = arena.words(of: table)
         let (lo, n) = widenToFoldedRuns(w, i, nr)
         for k in lo..<(lo &+ n) {
@@ -104,7 +104,7 @@ extension LinuxPageTable {
 
     /// Swap-out (try_to_unmap_one's set_pte_at per entry): `nr` swap-format
     /// entries with consecutive offsets from `entry`.
-    public func setSwapEntries(_ table: TableHandle, _ i: Int, _ entry: SwapEntry, _ nr: Int) {
+    package func setSwapEntries(_ table: TableHandle, _ i: Int, _ entry: SwapEntry, _ nr: Int) {
         let w = arena.words(of: table)
         unfoldRuns(w, i, nr, partialOnly: false)
         for k in 0..<nr { w[i &+ k] = entry.advanced(by: UInt64(k)).pte.rawValue }

@@ -9,7 +9,8 @@ import VMSATables
 ///
 /// This type holds the state and the walk; the batch operations named after
 /// the kernel's live in extensions, and `ProcessTables` pairs them with the
-/// native mirror.
+/// native mirror. Only `ProcessTables` changes the table, so that the mirror
+/// follows every change; library users read it through `ProcessTables.linux`.
 public final class LinuxPageTable {
     /// The Linux granule: 4K (CONFIG_ARM64_4K_PAGES).
     @inlinable public static var granule: Granule { LinuxKernel.granule }
@@ -29,7 +30,7 @@ public final class LinuxPageTable {
 
     /// An empty process table: a zeroed PGD of `vaBits` (48 or 39), as pgd_alloc
     /// returns it, its arena capped at `tableLimit` tables from `tablesBase`.
-    public init(vaBits: Int = 48, tableLimit: Int = 1 << 22, tablesBase: UInt64 = defaultTablesBase) throws(LinuxTableError) {
+    package init(vaBits: Int = 48, tableLimit: Int = 1 << 22, tablesBase: UInt64 = defaultTablesBase) throws(LinuxTableError) {
         guard LinuxKernel.supportedVABits.contains(vaBits) else { throw .unsupportedVABits(vaBits) }
         self.vaBits = vaBits
         startLevel = Self.granule.startLevel(inputBits: vaBits)
@@ -38,7 +39,7 @@ public final class LinuxPageTable {
     }
 
     /// Frees every table and allocates an empty PGD: the table as new.
-    public func reset() {
+    package func reset() {
         arena.reset()
         // A reset arena hands out what a new one does: the PGD comes back as table `root`.
         precondition(arena.allocate() == root, "a reset arena did not give the PGD back first")
@@ -76,7 +77,7 @@ public final class LinuxPageTable {
 
     /// Writes `pte` at `index` of table `table`, as set_pte/set_pmd/set_pud do.
     @inlinable @inline(__always)
-    public func setEntry(_ table: TableHandle, _ index: Int, _ pte: LinuxPTE) { arena[table: table, index: index] = pte.rawValue }
+    package func setEntry(_ table: TableHandle, _ index: Int, _ pte: LinuxPTE) { arena[table: table, index: index] = pte.rawValue }
 
     /// The table descriptor pmd_populate/pud_populate/p4d_populate write for
     /// a user table at `pa`: type 0b11 and PXNTable.
@@ -97,13 +98,13 @@ public final class LinuxPageTable {
     }
 
     /// A new zeroed table page.
-    public func allocateTable() throws(LinuxTableError) -> TableHandle {
+    package func allocateTable() throws(LinuxTableError) -> TableHandle {
         guard let t = arena.allocate() else { throw .outOfDescriptorMemory(tables: arena.liveTables) }
         return t
     }
 
     /// Points slot `index` of `table` at `child` (pmd_populate and friends).
-    public func link(_ table: TableHandle, _ index: Int, to child: TableHandle) {
+    package func link(_ table: TableHandle, _ index: Int, to child: TableHandle) {
         arena[table: table, index: index] = Self.tableDescriptor(arena.physicalAddress(of: child))
         arena.setParent(of: child, table: table, index: index)
     }

@@ -10,7 +10,7 @@ extension NativeMirror {
     /// (`linuxLevel` 2) or PUD (`linuxLevel` 1) slot covering `va`, through
     /// the list of Linux table `linuxTable`. Non-present values leave the
     /// range invalid.
-    public func mirrorLeaf(_ value: LinuxPTE, linuxTable: TableHandle, linuxLevel: Level, va: UInt64) throws(LinuxTableError) {
+    package func mirrorLeaf(_ value: LinuxPTE, linuxTable: TableHandle, linuxLevel: Level, va: UInt64) throws(LinuxTableError) {
         let size = LinuxPageTable.entrySize(at: linuxLevel)
         let start = va & ~(size - 1)
         let level = fedLevel(linuxLevel)

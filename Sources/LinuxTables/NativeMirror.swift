@@ -27,6 +27,9 @@ import VMSATables
 ///
 /// A native page whose Linux entries cannot be expressed as one native entry
 /// holds `inexpressibleMarker` (an invalid descriptor), and is counted.
+///
+/// Only `ProcessTables` changes a mirror, so that it follows the Linux
+/// table; library users read it through `ProcessTables.mirror`.
 public final class NativeMirror {
     /// The VA size of the native table: 48 bits (T0SZ = 16).
     @inlinable public static var inputBits: Int { 48 }
@@ -61,7 +64,7 @@ public final class NativeMirror {
 
     /// An empty native table of `granule` (16K or 64K; 4K traps), its arena capped at
     /// `tableLimit` tables placed from `tablesBase`.
-    public init(granule: Granule, tableLimit: Int = 1 << 16, tablesBase: UInt64 = defaultTablesBase) {
+    package init(granule: Granule, tableLimit: Int = 1 << 16, tablesBase: UInt64 = defaultTablesBase) {
         precondition(granule != .k4, "the native mirror is 16K or 64K")
         self.granule = granule
         format = try! DescriptorFormat(granule: granule, ds: false, paBits: LinuxKernel.physicalAddressBits)
@@ -242,7 +245,7 @@ public final class NativeMirror {
 
     /// A new Linux PTE table: it names the native level-3 table its PMD
     /// table's list already names for this range, or a new one.
-    public func attachPTETable(_ pteTable: TableHandle, parentPMDTable: TableHandle, va: UInt64) throws(LinuxTableError) {
+    package func attachPTETable(_ pteTable: TableHandle, parentPMDTable: TableHandle, va: UInt64) throws(LinuxTableError) {
         let t = try fedTable(parentPMDTable, .two, va)
         if pteTable.rawValue >= slotCapacity { growSlots(to: pteTable) }
         let k = pteTable.rawValue * Self.slotsPerLinuxTable
@@ -254,7 +257,7 @@ public final class NativeMirror {
     /// A Linux table is being freed: its list lets go of the native tables.
     /// A PTE table's native entries are cleared first (its mappings vanish
     /// with it, as after pmd_clear).
-    public func detachLinuxTable(_ linuxTable: TableHandle, level: Level, va: UInt64) {
+    package func detachLinuxTable(_ linuxTable: TableHandle, level: Level, va: UInt64) {
         guard linuxTable.rawValue < slotCapacity else { return }
         if level.isLast, slot(linuxTable, 0) >= 0 {
             let t = TableHandle(rawValue: Int(slot(linuxTable, 0)))
@@ -271,7 +274,7 @@ public final class NativeMirror {
 
     /// Discards every native table (the cache is reclaimed); `ProcessTables`
     /// rebuilds them from the Linux table on the next access.
-    public func reclaim() {
+    package func reclaim() {
         arena.freeAll()
         root = arena.allocate()!
         slots.update(repeating: -1, count: slotCapacity * Self.slotsPerLinuxTable)
@@ -280,7 +283,7 @@ public final class NativeMirror {
 
     /// The mirror as new (an empty root, no list names a table), keeping its
     /// memory and its `lookup` setting.
-    public func reset() {
+    package func reset() {
         arena.reset()
         root = arena.allocate()!
         slots.update(repeating: -1, count: slotCapacity * Self.slotsPerLinuxTable)

@@ -18,6 +18,10 @@ import VMSATables
 /// The buffers grow with `realloc`, so that a large arena moves by
 /// remapping (glibc uses mremap for big blocks) rather than by copying
 /// into a second buffer: peak memory stays about the tables themselves.
+///
+/// Library users read an arena (it is the `PhysicalMemory` the walk core
+/// reads the model's tables through); only the tables that own it allocate,
+/// free and write.
 public final class TableArena: PhysicalMemory {
     /// The translation granule: every table is one page of it.
     public let granule: Granule
@@ -44,7 +48,7 @@ public final class TableArena: PhysicalMemory {
 
     /// An empty arena of `granule` tables from the granule-aligned `base`, holding at
     /// most `limit` tables, with room for `initialCapacity` before it first grows.
-    public init(granule: Granule, base: UInt64, limit: Int, initialCapacity: Int = 16) {
+    package init(granule: Granule, base: UInt64, limit: Int, initialCapacity: Int = 16) {
         precondition(base & (granule.pageSize - 1) == 0, "table base must be granule-aligned")
         self.granule = granule
         self.base = base
@@ -78,7 +82,7 @@ public final class TableArena: PhysicalMemory {
     public var liveBytes: UInt64 { UInt64(liveTables) * granule.pageSize }
 
     /// A zeroed table with no references and no parent, or nil at the limit.
-    public func allocate() -> TableHandle? {
+    package func allocate() -> TableHandle? {
         let t: TableHandle
         if let reused = freeList.popLast() {
             t = reused
@@ -98,7 +102,7 @@ public final class TableArena: PhysicalMemory {
 
     /// Returns allocated table `t` to the free list; its words are zeroed when it is
     /// handed out again.
-    public func free(_ t: TableHandle) {
+    package func free(_ t: TableHandle) {
         precondition(t.rawValue >= 0 && t.rawValue < highWater && live[t.rawValue], "freeing a table that is not allocated")
         live[t.rawValue] = false
         liveTables -= 1
@@ -106,7 +110,7 @@ public final class TableArena: PhysicalMemory {
     }
 
     /// Frees every table at once.
-    public func freeAll() {
+    package func freeAll() {
         live.update(repeating: false, count: highWater)
         freeList = (0..<highWater).reversed().map(TableHandle.init(rawValue:))
         liveTables = 0
@@ -115,7 +119,7 @@ public final class TableArena: PhysicalMemory {
     /// Returns the arena to its state when new, keeping its memory: no table
     /// live and the hand-out order restarted, so the next tables are those a
     /// new arena would give (`allocate()` zeroes each one it hands out).
-    public func reset() {
+    package func reset() {
         live.update(repeating: false, count: highWater)
         freeList.removeAll(keepingCapacity: true)
         highWater = 0
@@ -152,7 +156,7 @@ public final class TableArena: PhysicalMemory {
     /// Word `i` of table `t`: the descriptor at physical address
     /// `physicalAddress(of: t) + 8 * i`. Neither index is checked.
     @inlinable @inline(__always)
-    public subscript(table t: TableHandle, index i: Int) -> UInt64 {
+    public package(set) subscript(table t: TableHandle, index i: Int) -> UInt64 {
         get { words[t.rawValue &* wordsPerTable &+ i] }
         set { words[t.rawValue &* wordsPerTable &+ i] = newValue }
     }

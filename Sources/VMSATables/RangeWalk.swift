@@ -147,7 +147,7 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
         /// walk in this one loop, its state in registers.
         @inlinable @inline(__always)
         @discardableResult
-        public func advance(_ c: inout WalkCursor, _ stack: inout WalkStack,
+        func advance(_ c: inout WalkCursor, _ stack: inout WalkStack,
                             _ emit: (WalkEntry) throws -> Bool) rethrows -> Bool {
             guard !c.done else { return false }
             let w = self.w
@@ -285,7 +285,7 @@ extension TableWalk: Sendable where Memory: Sendable {}
 /// Where a range walk is: the table being read (its words), the next and
 /// last index in range, its level, index shift, the VA of entry 0, the
 /// table descriptor bits above it, and how deep below the start level.
-public struct WalkCursor {
+@usableFromInline struct WalkCursor {
     @usableFromInline var table: UnsafePointer<UInt64>? = nil
     @usableFromInline var index = 0
     @usableFromInline var endIndex = -1
@@ -297,7 +297,7 @@ public struct WalkCursor {
     @usableFromInline var done = false
 
     /// An empty cursor: no table, not done.
-    @inlinable public init() {}
+    @inlinable init() {}
 
     /// Sets `index`/`endIndex` to the entries of the current table inside [first, last].
     @inlinable @inline(__always)
@@ -311,12 +311,12 @@ public struct WalkCursor {
 
 /// The tables a range walk has descended from, one slot per level below
 /// the start level (at most five levels: -1 to 3).
-public struct WalkStack {
+@usableFromInline struct WalkStack {
     @usableFromInline var table: InlineArray<5, UnsafePointer<UInt64>?> = .init(repeating: nil)
     @usableFromInline var index: InlineArray<5, Int> = .init(repeating: 0)
     @usableFromInline var end: InlineArray<5, Int> = .init(repeating: 0)
     @usableFromInline var baseVA: InlineArray<5, UInt64> = .init(repeating: 0)
     @usableFromInline var bits: InlineArray<5, UInt64> = .init(repeating: 0)
     /// A stack with every slot empty.
-    @inlinable public init() {}
+    @inlinable init() {}
 }
