@@ -48,67 +48,44 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
         Iterator(memory: memory, regime: regime, ttbr: ttbr, first: first, last: last, merging: mergingNeighbours)
     }
 
-    /// The walk's state: the current table, index and VA, and the tables above it.
-    public struct Iterator: IteratorProtocol {
-        // What does not change during the walk.
-        @usableFromInline let memory: Memory
-        @usableFromInline let ttbr: TranslationTableBase
-        @usableFromInline let w: WalkParameters
-        @usableFromInline let first: UInt64
-        @usableFromInline let last: UInt64
+    /// The walk's state: the current table, index and VA, and the tables
+    /// above it. A class: `step` hands its cursor and stack to the core in
+    /// place, which a struct's mutating method can only do by copying the
+    /// core (the memory and the walk parameters) for every item.
+    public final class Iterator: IteratorProtocol {
+        /// What does not change during the walk, and the walk core.
+        @usableFromInline let core: Core
         @usableFromInline let merging: Bool
-        @usableFromInline let addressMask: UInt64
-        @usableFromInline let mair: UInt64
-        @usableFromInline let outerShareable: UInt8
-        /// The root table the memory does not hold: yielded as one hole.
-        @usableFromInline let rootMissing: Bool
         // Where the walk is. Kept apart from the constants so that `forEach`
         // holds them in locals of its own, which the optimiser keeps in
-        // registers while the constants are read once.
-        @usableFromInline var cursor: WalkCursor
-        @usableFromInline var stack = WalkStack()
-        @usableFromInline var pending: WalkEntry?
+        // registers while the constants are read once, and so that `step`
+        // hands them to the core in place (disjoint stored properties), not
+        // as copies.
+        // Touched only by this iterator's own methods, one at a time.
+        @exclusivity(unchecked) @usableFromInline var cursor: WalkCursor
+        @exclusivity(unchecked) @usableFromInline var stack = WalkStack()
+        @exclusivity(unchecked) @usableFromInline var pending: WalkEntry?
 
         @usableFromInline
         init(memory: Memory, regime: TranslationRegime, ttbr: TranslationTableBase, first: UInt64, last: UInt64,
              merging: Bool) {
-            self.memory = memory
-            self.ttbr = ttbr
-            self.first = first
-            self.last = last
-            self.merging = merging
-            let w = regime.walkParameters(ttbr)
-            self.w = w
-            addressMask = w.addressMask
-            mair = regime.mair.rawValue
-            outerShareable = regime.outerShareableAttributes
             var c = WalkCursor()
-            if first > last { c.done = true }
-            var missing = false
-            if !c.done, w.enabled {
-                let span: UInt64 = 1 &<< UInt64(w.startShift &+ Int((w.rootIndexMask &+ 1).trailingZeroBitCount))
-                c.level = w.startLevel
-                c.shift = w.startShift
-                c.baseVA = first & ~(span &- 1)
-                c.table = memory.words(at: w.rootAddress, count: w.rootEntries)
-                missing = c.table == nil
-                c.setRange(entries: w.rootIndexMask &+ 1, first: first, last: last)
-            }
-            rootMissing = missing
+            core = Core(memory: memory, regime: regime, ttbr: ttbr, first: first, last: last, cursor: &c)
             cursor = c
+            self.merging = merging
         }
 
         /// The next leaf or hole in VA order, nil once past `last`.
         @inlinable @inline(__always)
-        public mutating func next() -> WalkEntry? {
+        public func next() -> WalkEntry? {
             merging ? nextMerged() : step()
         }
 
         @usableFromInline
-        mutating func nextMerged() -> WalkEntry? {
+        func nextMerged() -> WalkEntry? {
             while let item = step() {
                 guard var current = pending else { pending = item; continue }
-                if Self.continues(current, with: item, addressMask: addressMask) {
+                if Self.continues(current, with: item, addressMask: core.addressMask) {
                     current.size &+= item.size
                     current.entries &+= item.entries
                     pending = current
@@ -132,13 +109,77 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
 
         /// The next unmerged item.
         @inlinable @inline(__always)
-        public mutating func step() -> WalkEntry? {
+        public func step() -> WalkEntry? {
+            // A plain page right here needs none of the core's set-up.
+            if cursor.index <= cursor.endIndex, let table = cursor.table {
+                let raw = table[cursor.index]
+                if core.isPlainPage(raw, cursor) {
+                    defer { cursor.index &+= 1 }
+                    return core.page(cursor, cursor.index, raw)
+                }
+            }
             var item: WalkEntry?
-            var c = cursor, s = stack
-            advance(&c, &s) { item = $0; return false }
-            cursor = c
-            stack = s
+            core.advance(&cursor, &stack) { item = $0; return false }
             return item
+        }
+
+    }
+
+    /// A walk's constants (the memory, the regime's walk parameters, the
+    /// range) and the walk core that reads them.
+    @usableFromInline
+    struct Core {
+        @usableFromInline let memory: Memory
+        @usableFromInline let ttbr: TranslationTableBase
+        @usableFromInline let w: WalkParameters
+        @usableFromInline let first: UInt64
+        @usableFromInline let last: UInt64
+        @usableFromInline let addressMask: UInt64
+        @usableFromInline let mair: UInt64
+        @usableFromInline let outerShareable: UInt8
+        /// The root table the memory does not hold: yielded as one hole.
+        @usableFromInline let rootMissing: Bool
+        /// The page path: a page's output address read with one mask, for
+        /// a descriptor whose bits under `plainPageMask` are a page's type
+        /// bits alone (no Contiguous bit, no high output-address bits), with
+        /// an address below `pageLimit` (0 for stage 2, whose leaves carry
+        /// other attributes).
+        @usableFromInline let pageAddressMask: UInt64
+        @usableFromInline let plainPageMask: UInt64
+        @usableFromInline let pageLimit: UInt64
+        @usableFromInline let pageShift: UInt64
+        @usableFromInline let pageSize: UInt64
+
+        /// The constants of a walk of [`first`, `last`], and in `c` its start: the root table.
+        @usableFromInline
+        init(memory: Memory, regime: TranslationRegime, ttbr: TranslationTableBase, first: UInt64, last: UInt64,
+             cursor c: inout WalkCursor) {
+            self.memory = memory
+            self.ttbr = ttbr
+            self.first = first
+            self.last = last
+            let w = regime.walkParameters(ttbr)
+            self.w = w
+            addressMask = w.addressMask
+            mair = regime.mair.rawValue
+            outerShareable = regime.outerShareableAttributes
+            pageAddressMask = DescriptorFormat.lowAddressMask(granule: w.granule, ds: w.ds)
+            plainPageMask = Descriptor.Bits.type.mask | Descriptor.Bits.contiguous.mask | (w.format.outputAddressHighField?.mask ?? 0)
+            pageLimit = w.kind.stage == 1 ? w.outputLimit : 0
+            pageShift = UInt64(w.pageShift)
+            pageSize = 1 &<< UInt64(w.pageShift)
+            if first > last { c.done = true }
+            var missing = false
+            if !c.done, w.enabled {
+                let span: UInt64 = 1 &<< UInt64(w.startShift &+ Int((w.rootIndexMask &+ 1).trailingZeroBitCount))
+                c.level = w.startLevel
+                c.shift = w.startShift
+                c.baseVA = first & ~(span &- 1)
+                c.table = memory.words(at: w.rootAddress, count: w.rootEntries)
+                missing = c.table == nil
+                c.setRange(entries: w.rootIndexMask &+ 1, first: first, last: last, pageLimit: pageLimit)
+            }
+            rootMissing = missing
         }
 
         /// The walk core: moves `c` from item to item, handing each to `emit`
@@ -171,66 +212,110 @@ public struct TableWalk<Memory: PhysicalMemory>: Sequence {
                     c.tableBits = stack.bits[c.depth]
                     c.level &-= 1
                     c.shift &+= w.bitsPerLevel
+                    c.pageLimit = 0
                     continue
                 }
                 let i = c.index
                 let words = c.table.unsafelyUnwrapped
                 let raw = words[i]
-                let entrySize: UInt64 = 1 &<< UInt64(c.shift)
-                let entryVA = c.baseVA &+ UInt64(i) &<< UInt64(c.shift)
-                let oa: UInt64
-                switch w.classify(raw, level: c.level, entrySize: entrySize) {
-                case .invalid:
-                    var j = i
-                    while j < c.endIndex, words[j &+ 1] & Descriptor.Bits.valid.mask == 0 { j &+= 1 }
-                    c.index = j &+ 1
-                    if try !emit(hole(c, entryVA, count: j &- i &+ 1, entrySize: entrySize, raw: raw,
-                                  fault: TranslationFault(kind: .translation, level: Level(uncheckedRawValue: c.level)))) { return true }
-                    continue
-                case .fault(let kind):
+                var entry: WalkEntry
+                if isPlainPage(raw, c) {
                     c.index = i &+ 1
-                    if try !emit(hole(c, entryVA, count: 1, entrySize: entrySize, raw: raw,
-                                  fault: TranslationFault(kind: kind, level: Level(uncheckedRawValue: c.level)))) { return true }
-                    continue
-                case .table(let next):
-                    // One bounds check per table, none per entry.
-                    guard let child = memory.words(at: next, count: w.tableEntries) else {
+                    entry = page(c, i, raw)
+                } else {
+                    let entrySize: UInt64 = 1 &<< UInt64(truncatingIfNeeded: c.shift)
+                    let entryVA = c.baseVA &+ UInt64(truncatingIfNeeded: i) &<< UInt64(truncatingIfNeeded: c.shift)
+                    switch w.classify(raw, level: c.level, entrySize: entrySize) {
+                    case .invalid:
+                        var j = i
+                        while j < c.endIndex, words[j &+ 1] & Descriptor.Bits.valid.mask == 0 { j &+= 1 }
+                        c.index = j &+ 1
+                        entry = hole(c, entryVA, count: j &- i &+ 1, entrySize: entrySize, raw: raw,
+                                     fault: TranslationFault(kind: .translation, level: Level(uncheckedRawValue: c.level)))
+                    case .fault(let kind):
                         c.index = i &+ 1
-                        if try !emit(hole(c, entryVA, count: 1, entrySize: entrySize, raw: raw,
-                                      fault: .notCaptured(next, level: Level(uncheckedRawValue: c.level &+ 1)))) { return true }
+                        entry = hole(c, entryVA, count: 1, entrySize: entrySize, raw: raw,
+                                     fault: TranslationFault(kind: kind, level: Level(uncheckedRawValue: c.level)))
+                    case .table(let next):
+                        // One bounds check per table, none per entry.
+                        guard let child = memory.words(at: next, count: w.tableEntries) else {
+                            c.index = i &+ 1
+                            entry = hole(c, entryVA, count: 1, entrySize: entrySize, raw: raw,
+                                         fault: .notCaptured(next, level: Level(uncheckedRawValue: c.level &+ 1)))
+                            break
+                        }
+                        stack.table[c.depth] = c.table
+                        stack.index[c.depth] = i
+                        stack.end[c.depth] = c.endIndex
+                        stack.baseVA[c.depth] = c.baseVA
+                        stack.bits[c.depth] = c.tableBits
+                        c.depth &+= 1
+                        c.table = child
+                        c.baseVA = entryVA
+                        c.tableBits |= raw
+                        c.level &+= 1
+                        c.shift &-= w.bitsPerLevel
+                        c.setRange(entries: UInt64(w.tableEntries), first: first, last: last, pageLimit: pageLimit)
                         continue
+                    case .leaf(let oa):
+                        var count = 1
+                        if Descriptor.Bits.contiguous.isSet(raw) {
+                            let n = w.contiguousCount(level: c.level)
+                            if n > 0, i % n == 0, i &+ n &- 1 <= c.endIndex, runAgrees(words, i, n, raw, entrySize: entrySize) { count = n }
+                        }
+                        c.index = i &+ count
+                        entry = leaf(c, entryVA, count: count, entrySize: entrySize, raw: raw, oa: oa)
                     }
-                    stack.table[c.depth] = c.table
-                    stack.index[c.depth] = i
-                    stack.end[c.depth] = c.endIndex
-                    stack.baseVA[c.depth] = c.baseVA
-                    stack.bits[c.depth] = c.tableBits
-                    c.depth &+= 1
-                    c.table = child
-                    c.baseVA = entryVA
-                    c.tableBits |= raw
-                    c.level &+= 1
-                    c.shift &-= w.bitsPerLevel
-                    c.setRange(entries: UInt64(w.tableEntries), first: first, last: last)
-                    continue
-                case .leaf(let address):
-                    oa = address
                 }
-                var count = 1
-                if Descriptor.Bits.contiguous.isSet(raw) {
-                    let n = w.contiguousCount(level: c.level)
-                    if n > 0, i % n == 0, i &+ n &- 1 <= c.endIndex, runAgrees(words, i, n, raw, entrySize: entrySize) { count = n }
+                // The one place items leave the core, with the pages after
+                // this item in a loop of their own: a caller's closure is
+                // inlined once (its state, a checksum or a count, stays in
+                // registers, not behind a pointer that out-of-line copies
+                // of it share), and a run of pages never passes through the
+                // general path's state.
+                while true {
+                    if try !emit(entry) { return true }
+                    guard c.index <= c.endIndex else { break }
+                    let raw = words[c.index]
+                    guard isPlainPage(raw, c) else { break }
+                    entry = page(c, c.index, raw)
+                    c.index &+= 1
                 }
-                c.index = i &+ count
-                let attributes = TranslationRegime.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair, outerShareable: outerShareable)
-                let start = Swift.max(entryVA, first)
-                let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
-                var entry = WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
-                                      entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
-                                      pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: c.shift &- w.pageShift)
-                if w.kind.stage == 2 { entry.stage2Attributes = TranslationRegime.stage2Attributes(raw, walk: w) }
-                if try !emit(entry) { return true }
             }
+        }
+
+        /// Whether `raw` is a page the page path takes: a stage-1 page
+        /// outside a contiguous run, in a last-level table wholly inside the
+        /// walked range, whose address lies in one field and below the
+        /// output size: what `classify` finds a leaf at that address.
+        @inlinable @inline(__always)
+        func isPlainPage(_ raw: UInt64, _ c: WalkCursor) -> Bool {
+            raw & plainPageMask == Descriptor.TypeBits.tableOrPage && raw & pageAddressMask < c.pageLimit
+        }
+
+        /// The item of plain page `i` (see `isPlainPage`): never clipped.
+        @inlinable @inline(__always)
+        func page(_ c: WalkCursor, _ i: Int, _ raw: UInt64) -> WalkEntry {
+            WalkEntry(ttbr: ttbr, va: VirtualAddress(c.baseVA &+ UInt64(truncatingIfNeeded: i) &<< pageShift), size: pageSize,
+                      level: .three, entries: 1, descriptor: Descriptor(rawValue: raw), fault: nil,
+                      pa: PhysicalAddress(raw & pageAddressMask),
+                      attributes: TranslationRegime.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair,
+                                                                   outerShareable: outerShareable),
+                      order: 0)
+        }
+
+        /// The item for `count` leaves from `entryVA` (clipped to the walked
+        /// range) with output address `oa`.
+        @inlinable @inline(__always)
+        func leaf(_ c: WalkCursor, _ entryVA: UInt64, count: Int, entrySize: UInt64, raw: UInt64, oa: UInt64) -> WalkEntry {
+            let attributes = TranslationRegime.leafAttributes(raw, tableBits: c.tableBits, walk: w, mair: mair, outerShareable: outerShareable)
+            let start = Swift.max(entryVA, first)
+            let end = Swift.min(entryVA &+ (UInt64(count) &* entrySize &- 1), last)
+            var entry = WalkEntry(ttbr: ttbr, va: VirtualAddress(start), size: end &- start &+ 1, level: Level(uncheckedRawValue: c.level),
+                                  entries: count, descriptor: Descriptor(rawValue: raw), fault: nil,
+                                  pa: PhysicalAddress(oa &+ (start &- entryVA)), attributes: attributes, order: c.shift &- w.pageShift)
+            if w.kind.stage == 2 { entry.stage2Attributes = TranslationRegime.stage2Attributes(raw, walk: w) }
+            return entry
         }
 
         /// Every entry of the run carries the same bits with consecutive OAs.
@@ -295,17 +380,23 @@ extension TableWalk: Sendable where Memory: Sendable {}
     @usableFromInline var tableBits: UInt64 = 0
     @usableFromInline var depth = 0
     @usableFromInline var done = false
+    /// Output addresses below this take the page path (0: none does).
+    @usableFromInline var pageLimit: UInt64 = 0
 
     /// An empty cursor: no table, not done.
     @inlinable init() {}
 
-    /// Sets `index`/`endIndex` to the entries of the current table inside [first, last].
+    /// Sets `index`/`endIndex` to the entries of the current table inside
+    /// [first, last], and `pageLimit` to the walk's `pageLimit` for a
+    /// last-level table wholly inside (its pages need no clipping), else 0.
     @inlinable @inline(__always)
-    mutating func setRange(entries: UInt64, first: UInt64, last: UInt64) {
-        let s = UInt64(shift)
-        let lo = Swift.max(first, baseVA), hi = Swift.min(last, baseVA &+ ((entries &<< s) &- 1))
+    mutating func setRange(entries: UInt64, first: UInt64, last: UInt64, pageLimit walkPageLimit: UInt64) {
+        let s = UInt64(truncatingIfNeeded: shift)
+        let tableLast = baseVA &+ ((entries &<< s) &- 1)
+        let lo = Swift.max(first, baseVA), hi = Swift.min(last, tableLast)
         index = Int(truncatingIfNeeded: (lo &- baseVA) &>> s)
         endIndex = Int(truncatingIfNeeded: (hi &- baseVA) &>> s)
+        pageLimit = level == WalkParameters.lastLevel && lo == baseVA && hi == tableLast ? walkPageLimit : 0
     }
 }
 

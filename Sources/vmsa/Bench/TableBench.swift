@@ -8,6 +8,7 @@ import VMSATables
 /// - map-4k: 1 GiB of 4K pages (leaf "pages"), per entry.
 /// - map-2m: 1 GiB of 2M blocks (leaf "no-contiguous"), 64 such GiBs per builder, per block.
 /// - walk: every leaf of 1 GiB of 4K pages through the range walk, per leaf.
+/// - walk-sequence: the same through the walk's Sequence form.
 /// - translate: 10^6 random VAs in that GiB, EL1 reads, per lookup.
 enum TableBench {
     static let gib: UInt64 = 1 << 30
@@ -106,6 +107,13 @@ enum TableBench {
                           let sum = image.withWords { ref_walk($0.baseAddress, tablesBase, rootPA, &leaves) }
                           return (leaves, sum)
                       }),
+            BenchCase(name: "walk-sequence", unit: "leaf",
+                      swift: { walkSequenceSwift(image) },
+                      c: {
+                          var leaves = 0
+                          let sum = image.withWords { ref_walk($0.baseAddress, tablesBase, rootPA, &leaves) }
+                          return (leaves, sum)
+                      }),
             BenchCase(name: "translate", unit: "lookup",
                       swift: { (count, translateSwift(image, vas)) },
                       c: {
@@ -125,6 +133,18 @@ enum TableBench {
         var leaves = 0
         image.walk(.ttbr0).forEach { item in
             guard item.isLeaf else { return }
+            sum = sum &* 31 &+ (item.va.rawValue ^ item.pa.rawValue)
+            leaves &+= item.entries
+        }
+        return (leaves, sum)
+    }
+
+    /// `walkSwift` through the Sequence form (`for item in walk`).
+    @inline(never)
+    static func walkSequenceSwift(_ image: TableImage) -> (Int, UInt64) {
+        var sum: UInt64 = 0
+        var leaves = 0
+        for item in image.walk(.ttbr0) where item.isLeaf {
             sum = sum &* 31 &+ (item.va.rawValue ^ item.pa.rawValue)
             leaves &+= item.entries
         }
