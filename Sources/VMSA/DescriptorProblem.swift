@@ -77,6 +77,7 @@ extension Descriptor {
     /// in `DescriptorFields.res0` and `problems`, never in the address.
     @inlinable @inline(__always)
     public func outputAddress(at level: Level, format: DescriptorFormat) -> UInt64 {
-        format.address(of: rawValue) & ~(format.granule.entrySize(at: level) &- 1)
+        // A page's entry is one page: the address is already page-granular.
+        level.isLast ? format.address(of: rawValue) : format.address(of: rawValue) & ~(format.granule.entrySize(at: level) &- 1)
     }
 }
