@@ -64,16 +64,19 @@ extension NativeMirror {
     /// (young/dirty gathered), so the pages of those runs are rewritten too.
     /// `uniform` is set_ptes' value when the entries are that value with
     /// advancing PFNs, which lets whole aligned runs skip re-reading.
-    @inlinable
+    // Always inlined, the general case apart: set_ptes of whole runs (one
+    // store per native page) is most of a process's batches, and a call
+    // would cost more than the work.
+    @inlinable @inline(__always)
     package func mirrorPTEs(_ linux: LinuxPageTable, pteTable: TableHandle, va: UInt64, nr: Int, uniform: LinuxPTE? = nil)
         -> (reason: FallbackReason, page: UInt64)?
     {
         let t = pteSection(pteTable, va)
         let k = linuxPerPage
-        let pageShift = UInt64(granule.pageShift)
+        let pageShift = self.pageShift
         let linuxShift = UInt64(LinuxKernel.granule.pageShift)
-        let nativeIndexMask = UInt64(granule.entriesPerTable &- 1)
-        let opStart = va, opEnd = va &+ (UInt64(nr) &<< linuxShift)
+        let nativeIndexMask = pageIndexMask
+        let opStart = va, opEnd = va &+ (UInt64(truncatingIfNeeded: nr) &<< linuxShift)
         let unitMask = mirrorUnit &- 1
 
         if let pte = uniform, pte.isValid, opStart & unitMask == 0, opEnd & unitMask == 0, pte.pfn & UInt64(k &- 1) == 0 {
@@ -81,17 +84,30 @@ extension NativeMirror {
             var page = opStart &>> pageShift
             let last = (opEnd &- 1) &>> pageShift
             var pa = pte.physicalAddress
-            let step = granule.pageSize
+            let step = pageSize
             let base = pte.mknoncont().rawValue
             while page <= last {
-                store(t, Int(page & nativeIndexMask),
+                store(t, Int(truncatingIfNeeded: page & nativeIndexMask),
                       nativeWord(base, pa: pa, type: Descriptor.TypeBits.tableOrPage, young: pte.isYoung, dirty: pte.isDirty))
                 page &+= 1
                 pa &+= step
             }
             return nil
         }
+        return remirrorPTEs(linux, pteTable: pteTable, nativeTable: t, va: va, nr: nr)
+    }
 
+    /// `mirrorPTEs` of any batch: every native page the batch touched (and
+    /// the 64K runs at its ends) rewritten from its Linux entries.
+    @usableFromInline
+    func remirrorPTEs(_ linux: LinuxPageTable, pteTable: TableHandle, nativeTable t: TableHandle, va: UInt64, nr: Int)
+        -> (reason: FallbackReason, page: UInt64)?
+    {
+        let pageShift = self.pageShift
+        let linuxShift = UInt64(LinuxKernel.granule.pageShift)
+        let nativeIndexMask = pageIndexMask
+        let opStart = va, opEnd = va &+ (UInt64(truncatingIfNeeded: nr) &<< linuxShift)
+        let unitMask = mirrorUnit &- 1
         let linuxWords = linux.arena.words(of: pteTable)
         var found: (reason: FallbackReason, page: UInt64)? = nil
         var page = (opStart & ~unitMask) &>> pageShift
@@ -100,13 +116,13 @@ extension NativeMirror {
             let pageVA = page &<< pageShift
             let li = Int((pageVA &>> linuxShift) & UInt64(LinuxPageTable.entries &- 1))
             let (word, defect) = expressPage(linuxWords + li)
-            store(t, Int(page & nativeIndexMask), word)
-            if let defect, found == nil, pageVA < opEnd, pageVA &+ granule.pageSize > opStart {
+            store(t, Int(truncatingIfNeeded: page & nativeIndexMask), word)
+            if let defect, found == nil, pageVA < opEnd, pageVA &+ pageSize > opStart {
                 var reason = defect
                 if defect == .mixedPresence {
                     // The operation's shape explains the hole it left.
                     if opStart > pageVA { reason = .misalignedStart }
-                    else if opEnd < pageVA &+ granule.pageSize { reason = .partialNativePage }
+                    else if opEnd < pageVA &+ pageSize { reason = .partialNativePage }
                 }
                 found = (reason, pageVA)
             }

@@ -82,6 +82,9 @@ public final class NativeMirror {
         }
         outputAddressMask = format.outputAddressField.mask
         mirrorUnit = max(granule.pageSize, LinuxKernel.granule.pageSize * UInt64(LinuxKernel.contPTEs))
+        pageShift = UInt64(granule.pageShift)
+        pageSize = granule.pageSize
+        pageIndexMask = UInt64(granule.entriesPerTable - 1)
         slotCapacity = 64
         slots = .allocate(capacity: slotCapacity * Self.slotsPerLinuxTable)
         slots.initialize(repeating: -1, count: slotCapacity * Self.slotsPerLinuxTable)
@@ -113,6 +116,12 @@ public final class NativeMirror {
     /// 64K runs or native pages, whichever is larger: the unit a batch is
     /// mirrored in (contpte may rewrite a whole run).
     @usableFromInline let mirrorUnit: UInt64
+    /// The native page's shift and size, and the mask of a page number's
+    /// index in its level-3 table: read once per batch from here, not
+    /// derived from the granule.
+    @usableFromInline let pageShift: UInt64
+    @usableFromInline let pageSize: UInt64
+    @usableFromInline let pageIndexMask: UInt64
 
     /// The index of `va` in a native table at `level`: VA[shift + bits - 1:shift],
     /// the level's index field.
