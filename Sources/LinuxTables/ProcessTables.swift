@@ -13,7 +13,12 @@ import VMSATables
 public final class ProcessTables {
     /// Which table TTBR0_EL1 points at: the native 16K/64K mirror (`native`), or the
     /// 4K Linux table (`fallback`) while some native page cannot be expressed.
-    public enum Mode: String, Sendable { case native, fallback }
+    public enum Mode: String, Sendable {
+        /// TTBR0_EL1 points at the native table.
+        case native
+        /// TTBR0_EL1 points at the Linux table.
+        case fallback
+    }
 
     /// The 4K Linux page table: the process's state, every operation applied to it first.
     public let linux: LinuxPageTable

@@ -25,7 +25,9 @@ public struct SyntheticTrace: Sequence, IteratorProtocol {
     static let operationShift: UInt64 = 62
     static let protectionShift: UInt64 = 61
 
+    /// Operations in the trace.
     public let count: Int
+    /// Bytes of user VA the batches are drawn from, from `firstVA`.
     public let span: UInt64
     private var random: SplitMix64
     private var produced = 0

@@ -3,6 +3,7 @@
 // Not `indirect`: arrays and objects already hold their elements in heap
 // storage, so a value needs no box of its own (one allocation less each).
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
     /// `true` or `false`.
     case bool(Bool)

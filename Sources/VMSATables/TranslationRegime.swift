@@ -141,8 +141,8 @@ public struct TranslationRegime: Hashable, Sendable {
         }
     }
 
-    @inlinable
     /// One range's geometry (nil where disabled, absent or reserved).
+    @inlinable
     public func half(_ ttbr: TranslationTableBase) -> RegimeHalf? { ttbr == .ttbr0 ? half0 : half1 }
 
     /// The TTBR of one half.

@@ -158,6 +158,7 @@ enum WalkShape: Sendable {
 
 /// A descriptor's role in a walk (see `WalkParameters.classify`).
 public enum EntryRole: Hashable, Sendable {
+    /// An invalid descriptor (bit 0 clear): a translation fault where a walk reads it.
     case invalid
     /// A table descriptor and the next table's address.
     case table(UInt64)
