@@ -90,8 +90,11 @@ public struct MappingAttributes: Hashable, Sendable {
                 throw .oneLevelAttribute(regime, "ap \(ap.rawValue) clears AP[1], which is RES1; expected 1 (read/write) or 3 (read-only)")
             }
         }
-        if (regime == .s2) != (stage2 != nil) {
-            throw .oneLevelAttribute(regime, regime == .s2 ? "a stage-1 mapping" : "a stage-2 mapping")
+        // `case`, not `==`, on the String-backed kind: see `LeafPolicy.allowsBlocks`.
+        let stage2Regime: Bool
+        if case .s2 = regime { stage2Regime = true } else { stage2Regime = false }
+        if stage2Regime != (stage2 != nil) {
+            throw .oneLevelAttribute(regime, stage2Regime ? "a stage-1 mapping" : "a stage-2 mapping")
         }
         let indices = 0...(MAIR.attributeCount - 1)
         guard indices.contains(attrIndx) else { throw .attributeOutOfRange(name: "attrIndx", value: attrIndx, range: indices) }
@@ -108,6 +111,26 @@ public enum LeafPolicy: String, CaseIterable, Hashable, Sendable {
     case pages
     /// Blocks and pages, never the Contiguous bit.
     case noContiguous = "no-contiguous"
+
+    // Switches, not `==`: comparing a String-backed enum compares raw values
+    // through an outlined call, once per table the builder visits.
+    /// Whether blocks may be used (above level 3).
+    @inline(__always)
+    var allowsBlocks: Bool {
+        switch self {
+        case .pages: false
+        case .auto, .noContiguous: true
+        }
+    }
+
+    /// Whether contiguous runs get the Contiguous bit.
+    @inline(__always)
+    var setsContiguous: Bool {
+        switch self {
+        case .auto: true
+        case .pages, .noContiguous: false
+        }
+    }
 }
 
 /// One mapping: `size` bytes from `va` to `pa` with `attributes`.
