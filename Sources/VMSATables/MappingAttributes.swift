@@ -46,6 +46,7 @@ public struct MappingAttributes: Hashable, Sendable {
 
     /// The descriptor bits a leaf carries for these attributes in `format`
     /// (no type, address or Contiguous bits).
+    @inline(__always)    // once per map call; inlined, it reads the fields in place
     public func bits(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
         if let s2 = stage2 {
@@ -82,6 +83,7 @@ public struct MappingAttributes: Hashable, Sendable {
 
     /// Checks the fields that have a range, and that a one-level regime's
     /// leaf sets none of its RES0 bits (nG, PXN, NS) and AP[1] (RES1).
+    @inline(__always)    // once per map call, like `bits`
     public func validate(format: DescriptorFormat, regime: TranslationRegimeKind = .el10) throws(BuildError) {
         if regime.apOneIsRES1 {
             if ng { throw .oneLevelAttribute(regime, "ng is RES0") }
