@@ -27,6 +27,21 @@ struct BuildParameters: Sendable {
     let contiguousL2: Int
     let contiguousL3: Int
 
+    /// The parameters of an unconfigured half, never read.
+    init() {
+        ttbr = .ttbr0
+        granule = .k4
+        startLevel = .zero
+        format = WalkParameters.disabledFormat
+        outputBits = 0
+        rootEntries = 0
+        rootOffset = 0
+        tablesBase = 0
+        blockLevels = 0
+        contiguousL2 = 0
+        contiguousL3 = 0
+    }
+
     init(_ h: RegimeHalf, tablesBase: UInt64) {
         ttbr = h.ttbr
         granule = h.granule

@@ -45,9 +45,11 @@ public struct TableBuilder: Sendable {
     /// The regime the tables are built for (its registers never change after `init`).
     public let regime: TranslationRegime
     var memory: TableMemory
-    /// What each operation reads of the halves (see `BuildParameters`).
-    let params0: BuildParameters?
-    let params1: BuildParameters?
+    /// What each operation reads of the halves (see `BuildParameters`);
+    /// not optional, so that an operation can borrow them in place (an
+    /// unconfigured half's are never read: `resolveHalf` refuses its range).
+    let params0: BuildParameters
+    let params1: BuildParameters
     /// Each half's VA range, kept apart so that resolving a request's half
     /// does not copy its parameters out of their optional.
     let range0: ClosedRange<UInt64>?
@@ -81,8 +83,8 @@ public struct TableBuilder: Sendable {
         ttbr0 = try root(.ttbr0)
         let regime = TranslationRegime(kind: configuration.kind, tcr: tcr, mair: configuration.mair, ttbr0: ttbr0, ttbr1: ttbr1)
         self.regime = regime
-        params0 = regime.half0.map { BuildParameters($0, tablesBase: configuration.tablesBase) }
-        params1 = regime.half1.map { BuildParameters($0, tablesBase: configuration.tablesBase) }
+        params0 = regime.half0.map { BuildParameters($0, tablesBase: configuration.tablesBase) } ?? BuildParameters()
+        params1 = regime.half1.map { BuildParameters($0, tablesBase: configuration.tablesBase) } ?? BuildParameters()
         range0 = regime.half0?.vaRange
         range1 = regime.half1?.vaRange
     }
@@ -112,8 +114,8 @@ public struct TableBuilder: Sendable {
         // The half's parameters are borrowed in place and the memory passed
         // inout (distinct stored properties): nothing of self is copied.
         switch try resolveHalf(va: request.va.rawValue, size: request.size) {
-        case .ttbr0: try Self.map(request, in: params0!, kind: configuration.kind, memory: &memory)
-        case .ttbr1: try Self.map(request, in: params1!, kind: configuration.kind, memory: &memory)
+        case .ttbr0: try Self.map(request, in: params0, kind: configuration.kind, memory: &memory)
+        case .ttbr1: try Self.map(request, in: params1, kind: configuration.kind, memory: &memory)
         }
     }
 
@@ -210,8 +212,8 @@ public struct TableBuilder: Sendable {
     @inline(__always)
     func resolve(va: UInt64, size: UInt64) throws(BuildError) -> BuildParameters {
         switch try resolveHalf(va: va, size: size) {
-        case .ttbr0: params0!
-        case .ttbr1: params1!
+        case .ttbr0: params0
+        case .ttbr1: params1
         }
     }
 
@@ -235,6 +237,7 @@ public struct TableBuilder: Sendable {
 
     /// Makes the memory uniquely held and returns what `restore` puts back
     /// if the operation fails: nil when it cannot fail (see above).
+    @inline(__always)
     static func savepoint(_ h: borrowing BuildParameters, newTables: UInt64, memory: inout TableMemory) -> TableMemory? {
         if !isKnownUniquelyReferenced(&memory) {
             let shared = memory
@@ -288,6 +291,7 @@ public struct TableBuilder: Sendable {
     /// Appends one table of `granule` at the next granule-aligned offset;
     /// returns its word offset. The table is zeroed unless `zeroed` is false,
     /// which is for a caller about to write every one of its entries.
+    @inline(__always)
     static func allocate(_ memory: TableMemory, granule: Granule, tablesBase: UInt64, outputBits: Int,
                          tables: Int = 1, zeroed: Bool = true) throws(BuildError) -> Int {
         let align = granule.entriesPerTable &* tables
@@ -301,6 +305,7 @@ public struct TableBuilder: Sendable {
         return start
     }
 
+    @inline(__always)
     static func allocate(_ memory: TableMemory, _ h: borrowing BuildParameters, zeroed: Bool = true) throws(BuildError) -> Int {
         try Self.allocate(memory, granule: h.granule, tablesBase: h.tablesBase, outputBits: h.outputBits, zeroed: zeroed)
     }
@@ -384,6 +389,11 @@ public struct TableBuilder: Sendable {
         let first = h.index(va, at: level), lastIndex = h.index(last, at: level)
         let base = va & ~(entrySize &- 1)
         let leafHere = Self.leaves(at: level, h, va: va, pa: pa, leaf: leaf)
+        // The usual end of the descent: whole entries of this level, all leaves.
+        if leafHere, va & (entrySize &- 1) == 0, (last &+ 1) & (entrySize &- 1) == 0 {
+            writeLeaves(memory, h, table: table, level: level, from: first, through: lastIndex, pa: pa, bits: bits, leaf: leaf)
+            return
+        }
         // A new next-level table that lies wholly in the range and holds
         // leaves gets every entry written by `writeLeaves`: no need to zero it first.
         var childLeaves = false
@@ -459,9 +469,10 @@ public struct TableBuilder: Sendable {
     /// (only OA[51:48] move, to [15:12] or [9:8]).
     static var inPlaceAddressBits: UInt64 { 48 }
 
-    /// Descriptors `fill` writes per step of its unrolled loop: eight
-    /// 128-bit stores, the widest the baseline x86-64 and AArch64 targets have.
-    typealias FillVector = SIMD16<UInt64>
+    /// Descriptors `fill` writes per step of its unrolled loop, in two
+    /// vectors of four 128-bit stores (the widest the baseline x86-64 and
+    /// AArch64 targets have) each.
+    typealias FillVector = SIMD8<UInt64>
 
     /// Writes `count` leaves from `template` with output addresses `oa`,
     /// `oa + step`, … Addresses below 2^48 sit in place in every format, so
@@ -475,23 +486,32 @@ public struct TableBuilder: Sendable {
         guard count > 0 else { return }
         let lastOA = oa &+ UInt64(count &- 1) &* step
         let inPlace: UInt64 = (1 &<< inPlaceAddressBits) &- 1
-        if lastOA >> inPlaceAddressBits == 0, oa & (step &- 1) == 0, template & inPlace & ~(step &- 1) == 0 {
+        if lastOA >> inPlaceAddressBits == 0, step.nonzeroBitCount == 1, oa & (step &- 1) == 0,
+           template & inPlace & ~(step &- 1) == 0 {
             let d = template | oa
-            let width = FillVector.scalarCount
-            let vectors = count / width
-            if vectors > 0 {
-                let lanes = FillVector(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-                var v = FillVector(repeating: d) &+ lanes &* FillVector(repeating: step)
+            let width = 2 &* FillVector.scalarCount
+            let steps = count / width
+            if steps > 0 {
+                let lanes = FillVector(0, 1, 2, 3, 4, 5, 6, 7)
+                // Shifted, not multiplied: step is a power of two, and SSE2 has no 64-bit multiply.
+                let log2Step = FillVector(repeating: UInt64(step.trailingZeroBitCount))
+                // Two accumulators, each advanced in place, so that the
+                // compiler needs no temporaries between the stores.
+                var low = FillVector(repeating: d) &+ (lanes &<< log2Step)
+                var high = low &+ FillVector(repeating: UInt64(FillVector.scalarCount) &* step)
                 let advance = FillVector(repeating: UInt64(width) &* step)
                 // storeBytes may be unaligned: a run can start at any entry.
                 var q = UnsafeMutableRawPointer(p)
-                for _ in 0..<vectors {
-                    q.storeBytes(of: v, as: FillVector.self)
-                    v &+= advance
-                    q += MemoryLayout<FillVector>.size
+                let half = MemoryLayout<FillVector>.size
+                for _ in 0..<steps {
+                    q.storeBytes(of: low, as: FillVector.self)
+                    q.storeBytes(of: high, toByteOffset: half, as: FillVector.self)
+                    low &+= advance
+                    high &+= advance
+                    q += 2 &* half
                 }
             }
-            var k = vectors &* width
+            var k = steps &* width
             var next = d &+ UInt64(k) &* step
             while k < count {
                 p[k] = next
