@@ -317,6 +317,9 @@ public struct TableBuilder: Sendable {
     // whole builder (hundreds of bytes) on every call.
 
     /// The first mapped VA in [va, last] under the table at word `table`, if any.
+    // The descent is inlined into the map call; only ranges that span
+    // several entries of an existing table go on to the scan.
+    @inline(__always)
     static func firstMapped(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64,
                             last: UInt64) -> UInt64? {
         typealias B = Descriptor.Bits
@@ -331,6 +334,12 @@ public struct TableBuilder: Sendable {
             table = h.child(of: raw)
             level = level.next
         }
+        return firstMappedScan(memory, h, table: table, level: level, va: va, last: last)
+    }
+
+    /// `firstMapped` by entries of the table at word `table`.
+    static func firstMappedScan(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64,
+                                last: UInt64) -> UInt64? {
         let shift = h.shift(at: level)
         let entrySize: UInt64 = 1 &<< shift
         let first = h.index(va, at: level), lastIndex = h.index(last, at: level)
@@ -366,6 +375,9 @@ public struct TableBuilder: Sendable {
 
     /// Maps [va, last] to `pa` under the table at word `table`, writing
     /// through `memory` (made unique by the operation).
+    // The descent is inlined into its callers (the map call and
+    // `mapEntries`); the recursion goes through `mapEntries`.
+    @inline(__always)
     static func mapRange(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64, last: UInt64,
                          pa: UInt64, bits: UInt64, leaf: LeafPolicy) throws(BuildError) {
         var table = table, level = level
@@ -384,6 +396,12 @@ public struct TableBuilder: Sendable {
             table = try childTable(memory, h, slot: table &+ h.index(va, at: level), zeroed: !childFilled)
             level = level.next
         }
+        try mapEntries(memory, h, table: table, level: level, va: va, last: last, pa: pa, bits: bits, leaf: leaf)
+    }
+
+    /// `mapRange` by entries of the table at word `table`.
+    static func mapEntries(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64,
+                           last: UInt64, pa: UInt64, bits: UInt64, leaf: LeafPolicy) throws(BuildError) {
         let shift = h.shift(at: level)
         let entrySize: UInt64 = 1 &<< shift
         let first = h.index(va, at: level), lastIndex = h.index(last, at: level)
@@ -434,15 +452,23 @@ public struct TableBuilder: Sendable {
 
     /// Writes leaves into entries `i...j` of the table at word `table`, the
     /// first mapping `pa`.
+    // Inlined: without contiguous runs it is one `fill`, and a call per
+    // table costs more than the check; the runs are `writeRuns`.
+    @inline(__always)
     static func writeLeaves(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, from i: Int, through j: Int,
                             pa: UInt64, bits: UInt64, leaf: LeafPolicy) {
         let step: UInt64 = 1 &<< h.shift(at: level)
         let template = bits | (level.isLast ? Descriptor.TypeBits.tableOrPage : Descriptor.TypeBits.block)
-        let p = memory.words + table
         guard leaf.setsContiguous, let n = h.contiguousCount(at: level) else {
-            Self.fill(p + i, count: j &- i &+ 1, template: template, oa: pa, step: step, format: h.format)
+            Self.fill(memory.words + (table &+ i), count: j &- i &+ 1, template: template, oa: pa, step: step, format: h.format)
             return
         }
+        writeRuns(memory.words + table, from: i, through: j, run: n, template: template, oa: pa, step: step, format: h.format)
+    }
+
+    /// `writeLeaves` with contiguous runs of `n` entries, into the table at `p`.
+    static func writeRuns(_ p: UnsafeMutablePointer<UInt64>, from i: Int, through j: Int, run n: Int, template: UInt64,
+                          oa pa: UInt64, step: UInt64, format: DescriptorFormat) {
         let runTemplate = template | Descriptor.Bits.contiguous.mask
         let runSize = step &* UInt64(n)
         var k = i
@@ -452,13 +478,13 @@ public struct TableBuilder: Sendable {
                 // Whole aligned runs; PA stays run-aligned from one to the next.
                 var runs = 1
                 while k &+ (runs &+ 1) &* n &- 1 <= j { runs &+= 1 }
-                Self.fill(p + k, count: runs &* n, template: runTemplate, oa: oa, step: step, format: h.format)
+                Self.fill(p + k, count: runs &* n, template: runTemplate, oa: oa, step: step, format: format)
                 k &+= runs &* n
                 oa &+= UInt64(runs) &* runSize
             } else {
                 // Single entries up to the next run boundary.
                 let boundary = min((k / n &+ 1) &* n, j &+ 1)
-                Self.fill(p + k, count: boundary &- k, template: template, oa: oa, step: step, format: h.format)
+                Self.fill(p + k, count: boundary &- k, template: template, oa: oa, step: step, format: format)
                 oa &+= UInt64(boundary &- k) &* step
                 k = boundary
             }
