@@ -9,7 +9,9 @@ import VMSA
 struct BuildParameters: Sendable {
     /// Which range: TTBR0 or TTBR1 (named in errors and break-before-make records).
     let ttbr: TranslationTableBase
+    /// The translation granule (`RegimeHalf.granule`).
     let granule: Granule
+    /// The level of the root table (`RegimeHalf.startLevel`).
     let startLevel: Level
     /// The descriptor layout (`RegimeHalf.format`).
     let format: DescriptorFormat
@@ -42,6 +44,7 @@ struct BuildParameters: Sendable {
         contiguousL3 = 0
     }
 
+    /// The parameters of half `h`, whose tables live at `tablesBase`.
     init(_ h: RegimeHalf, tablesBase: UInt64) {
         ttbr = h.ttbr
         granule = h.granule
