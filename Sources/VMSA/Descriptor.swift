@@ -75,10 +75,12 @@ public struct Descriptor: RawRepresentable, Hashable, Sendable, CustomStringConv
 
     /// Descriptor type field values.
     public enum TypeBits {
+        // Computed, not stored: a stored public static is a lazily
+        // initialised global that other modules read through an accessor.
         /// Bits [1:0]=0b01: a block descriptor (reserved at level 3).
-        public static let block: UInt64 = 0b01
+        @inlinable public static var block: UInt64 { 0b01 }
         /// Bits [1:0]=0b11: a table descriptor, or a page descriptor at level 3.
-        public static let tableOrPage: UInt64 = 0b11
+        @inlinable public static var tableOrPage: UInt64 { 0b11 }
     }
 
     /// The kind this word has at `level`: 0b11 is a table at L-1..L2 and a

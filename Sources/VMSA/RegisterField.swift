@@ -54,6 +54,9 @@ extension SystemRegister {
     public var res1Clear: UInt64 { ~rawValue & Self.res1Mask }
 
     /// The value of `field`, right-aligned; setting it replaces only that field's bits.
+    // Inlinable: composing a register (TCR_EL1 in every TableBuilder.init)
+    // otherwise goes through the unspecialised protocol witnesses per field.
+    @inlinable
     public subscript(field: RegisterField) -> UInt64 {
         get { field.bits.extract(rawValue) }
         set { self = Self(rawValue: field.bits.inserting(newValue, into: rawValue))! }

@@ -46,6 +46,7 @@ public struct MappingAttributes: Hashable, Sendable {
 
     /// The descriptor bits a leaf carries for these attributes in `format`
     /// (no type, address or Contiguous bits).
+    @inline(__always)    // once per map call; inlined, it reads the fields in place
     public func bits(format: DescriptorFormat) -> UInt64 {
         typealias B = Descriptor.Bits
         if let s2 = stage2 {
@@ -82,6 +83,7 @@ public struct MappingAttributes: Hashable, Sendable {
 
     /// Checks the fields that have a range, and that a one-level regime's
     /// leaf sets none of its RES0 bits (nG, PXN, NS) and AP[1] (RES1).
+    @inline(__always)    // once per map call, like `bits`
     public func validate(format: DescriptorFormat, regime: TranslationRegimeKind = .el10) throws(BuildError) {
         if regime.apOneIsRES1 {
             if ng { throw .oneLevelAttribute(regime, "ng is RES0") }
@@ -90,8 +92,11 @@ public struct MappingAttributes: Hashable, Sendable {
                 throw .oneLevelAttribute(regime, "ap \(ap.rawValue) clears AP[1], which is RES1; expected 1 (read/write) or 3 (read-only)")
             }
         }
-        if (regime == .s2) != (stage2 != nil) {
-            throw .oneLevelAttribute(regime, regime == .s2 ? "a stage-1 mapping" : "a stage-2 mapping")
+        // `case`, not `==`, on the String-backed kind: see `LeafPolicy.allowsBlocks`.
+        let stage2Regime: Bool
+        if case .s2 = regime { stage2Regime = true } else { stage2Regime = false }
+        if stage2Regime != (stage2 != nil) {
+            throw .oneLevelAttribute(regime, stage2Regime ? "a stage-1 mapping" : "a stage-2 mapping")
         }
         let indices = 0...(MAIR.attributeCount - 1)
         guard indices.contains(attrIndx) else { throw .attributeOutOfRange(name: "attrIndx", value: attrIndx, range: indices) }
@@ -108,6 +113,26 @@ public enum LeafPolicy: String, CaseIterable, Hashable, Sendable {
     case pages
     /// Blocks and pages, never the Contiguous bit.
     case noContiguous = "no-contiguous"
+
+    // Switches, not `==`: comparing a String-backed enum compares raw values
+    // through an outlined call, once per table the builder visits.
+    /// Whether blocks may be used (above level 3).
+    @inline(__always)
+    var allowsBlocks: Bool {
+        switch self {
+        case .pages: false
+        case .auto, .noContiguous: true
+        }
+    }
+
+    /// Whether contiguous runs get the Contiguous bit.
+    @inline(__always)
+    var setsContiguous: Bool {
+        switch self {
+        case .auto: true
+        case .pages, .noContiguous: false
+        }
+    }
 }
 
 /// One mapping: `size` bytes from `va` to `pa` with `attributes`.

@@ -45,10 +45,13 @@ public struct TableBuilder: Sendable {
     /// The regime the tables are built for (its registers never change after `init`).
     public let regime: TranslationRegime
     var memory: TableMemory
-    let half0: RegimeHalf?
-    let half1: RegimeHalf?
+    /// What each operation reads of the halves (see `BuildParameters`);
+    /// not optional, so that an operation can borrow them in place (an
+    /// unconfigured half's are never read: `resolveHalf` refuses its range).
+    let params0: BuildParameters
+    let params1: BuildParameters
     /// Each half's VA range, kept apart so that resolving a request's half
-    /// does not copy a whole `RegimeHalf` out of its optional.
+    /// does not copy its parameters out of their optional.
     let range0: ClosedRange<UInt64>?
     let range1: ClosedRange<UInt64>?
 
@@ -80,10 +83,10 @@ public struct TableBuilder: Sendable {
         ttbr0 = try root(.ttbr0)
         let regime = TranslationRegime(kind: configuration.kind, tcr: tcr, mair: configuration.mair, ttbr0: ttbr0, ttbr1: ttbr1)
         self.regime = regime
-        half0 = regime.half0
-        half1 = regime.half1
-        range0 = half0?.vaRange
-        range1 = half1?.vaRange
+        params0 = regime.half0.map { BuildParameters($0, tablesBase: configuration.tablesBase) } ?? BuildParameters()
+        params1 = regime.half1.map { BuildParameters($0, tablesBase: configuration.tablesBase) } ?? BuildParameters()
+        range0 = regime.half0?.vaRange
+        range1 = regime.half1?.vaRange
     }
 
     /// The regime as built so far. Shares table memory until the builder
@@ -108,15 +111,16 @@ public struct TableBuilder: Sendable {
     /// range, touches anything already mapped, or needs tables that would
     /// lie beyond the PA size (`tablesBeyondPASize`).
     public mutating func map(_ request: MappingRequest) throws(BuildError) {
-        // Dispatch on the half without copying its parameters out of the optional.
-        if try resolveHalf(va: request.va.rawValue, size: request.size) == .ttbr0 {
-            try map(request, in: half0!)
-        } else {
-            try map(request, in: half1!)
+        // The half's parameters are borrowed in place and the memory passed
+        // inout (distinct stored properties): nothing of self is copied.
+        switch try resolveHalf(va: request.va.rawValue, size: request.size) {
+        case .ttbr0: try Self.map(request, in: params0, kind: configuration.kind, memory: &memory)
+        case .ttbr1: try Self.map(request, in: params1, kind: configuration.kind, memory: &memory)
         }
     }
 
-    mutating func map(_ request: MappingRequest, in h: borrowing RegimeHalf) throws(BuildError) {
+    static func map(_ request: MappingRequest, in h: borrowing BuildParameters, kind: TranslationRegimeKind,
+                    memory: inout TableMemory) throws(BuildError) {
         let va = request.va.rawValue, pa = request.pa.rawValue, size = request.size
         let last = request.lastVA
         guard pa &+ (size &- 1) >= pa else { throw .paRangeWraps(pa: pa, size: size) }
@@ -127,16 +131,16 @@ public struct TableBuilder: Sendable {
         guard (pa &+ (size &- 1)) >> UInt64(h.outputBits) == 0 else {
             throw .beyondPASize(pa: pa, size: size, bits: h.outputBits)
         }
-        try request.attributes.validate(format: h.format, regime: configuration.kind)
-        if let at = firstMapped(h, table: rootOffset(h), level: h.startLevel, va: va, last: last) {
+        try request.attributes.validate(format: h.format, regime: kind)
+        if let at = firstMapped(memory, h, table: h.rootOffset, level: h.startLevel, va: va, last: last) {
             throw .overlap(va: va, size: size, mappedAt: at)
         }
-        let saved = savepoint(h, newTables: Self.tablesNeeded(h, size: size))
+        let saved = savepoint(h, newTables: tablesNeeded(h, size: size), memory: &memory)
         do {
-            try mapRange(h, table: rootOffset(h), level: h.startLevel, va: va, last: last, pa: pa,
+            try mapRange(memory, h, table: h.rootOffset, level: h.startLevel, va: va, last: last, pa: pa,
                          bits: request.attributes.bits(format: h.format), leaf: request.leaf)
         } catch {
-            throw restore(saved, error)
+            throw restore(saved, error, memory: &memory)
         }
     }
 
@@ -166,10 +170,10 @@ public struct TableBuilder: Sendable {
     public mutating func setTableAttributes(_ request: TableAttributeRequest) throws(BuildError) {
         let va = request.va.rawValue
         let h = try resolve(va: va, size: 1)
-        var table = rootOffset(h)
+        var table = h.rootOffset
         var level = h.startLevel
         while true {
-            let slot = table &+ index(va, h, level)
+            let slot = table &+ h.index(va, at: level)
             let raw = memory.words[slot]
             guard raw & 0b11 == 0b11, !level.isLast, level <= request.level else {
                 throw .noTable(va: va, level: request.level)
@@ -179,48 +183,38 @@ public struct TableBuilder: Sendable {
                 memory.words[slot] = (raw & ~TableAttributes.mask) | request.attributes.bits
                 return
             }
-            table = offset(ofTableAt: h.address(of: raw))
+            table = h.child(of: raw)
             level = level.next
         }
     }
 
     // MARK: Geometry helpers
 
-    @inline(__always)
-    func half(_ t: TranslationTableBase) -> RegimeHalf? { t == .ttbr0 ? half0 : half1 }
-
     /// The half a range lies in, or the error naming both halves' ranges.
+    @inline(__always)    // called from mutating methods, which would pass it a copy of self
     func resolveHalf(va: UInt64, size: UInt64) throws(BuildError) -> TranslationTableBase {
         guard size > 0 else { throw .sizeZero(va: va) }
         let last = va &+ (size &- 1)
         guard last >= va else { throw .vaRangeWraps(va: va, size: size) }
         let t: TranslationTableBase = RegimeHalf.rangeSelectBit.isSet(va) ? .ttbr1 : .ttbr0
-        let range = t == .ttbr0 ? range0 : range1
+        let range: ClosedRange<UInt64>?
+        switch t {
+        case .ttbr0: range = range0
+        case .ttbr1: range = range1
+        }
         guard let range, range.contains(va), range.contains(last) else {
             throw .outsideVARanges(va: va, size: size, ttbr0: range0, ttbr1: range1)
         }
         return t
     }
 
-    /// The same, returning the half's parameters.
-    func resolve(va: UInt64, size: UInt64) throws(BuildError) -> RegimeHalf {
-        try resolveHalf(va: va, size: size) == .ttbr0 ? half0! : half1!
-    }
-
+    /// The same, returning the half's parameters (a resolved half is configured).
     @inline(__always)
-    func rootOffset(_ h: borrowing RegimeHalf) -> Int { offset(ofTableAt: h.rootAddress) }
-
-    @inline(__always)
-    func offset(ofTableAt pa: UInt64) -> Int { Int(truncatingIfNeeded: (pa &- configuration.tablesBase) &>> 3) }
-
-    @inline(__always)
-    func index(_ va: UInt64, _ h: borrowing RegimeHalf, _ level: Level) -> Int {
-        Int(truncatingIfNeeded: (va &>> UInt64(h.shift(at: level))) & UInt64(h.entries(at: level) &- 1))
-    }
-
-    @inline(__always)
-    func tableDescriptor(_ h: borrowing RegimeHalf, child: Int) -> UInt64 {
-        h.format.inserting(address: configuration.tablesBase &+ UInt64(child) &* 8, into: Descriptor.TypeBits.tableOrPage)
+    func resolve(va: UInt64, size: UInt64) throws(BuildError) -> BuildParameters {
+        switch try resolveHalf(va: va, size: size) {
+        case .ttbr0: params0
+        case .ttbr1: params1
+        }
     }
 
     mutating func makeUnique() {
@@ -243,18 +237,19 @@ public struct TableBuilder: Sendable {
 
     /// Makes the memory uniquely held and returns what `restore` puts back
     /// if the operation fails: nil when it cannot fail (see above).
-    mutating func savepoint(_ h: borrowing RegimeHalf, newTables: UInt64) -> TableMemory? {
+    @inline(__always)
+    static func savepoint(_ h: borrowing BuildParameters, newTables: UInt64, memory: inout TableMemory) -> TableMemory? {
         if !isKnownUniquelyReferenced(&memory) {
             let shared = memory
             memory = memory.copy()
             return shared
         }
-        return Self.roomFor(newTables, h, after: memory.count, tablesBase: configuration.tablesBase) ? nil : memory.copy()
+        return roomFor(newTables, h, after: memory.count, tablesBase: h.tablesBase) ? nil : memory.copy()
     }
 
     /// Puts the savepoint back, so that the failed operation changed
     /// nothing, and returns its error to rethrow.
-    mutating func restore(_ saved: TableMemory?, _ error: BuildError) -> BuildError {
+    static func restore(_ saved: TableMemory?, _ error: BuildError, memory: inout TableMemory) -> BuildError {
         guard let saved else { preconditionFailure("\(error) from an operation that had room for every table") }
         memory = saved
         return error
@@ -262,7 +257,7 @@ public struct TableBuilder: Sendable {
 
     /// Whether `tables` more tables of `h`'s granule, the first aligned,
     /// fit below 2^outputBits after `count` words.
-    static func roomFor(_ tables: UInt64, _ h: borrowing RegimeHalf, after count: Int, tablesBase: UInt64) -> Bool {
+    static func roomFor(_ tables: UInt64, _ h: borrowing BuildParameters, after count: Int, tablesBase: UInt64) -> Bool {
         let perTable = UInt64(h.granule.entriesPerTable)
         let paLimit: UInt64 = 1 &<< UInt64(h.outputBits)
         let start = (UInt64(count) &+ perTable &- 1) / perTable &* perTable
@@ -276,11 +271,11 @@ public struct TableBuilder: Sendable {
     /// At most how many tables mapping `size` bytes allocates: at each level
     /// above the last, one next-level table per entry the range touches,
     /// and a range of `size` touches at most size / entrySize + 2 entries.
-    static func tablesNeeded(_ h: borrowing RegimeHalf, size: UInt64) -> UInt64 {
+    static func tablesNeeded(_ h: borrowing BuildParameters, size: UInt64) -> UInt64 {
         var tables: UInt64 = 0
         var level = h.startLevel
         while !level.isLast {
-            tables &+= (size &>> UInt64(h.shift(at: level))) &+ 2
+            tables &+= (size &>> h.shift(at: level)) &+ 2
             level = level.next
         }
         return tables
@@ -289,14 +284,16 @@ public struct TableBuilder: Sendable {
     /// At most how many tables unmap or protect allocates: only the blocks
     /// a range covers partly are split, at most the two at its ends on each
     /// level above the last.
-    static func splitsNeeded(_ h: borrowing RegimeHalf) -> UInt64 {
+    static func splitsNeeded(_ h: borrowing BuildParameters) -> UInt64 {
         2 &* UInt64(Level.three.rawValue &- h.startLevel.rawValue)
     }
 
-    /// Appends one zeroed table of `granule` at the next granule-aligned
-    /// offset; returns its word offset.
+    /// Appends one table of `granule` at the next granule-aligned offset;
+    /// returns its word offset. The table is zeroed unless `zeroed` is false,
+    /// which is for a caller about to write every one of its entries.
+    @inline(__always)
     static func allocate(_ memory: TableMemory, granule: Granule, tablesBase: UInt64, outputBits: Int,
-                         tables: Int = 1) throws(BuildError) -> Int {
+                         tables: Int = 1, zeroed: Bool = true) throws(BuildError) -> Int {
         let align = granule.entriesPerTable &* tables
         let start = (memory.count &+ align &- 1) & ~(align &- 1)
         let end = start &+ align
@@ -304,21 +301,48 @@ public struct TableBuilder: Sendable {
         guard lastByte >> UInt64(outputBits) == 0 else {
             throw .tablesBeyondPASize(address: tablesBase &+ UInt64(start) &* 8, bits: outputBits)
         }
-        memory.grow(to: end)
+        memory.grow(to: end, zeroingUpTo: zeroed ? end : start)
         return start
     }
 
-    mutating func allocate(_ h: borrowing RegimeHalf) throws(BuildError) -> Int {
-        try Self.allocate(memory, granule: h.granule, tablesBase: configuration.tablesBase, outputBits: h.outputBits)
+    @inline(__always)
+    static func allocate(_ memory: TableMemory, _ h: borrowing BuildParameters, zeroed: Bool = true) throws(BuildError) -> Int {
+        try Self.allocate(memory, granule: h.granule, tablesBase: h.tablesBase, outputBits: h.outputBits, zeroed: zeroed)
     }
 
     // MARK: Mapping
 
+    // The mapping core is static, on the memory and the half's parameters
+    // alone: a method called from a mutating one is handed a copy of the
+    // whole builder (hundreds of bytes) on every call.
+
     /// The first mapped VA in [va, last] under the table at word `table`, if any.
-    func firstMapped(_ h: borrowing RegimeHalf, table: Int, level: Level, va: UInt64, last: UInt64) -> UInt64? {
-        let shift = UInt64(h.shift(at: level))
+    // The descent is inlined into the map call; only ranges that span
+    // several entries of an existing table go on to the scan.
+    @inline(__always)
+    static func firstMapped(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64,
+                            last: UInt64) -> UInt64? {
+        typealias B = Descriptor.Bits
+        var table = table, level = level
+        // Down without recursion while the range lies in one entry, as most do above their leaves.
+        while !level.isLast {
+            let shift = h.shift(at: level)
+            guard va &>> shift == last &>> shift else { break }
+            let raw = memory.words[table &+ h.index(va, at: level)]
+            if raw & B.valid.mask == 0 { return nil }
+            if raw & B.tableOrPage.mask == 0 { return va }    // a block holds the whole range
+            table = h.child(of: raw)
+            level = level.next
+        }
+        return firstMappedScan(memory, h, table: table, level: level, va: va, last: last)
+    }
+
+    /// `firstMapped` by entries of the table at word `table`.
+    static func firstMappedScan(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64,
+                                last: UInt64) -> UInt64? {
+        let shift = h.shift(at: level)
         let entrySize: UInt64 = 1 &<< shift
-        let first = index(va, h, level), lastIndex = index(last, h, level)
+        let first = h.index(va, at: level), lastIndex = h.index(last, at: level)
         let base = va & ~(entrySize &- 1)
         for i in first...lastIndex {
             let raw = memory.words[table &+ i]
@@ -327,7 +351,7 @@ public struct TableBuilder: Sendable {
             let from = max(va, entryStart)
             if raw & 0b10 != 0, !level.isLast {
                 let to = min(last, entryStart &+ (entrySize &- 1))
-                if let hit = firstMapped(h, table: offset(ofTableAt: h.address(of: raw)), level: level.next, va: from, last: to) {
+                if let hit = firstMapped(memory, h, table: h.child(of: raw), level: level.next, va: from, last: to) {
                     return hit
                 }
             } else {
@@ -337,14 +361,61 @@ public struct TableBuilder: Sendable {
         return nil
     }
 
-    mutating func mapRange(_ h: borrowing RegimeHalf, table: Int, level: Level, va: UInt64, last: UInt64, pa: UInt64,
-                           bits: UInt64, leaf: LeafPolicy) throws(BuildError) {
-        let shift = UInt64(h.shift(at: level))
+    /// Whether the request's entries at `level` are leaves: always at the
+    /// last level; above it where the policy allows blocks, the builder
+    /// places them, and VA and PA are congruent modulo the entry size.
+    @inline(__always)
+    static func leaves(at level: Level, _ h: borrowing BuildParameters, va: UInt64, pa: UInt64, leaf: LeafPolicy) -> Bool {
+        // Ifs, not && and ||: their right operands are closures, which cannot capture a borrowed parameter.
+        if level.isLast { return true }
+        if !leaf.allowsBlocks { return false }
+        if !h.buildsBlocks(at: level) { return false }
+        return (pa &- va) & ((1 &<< h.shift(at: level)) &- 1) == 0
+    }
+
+    /// Maps [va, last] to `pa` under the table at word `table`, writing
+    /// through `memory` (made unique by the operation).
+    // The descent is inlined into its callers (the map call and
+    // `mapEntries`); the recursion goes through `mapEntries`.
+    @inline(__always)
+    static func mapRange(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64, last: UInt64,
+                         pa: UInt64, bits: UInt64, leaf: LeafPolicy) throws(BuildError) {
+        var table = table, level = level
+        // Down without recursion while the range lies in one entry that is
+        // not itself a whole leaf, as most requests do above their leaves.
+        while !level.isLast {
+            let shift = h.shift(at: level)
+            guard va &>> shift == last &>> shift else { break }
+            let entryMask: UInt64 = (1 &<< shift) &- 1
+            let whole = va & entryMask == 0 && last & entryMask == entryMask
+            var childFilled = false
+            if whole {
+                if leaves(at: level, h, va: va, pa: pa, leaf: leaf) { break }
+                childFilled = leaves(at: level.next, h, va: va, pa: pa, leaf: leaf)
+            }
+            table = try childTable(memory, h, slot: table &+ h.index(va, at: level), zeroed: !childFilled)
+            level = level.next
+        }
+        try mapEntries(memory, h, table: table, level: level, va: va, last: last, pa: pa, bits: bits, leaf: leaf)
+    }
+
+    /// `mapRange` by entries of the table at word `table`.
+    static func mapEntries(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, va: UInt64,
+                           last: UInt64, pa: UInt64, bits: UInt64, leaf: LeafPolicy) throws(BuildError) {
+        let shift = h.shift(at: level)
         let entrySize: UInt64 = 1 &<< shift
-        let first = index(va, h, level), lastIndex = index(last, h, level)
+        let first = h.index(va, at: level), lastIndex = h.index(last, at: level)
         let base = va & ~(entrySize &- 1)
-        var leafHere = level.isLast
-        if !leafHere, leaf != .pages, h.buildsBlocks(at: level) { leafHere = (pa &- va) & (entrySize &- 1) == 0 }
+        let leafHere = Self.leaves(at: level, h, va: va, pa: pa, leaf: leaf)
+        // The usual end of the descent: whole entries of this level, all leaves.
+        if leafHere, va & (entrySize &- 1) == 0, (last &+ 1) & (entrySize &- 1) == 0 {
+            writeLeaves(memory, h, table: table, level: level, from: first, through: lastIndex, pa: pa, bits: bits, leaf: leaf)
+            return
+        }
+        // A new next-level table that lies wholly in the range and holds
+        // leaves gets every entry written by `writeLeaves`: no need to zero it first.
+        var childLeaves = false
+        if !level.isLast { childLeaves = leaves(at: level.next, h, va: va, pa: pa, leaf: leaf) }
         var i = first
         while i <= lastIndex {
             let entryStart = base &+ UInt64(i &- first) &<< shift
@@ -353,37 +424,51 @@ public struct TableBuilder: Sendable {
                 // Entries i... are whole; the last one may not be.
                 var j = lastIndex
                 if (last &+ 1) & (entrySize &- 1) != 0 { j -= 1 }
-                writeLeaves(h, table: table, level: level, from: i, through: j,
+                writeLeaves(memory, h, table: table, level: level, from: i, through: j,
                             pa: pa &+ (entryStart &- va), bits: bits, leaf: leaf)
                 i = j &+ 1
                 continue
             }
-            var raw = memory.words[table &+ i]
-            let child: Int
-            if raw & 1 == 0 {
-                child = try allocate(h)
-                raw = tableDescriptor(h, child: child)
-                memory.words[table &+ i] = raw
-            } else {
-                child = offset(ofTableAt: h.address(of: raw))
-            }
+            let child = try childTable(memory, h, slot: table &+ i, zeroed: !(childLeaves && entryStart >= va && entryLast <= last))
             let from = max(va, entryStart), to = min(last, entryLast)
-            try mapRange(h, table: child, level: level.next, va: from, last: to, pa: pa &+ (from &- va), bits: bits, leaf: leaf)
+            try mapRange(memory, h, table: child, level: level.next, va: from, last: to, pa: pa &+ (from &- va), bits: bits,
+                         leaf: leaf)
             i &+= 1
         }
     }
 
+    /// The next-level table of the entry at word `slot`: a new one, and its
+    /// table descriptor written, when the entry is invalid (see `allocate`
+    /// for `zeroed`). A valid entry on a request's path is a table: the
+    /// overlap check refused the request otherwise.
+    @inline(__always)
+    static func childTable(_ memory: TableMemory, _ h: borrowing BuildParameters, slot: Int, zeroed: Bool) throws(BuildError) -> Int {
+        let raw = memory.words[slot]
+        if raw & Descriptor.Bits.valid.mask != 0 { return h.child(of: raw) }
+        let child = try allocate(memory, h, zeroed: zeroed)
+        memory.words[slot] = h.tableDescriptor(child: child)
+        return child
+    }
+
     /// Writes leaves into entries `i...j` of the table at word `table`, the
     /// first mapping `pa`.
-    mutating func writeLeaves(_ h: borrowing RegimeHalf, table: Int, level: Level, from i: Int, through j: Int,
-                              pa: UInt64, bits: UInt64, leaf: LeafPolicy) {
-        let step: UInt64 = 1 &<< UInt64(h.shift(at: level))
+    // Inlined: without contiguous runs it is one `fill`, and a call per
+    // table costs more than the check; the runs are `writeRuns`.
+    @inline(__always)
+    static func writeLeaves(_ memory: TableMemory, _ h: borrowing BuildParameters, table: Int, level: Level, from i: Int, through j: Int,
+                            pa: UInt64, bits: UInt64, leaf: LeafPolicy) {
+        let step: UInt64 = 1 &<< h.shift(at: level)
         let template = bits | (level.isLast ? Descriptor.TypeBits.tableOrPage : Descriptor.TypeBits.block)
-        let p = memory.words + table
-        guard leaf == .auto, let n = h.granule.contiguousCount(at: level) else {
-            Self.fill(p + i, count: j &- i &+ 1, template: template, oa: pa, step: step, format: h.format)
+        guard leaf.setsContiguous, let n = h.contiguousCount(at: level) else {
+            Self.fill(memory.words + (table &+ i), count: j &- i &+ 1, template: template, oa: pa, step: step, format: h.format)
             return
         }
+        writeRuns(memory.words + table, from: i, through: j, run: n, template: template, oa: pa, step: step, format: h.format)
+    }
+
+    /// `writeLeaves` with contiguous runs of `n` entries, into the table at `p`.
+    static func writeRuns(_ p: UnsafeMutablePointer<UInt64>, from i: Int, through j: Int, run n: Int, template: UInt64,
+                          oa pa: UInt64, step: UInt64, format: DescriptorFormat) {
         let runTemplate = template | Descriptor.Bits.contiguous.mask
         let runSize = step &* UInt64(n)
         var k = i
@@ -393,13 +478,13 @@ public struct TableBuilder: Sendable {
                 // Whole aligned runs; PA stays run-aligned from one to the next.
                 var runs = 1
                 while k &+ (runs &+ 1) &* n &- 1 <= j { runs &+= 1 }
-                Self.fill(p + k, count: runs &* n, template: runTemplate, oa: oa, step: step, format: h.format)
+                Self.fill(p + k, count: runs &* n, template: runTemplate, oa: oa, step: step, format: format)
                 k &+= runs &* n
                 oa &+= UInt64(runs) &* runSize
             } else {
                 // Single entries up to the next run boundary.
                 let boundary = min((k / n &+ 1) &* n, j &+ 1)
-                Self.fill(p + k, count: boundary &- k, template: template, oa: oa, step: step, format: h.format)
+                Self.fill(p + k, count: boundary &- k, template: template, oa: oa, step: step, format: format)
                 oa &+= UInt64(boundary &- k) &* step
                 k = boundary
             }
@@ -410,15 +495,56 @@ public struct TableBuilder: Sendable {
     /// (only OA[51:48] move, to [15:12] or [9:8]).
     static var inPlaceAddressBits: UInt64 { 48 }
 
+    /// Descriptors `fill` writes per step of its unrolled loop, in two
+    /// vectors of four 128-bit stores (the widest the baseline x86-64 and
+    /// AArch64 targets have) each.
+    typealias FillVector = SIMD8<UInt64>
+
     /// Writes `count` leaves from `template` with output addresses `oa`,
     /// `oa + step`, … Addresses below 2^48 sit in place in every format, so
-    /// the common case is one OR per entry.
+    /// the common case is one OR per entry; when moreover no template bit
+    /// lies among the address bits the entries use ([47:log2 step], with `oa`
+    /// step-aligned), OR is addition and each descriptor is the previous one
+    /// plus `step`, written sixteen at a time.
     @inline(__always)
     static func fill(_ p: UnsafeMutablePointer<UInt64>, count: Int, template: UInt64, oa: UInt64, step: UInt64,
                      format: DescriptorFormat) {
         guard count > 0 else { return }
         let lastOA = oa &+ UInt64(count &- 1) &* step
-        if lastOA >> inPlaceAddressBits == 0 {
+        let inPlace: UInt64 = (1 &<< inPlaceAddressBits) &- 1
+        if lastOA >> inPlaceAddressBits == 0, step.nonzeroBitCount == 1, oa & (step &- 1) == 0,
+           template & inPlace & ~(step &- 1) == 0 {
+            let d = template | oa
+            let width = 2 &* FillVector.scalarCount
+            let steps = count / width
+            if steps > 0 {
+                let lanes = FillVector(0, 1, 2, 3, 4, 5, 6, 7)
+                // Shifted, not multiplied: step is a power of two, and SSE2 has no 64-bit multiply.
+                let log2Step = FillVector(repeating: UInt64(step.trailingZeroBitCount))
+                // Two accumulators, each advanced in place, so that the
+                // compiler needs no temporaries between the stores.
+                var low = FillVector(repeating: d) &+ (lanes &<< log2Step)
+                var high = low &+ FillVector(repeating: UInt64(FillVector.scalarCount) &* step)
+                let advance = FillVector(repeating: UInt64(width) &* step)
+                // storeBytes may be unaligned: a run can start at any entry.
+                var q = UnsafeMutableRawPointer(p)
+                let half = MemoryLayout<FillVector>.size
+                for _ in 0..<steps {
+                    q.storeBytes(of: low, as: FillVector.self)
+                    q.storeBytes(of: high, toByteOffset: half, as: FillVector.self)
+                    low &+= advance
+                    high &+= advance
+                    q += 2 &* half
+                }
+            }
+            var k = steps &* width
+            var next = d &+ UInt64(k) &* step
+            while k < count {
+                p[k] = next
+                next &+= step
+                k &+= 1
+            }
+        } else if lastOA >> inPlaceAddressBits == 0 {
             var a = oa
             for k in 0..<count {
                 p[k] = template | a
@@ -445,22 +571,22 @@ public struct TableBuilder: Sendable {
         let pageMask = h.granule.pageSize &- 1
         if va & pageMask != 0 { throw .misaligned(name: "va", value: va, granule: h.granule, ttbr: h.ttbr) }
         if size & pageMask != 0 { throw .misaligned(name: "size", value: size, granule: h.granule, ttbr: h.ttbr) }
-        let saved = savepoint(h, newTables: Self.splitsNeeded(h))
+        let saved = Self.savepoint(h, newTables: Self.splitsNeeded(h), memory: &memory)
         var report: [BreakBeforeMake] = []
         do {
-            try change(h, table: rootOffset(h), level: h.startLevel, va: va, last: va &+ (size &- 1), op, report: &report)
+            try change(h, table: h.rootOffset, level: h.startLevel, va: va, last: va &+ (size &- 1), op, report: &report)
         } catch {
-            throw restore(saved, error)
+            throw Self.restore(saved, error, memory: &memory)
         }
         return report
     }
 
-    mutating func change(_ h: RegimeHalf, table: Int, level: Level, va: UInt64, last: UInt64, _ op: Change,
+    mutating func change(_ h: BuildParameters, table: Int, level: Level, va: UInt64, last: UInt64, _ op: Change,
                          report: inout [BreakBeforeMake]) throws(BuildError) {
         typealias B = Descriptor.Bits
-        let shift = UInt64(h.shift(at: level))
+        let shift = h.shift(at: level)
         let entrySize: UInt64 = 1 &<< shift
-        let first = index(va, h, level), lastIndex = index(last, h, level)
+        let first = h.index(va, at: level), lastIndex = h.index(last, at: level)
         let base = va & ~(entrySize &- 1)
         for i in first...lastIndex {
             let raw = memory.words[table &+ i]
@@ -469,12 +595,12 @@ public struct TableBuilder: Sendable {
             let entryLast = entryStart &+ (entrySize &- 1)
             let from = max(va, entryStart), to = min(last, entryLast)
             if raw & 0b10 != 0, !level.isLast {
-                try change(h, table: offset(ofTableAt: h.address(of: raw)), level: level.next, va: from, last: to, op, report: &report)
+                try change(h, table: h.child(of: raw), level: level.next, va: from, last: to, op, report: &report)
                 continue
             }
             // Part of a contiguous run reaching outside the range: every
             // entry of the run loses the bit.
-            if B.contiguous.isSet(raw), let n = h.granule.contiguousCount(at: level) {
+            if B.contiguous.isSet(raw), let n = h.contiguousCount(at: level) {
                 let runFirst = i & ~(n &- 1)
                 let runStart = entryStart &- UInt64(i &- runFirst) &<< shift
                 let runLast = runStart &+ (entrySize &* UInt64(n) &- 1)
@@ -499,7 +625,7 @@ public struct TableBuilder: Sendable {
             } else {
                 // Only a block can be partly covered (ranges are page-aligned).
                 let child = try split(h, block: current, level: level)
-                let tableRaw = tableDescriptor(h, child: child)
+                let tableRaw = h.tableDescriptor(child: child)
                 note(BreakBeforeMake(reason: .blockSplit, ttbr: h.ttbr, va: VirtualAddress(entryStart), size: entrySize,
                                      level: level, old: Descriptor(rawValue: current), new: Descriptor(rawValue: tableRaw)),
                      in: &report)
@@ -511,9 +637,9 @@ public struct TableBuilder: Sendable {
 
     /// A new next-level table holding leaves that map what `block` mapped,
     /// with its attributes, without Contiguous or nT.
-    mutating func split(_ h: RegimeHalf, block: UInt64, level: Level) throws(BuildError) -> Int {
+    mutating func split(_ h: BuildParameters, block: UInt64, level: Level) throws(BuildError) -> Int {
         typealias B = Descriptor.Bits
-        let child = try allocate(h)
+        let child = try Self.allocate(memory, h, zeroed: false)    // `fill` below writes every entry
         let next = level.next
         let addressMask = h.format.outputAddressField.mask | (h.format.outputAddressHighField?.mask ?? 0)
         let carried = block & ~(addressMask | B.type.mask | B.contiguous.mask | B.nT.mask)
@@ -525,7 +651,7 @@ public struct TableBuilder: Sendable {
         return child
     }
 
-    mutating func breakRun(_ h: RegimeHalf, table: Int, first: Int, count: Int, level: Level, va: UInt64,
+    mutating func breakRun(_ h: BuildParameters, table: Int, first: Int, count: Int, level: Level, va: UInt64,
                            report: inout [BreakBeforeMake]) {
         let bit = Descriptor.Bits.contiguous.mask
         let old = memory.words[table &+ first]

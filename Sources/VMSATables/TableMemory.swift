@@ -64,8 +64,23 @@ final class TableMemory: @unchecked Sendable {
     }
 
     /// Extends the arena to `newCount` words; the new words are zero.
-    func grow(to newCount: Int) {
-        precondition(newCount >= count, "table memory never shrinks")
+    func grow(to newCount: Int) { grow(to: newCount, zeroingUpTo: newCount) }
+
+    /// Extends the arena to `newCount` words, zeroing the new words below
+    /// `zeroEnd` and leaving the rest for the caller, who writes every one
+    /// of them before anything reads the arena.
+    // Inlined: the builder calls it once per table; the rare paths are not.
+    @inline(__always)
+    func grow(to newCount: Int, zeroingUpTo zeroEnd: Int) {
+        precondition(newCount >= count && (count...newCount).contains(zeroEnd), "table memory never shrinks")
+        if mapping != nil || newCount > capacity { makeRoom(for: newCount) }
+        (words + count).initialize(repeating: 0, count: zeroEnd - count)
+        count = newCount
+    }
+
+    /// Owns the words and makes the capacity at least `newCount`.
+    @inline(never)
+    private func makeRoom(for newCount: Int) {
         if mapping != nil { ownWords() }
         if newCount > capacity {
             // Grow by half again so appends stay amortised O(1) without
@@ -77,8 +92,6 @@ final class TableMemory: @unchecked Sendable {
             words = raw.assumingMemoryBound(to: UInt64.self)
             capacity = target
         }
-        (words + count).initialize(repeating: 0, count: newCount - count)
-        count = newCount
     }
 
     /// Replaces a view of a mapped file by a malloc'ed copy of its words.
