@@ -27,25 +27,61 @@ public enum TreeDump {
         return out
     }
 
+    /// Bytes that hold a typical line after its indent, so that building one
+    /// grows its storage once: a dump of a large or corrupt image prints a
+    /// line per entry.
+    static let lineCapacity = 160
+
     static func table(_ image: TableImage, _ t: WalkTable, runs: [ContiguousRunProblem], depth: Int, into out: inout [String]) {
         typealias B = Descriptor.Bits
         let indent = String(repeating: "  ", count: depth)
         let entrySize = t.entrySize
         let level = t.level
+        // The same for every entry of the table: worked out once, not per line.
+        let format = image.half(t.ttbr)?.format
+        let levelName = " L\(level.rawValue) "
+        let size = Hex.size(entrySize)
+        // Each line is appended piece by piece to one string with room for
+        // it, rather than interpolated from temporaries.
+        func newLine(_ first: Int, _ last: Int? = nil) -> String {
+            var line = indent
+            line.reserveCapacity(indent.utf8.count + Self.lineCapacity)
+            line += "["
+            line += String(first)
+            if let last {
+                line += ".."
+                line += String(last)
+            }
+            line += "] "
+            return line
+        }
         var i = 0
         while i < t.count {
             let raw = t[i]
-            let va = t.va(of: i)
             let kind = Descriptor(rawValue: raw).kind(at: level)
+            // Most entries of a sparse or corrupt table are invalid: skipped
+            // before their VA and role are worked out.
+            if case .invalid = kind {
+                i += 1
+                continue
+            }
+            let va = t.va(of: i)
             let role = t.role(i)
             switch kind {
             case .invalid:
-                i += 1
+                preconditionFailure("invalid entries are skipped above")
             case .table:
                 let next = t.outputAddress(of: raw)
-                var line = "\(indent)[\(i)] \(Hex.format(va)) L\(level.rawValue) table -> \(Hex.short(next))"
+                var line = newLine(i)
+                Hex.append(va, to: &line)
+                line += levelName
+                line += "table -> "
+                Hex.append(next, digits: Hex.shortest, to: &line)
                 let apTable = B.apTable.extract(raw)
-                if apTable != 0 { line += " APTable=\(apTable)" }
+                if apTable != 0 {
+                    line += " APTable="
+                    line += String(apTable)
+                }
                 if B.pxnTable.isSet(raw) { line += " PXNTable" }
                 if B.uxnTable.isSet(raw) { line += " UXNTable" }
                 if B.nsTable.isSet(raw) { line += " NSTable" }
@@ -69,23 +105,46 @@ public enum TreeDump {
                 }
                 let count = j - i + 1
                 let last = va &+ (UInt64(count) &* entrySize &- 1)
-                let what: String
+                var line = newLine(i, count == 1 ? nil : j)
+                Hex.append(va, to: &line)
+                line += "-"
+                Hex.append(last, to: &line)
+                line += levelName
                 switch role {
-                case .leaf: what = "\(kind.rawValue) \(Hex.size(entrySize))"
-                case .fault(.addressSize): what = "\(kind.rawValue) beyond the output size"
-                default: what = kind == .reserved ? "reserved" : "illegal block"
+                case .leaf:
+                    line += kind.rawValue
+                    line += " "
+                    line += size
+                case .fault(.addressSize):
+                    line += kind.rawValue
+                    line += " beyond the output size"
+                default: line += kind == .reserved ? "reserved" : "illegal block"
                 }
-                var line = "\(indent)[\(count == 1 ? "\(i)" : "\(i)..\(j)")] \(Hex.format(va))-\(Hex.format(last)) L\(level.rawValue) \(what)"
-                if count > 1 { line += " x\(count)" }
-                line += " -> \(Hex.short(oa))"
+                if count > 1 {
+                    line += " x"
+                    line += String(count)
+                }
+                line += " -> "
+                Hex.append(oa, digits: Hex.shortest, to: &line)
                 if legal {
-                    line += " " + t.leafSummary(i)
+                    line += " "
+                    t.appendLeafSummary(i, to: &line)
                     // What the walk does not stop at but the Arm ARM forbids.
-                    var problems = image.half(t.ttbr).map { Descriptor(rawValue: raw).problems(at: level, format: $0.format).map(\.description) } ?? []
-                    if let run = runs.first(where: { $0.ttbr == t.ttbr && $0.vaRange.overlaps(va...last) }) {
-                        problems.append("broken contiguous run: \(run.reason)")
+                    let problems = format.map { Descriptor(rawValue: raw).problems(at: level, format: $0) } ?? []
+                    let run = runs.first(where: { $0.ttbr == t.ttbr && $0.vaRange.overlaps(va...last) })
+                    if !problems.isEmpty || run != nil {
+                        line += "  ["
+                        for (n, problem) in problems.enumerated() {
+                            if n > 0 { line += "; " }
+                            line += problem.description
+                        }
+                        if let run {
+                            if !problems.isEmpty { line += "; " }
+                            line += "broken contiguous run: "
+                            line += run.reason
+                        }
+                        line += "]"
                     }
-                    if !problems.isEmpty { line += "  [\(problems.joined(separator: "; "))]" }
                 }
                 out.append(line)
                 i = j + 1
