@@ -3,16 +3,27 @@
 public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted; deeper input is an error, not a stack overflow.
     public static let maxDepth = 64
+    /// Keys a non-empty object has room for before it grows: every trace
+    /// record but `vma` and `source` has at most this many.
+    static let objectCapacity = 8
 
-    private let bytes: [UInt8]
+    /// The text's UTF-8, read in place: valid only during `parse`.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
 
-    private init(_ text: String) { bytes = Array(text.utf8) }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses one whole JSON text.
     public static func parse(_ text: String) throws(JSONError) -> JSONValue {
-        var p = JSONParser(text)
+        // The string's own UTF-8, not a copy of it: a trace is parsed a line
+        // at a time, 10^8 lines for `make scale`.
+        var text = text
+        return try text.withUTF8 { utf8 in Result { () throws(JSONError) in try parse(utf8) } }.get()
+    }
+
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
+        var p = JSONParser(utf8)
         p.skipSpace()
         let v = try p.value()
         p.skipSpace()
@@ -69,6 +80,8 @@ public struct JSONParser {
         var o = JSONObject()
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(o) }
+        // Room for a trace line's keys at once, rather than growing key by key.
+        o.reserveCapacity(Self.objectCapacity)
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key string") }
