@@ -5,34 +5,54 @@ import VMSA
 /// each other (same bits, consecutive output addresses) on one line.
 public enum TreeDump {
     /// The tree of `halves`, one line per table or run of leaves, as `vmsa dump --format tree` prints it.
-    public static func lines(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0]) -> [String] {
+    ///
+    /// The tree repeats a table under every entry that reaches it, so a
+    /// corrupt image whose tables point back at each other has a tree
+    /// exponential in its depth: `lineLimit` stops the dump after that many
+    /// lines, with one more line saying so.
+    public static func lines(_ image: TableImage, halves: [TranslationTableBase] = [.ttbr1, .ttbr0],
+                             lineLimit: Int = .max) -> [String] {
         var out: [String] = []
         let runs = image.contiguousRunProblems()
         let regime = image.regime
         for t in halves where regime.ranges.contains(t) {
             let name = regime.registerName(t)
             guard let h = image.half(t) else {
-                out.append("\(name) disabled")
+                guard append("\(name) disabled", to: &out, limit: lineLimit) else { break }
                 continue
             }
             let register = t == .ttbr0 ? image.ttbr0 : image.ttbr1
             let roots = h.rootEntries > h.granule.entriesPerTable ? "\(h.rootEntries / h.granule.entriesPerTable) concatenated \(h.startLevel) tables" : "\(h.startLevel) table"
-            out.append("\(name) \(register): \(h.granule) granule, \(h.inputBits)-bit \(regime.kind == .s2 ? "IPA" : "VA"), \(roots) at \(Hex.short(h.rootAddress))")
+            guard append("\(name) \(register): \(h.granule) granule, \(h.inputBits)-bit \(regime.kind == .s2 ? "IPA" : "VA"), \(roots) at \(Hex.short(h.rootAddress))",
+                         to: &out, limit: lineLimit) else { break }
             switch image.regime.root(t, in: image) {
-            case .success(let root)?: table(image, root, runs: runs, depth: 1, into: &out)
-            case .failure(let fault)?: out.append("  \(fault)")
-            case nil: out.append("  every walk faults: \(name) base is beyond the \(h.outputBits)-bit output size")
+            case .success(let root)?: table(image, root, runs: runs, depth: 1, into: &out, limit: lineLimit)
+            case .failure(let fault)?: _ = append("  \(fault)", to: &out, limit: lineLimit)
+            case nil: _ = append("  every walk faults: \(name) base is beyond the \(h.outputBits)-bit output size", to: &out, limit: lineLimit)
             }
         }
         return out
     }
 
+    /// Appends `line` while `out` holds fewer than `limit` lines; at the
+    /// limit appends the line that says the dump stops instead. False once
+    /// the dump has stopped.
+    static func append(_ line: String, to out: inout [String], limit: Int) -> Bool {
+        if out.count < limit {
+            out.append(line)
+            return true
+        }
+        if out.count == limit { out.append("... the dump stops here, at its limit of \(limit) lines") }
+        return false
+    }
+
     /// Bytes that hold a typical line after its indent, so that building one
     /// grows its storage once: a dump of a large or corrupt image prints a
     /// line per entry.
-    static let lineCapacity = 160
+    static let lineCapacity = 256
 
-    static func table(_ image: TableImage, _ t: WalkTable, runs: [ContiguousRunProblem], depth: Int, into out: inout [String]) {
+    static func table(_ image: TableImage, _ t: WalkTable, runs: [ContiguousRunProblem], depth: Int, into out: inout [String],
+                      limit: Int) {
         typealias B = Descriptor.Bits
         let indent = String(repeating: "  ", count: depth)
         let entrySize = t.entrySize
@@ -56,7 +76,8 @@ public enum TreeDump {
             return line
         }
         var i = 0
-        while i < t.count {
+        // The dump has stopped once it holds more lines than its limit.
+        while i < t.count, out.count <= limit {
             let raw = t[i]
             let kind = Descriptor(rawValue: raw).kind(at: level)
             // Most entries of a sparse or corrupt table are invalid: skipped
@@ -85,11 +106,19 @@ public enum TreeDump {
                 if B.pxnTable.isSet(raw) { line += " PXNTable" }
                 if B.uxnTable.isSet(raw) { line += " UXNTable" }
                 if B.nsTable.isSet(raw) { line += " NSTable" }
-                if case .fault(let f) = role { line += " (\(TranslationFault(kind: f, level: level)))" }
+                if case .fault(let f) = role {
+                    line += " ("
+                    line += TranslationFault(kind: f, level: level).description
+                    line += ")"
+                }
                 let child = image.regime.child(of: t, at: i, in: image)
-                if case .failure(let fault)? = child { line += " (\(fault))" }
-                out.append(line)
-                if case .success(let next)? = child { table(image, next, runs: runs, depth: depth + 1, into: &out) }
+                if case .failure(let fault)? = child {
+                    line += " ("
+                    line += fault.description
+                    line += ")"
+                }
+                guard append(line, to: &out, limit: limit) else { return }
+                if case .success(let next)? = child { table(image, next, runs: runs, depth: depth + 1, into: &out, limit: limit) }
                 i += 1
             case .block, .page, .reserved:
                 var legal = false
@@ -146,7 +175,7 @@ public enum TreeDump {
                         line += "]"
                     }
                 }
-                out.append(line)
+                guard append(line, to: &out, limit: limit) else { return }
                 i = j + 1
             }
         }
