@@ -88,8 +88,9 @@ public struct JSONObjectReader {
     /// An integer number within `range`.
     public mutating func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(JSONError) -> Int? {
         guard let v = take(key) else { return nil }
-        let expected = "an integer from \(range.lowerBound) to \(range.upperBound)"
-        guard case .number(let s) = v, let n = Int(s), range.contains(n) else { throw wrong(key, v, expected) }
+        guard case .number(let s) = v, let n = Int(s), range.contains(n) else {
+            throw wrong(key, v, "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
         return n
     }
 
