@@ -39,7 +39,8 @@ runFuzzer { bytes in
     while start <= bytes.count {
         let end = memchr(base + start, Int32(newline), bytes.count - start).map { UnsafeRawPointer($0) - base } ?? bytes.count
         number += 1
-        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        // Parsed in place, as bytes: no String per line.
+        let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end]).bindMemory(to: UInt8.self)
         start = end + 1
         guard let op = try? TableOperation.parse(line: line, number: number) else { continue }
         _ = try? tables.apply(op)
