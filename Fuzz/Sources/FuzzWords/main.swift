@@ -4,9 +4,10 @@ import VMSATables
 
 /// Lines of a fuzzed image's tree dump. The tree repeats a table under
 /// every entry that reaches it, so tables that point back at each other
-/// make it exponential in the depth (seed inputs spent 0.2 s dumping one
-/// image); the bound is above the lines of any one table an input can
-/// hold, so every kind of line is still reached.
+/// make it exponential in the depth (one seed input took 0.2 s, two thirds
+/// of it in the dump); the bound is above the lines of any one table the
+/// inputs can hold (libFuzzer keeps them to the largest seed's 2560 words),
+/// so every kind of line is still reached.
 let treeLines = 1 << 12
 
 // `TableImage(words:)` and sparse images, never validated: any registers and
