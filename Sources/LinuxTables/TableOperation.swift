@@ -64,7 +64,17 @@ public enum TableOperation: Hashable, Sendable {
     /// Parses one trace line that holds an operation; errors name the line
     /// number and the bad value.
     public static func parse(line text: String, number: Int) throws(JSONError) -> TableOperation {
-        switch try TraceRecord.parse(line: text, number: number) {
+        try operation(TraceRecord.parse(line: text, number: number), number: number)
+    }
+
+    /// Parses one trace line given as UTF-8 bytes, without making a String of it first.
+    public static func parse(line utf8: UnsafeBufferPointer<UInt8>, number: Int) throws(JSONError) -> TableOperation {
+        try operation(TraceRecord.parse(line: utf8, number: number), number: number)
+    }
+
+    /// The operation `record` of line `number` holds, or the error saying it holds none.
+    private static func operation(_ record: TraceRecord, number: Int) throws(JSONError) -> TableOperation {
+        switch record {
         case .operation(let op): return op
         case .source: throw JSONError("line \(number): a \"\(TraceSource.op)\" record is not an operation")
         case .vma: throw JSONError("line \(number): a \"\(ProcessMapping.op)\" record is not an operation")

@@ -19,6 +19,20 @@ public enum TraceRecord: Hashable, Sendable {
         do { value = try JSONParser.parse(text) } catch {
             throw JSONError("line \(number): \(error.message)")
         }
+        return try parse(value, number: number)
+    }
+
+    /// Parses one trace line given as UTF-8 bytes, without making a String of it first.
+    public static func parse(line utf8: UnsafeBufferPointer<UInt8>, number: Int) throws(JSONError) -> TraceRecord {
+        let value: JSONValue
+        do { value = try JSONParser.parse(utf8: utf8) } catch {
+            throw JSONError("line \(number): \(error.message)")
+        }
+        return try parse(value, number: number)
+    }
+
+    /// The record a parsed trace line holds.
+    private static func parse(_ value: JSONValue, number: Int) throws(JSONError) -> TraceRecord {
         var r = try JSONObjectReader(value, context: "line \(number)")
         guard let op = try r.optionalChoice("op", names) else {
             throw JSONError("line \(number): \"op\" is missing; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", "))

@@ -21,9 +21,13 @@ public struct JSONObjectReader {
         object = o
         used = [Bool](repeating: false, count: o.entries.count)
         self.context = context
-        // One allocation: most readers take each key of the object once.
-        used.reserveCapacity(o.entries.count)
+        // One allocation, not one per doubling: readers ask for each key of
+        // the object and a few optional ones.
+        asked.reserveCapacity(o.entries.count + Self.optionalKeys)
     }
+
+    /// Optional keys a reader asks for beyond those present, for `asked`'s room.
+    static let optionalKeys = 4
 
     /// The object's keys, in input order.
     public var keys: [String] { object.keys }
@@ -84,8 +88,9 @@ public struct JSONObjectReader {
     /// An integer number within `range`.
     public mutating func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(JSONError) -> Int? {
         guard let v = take(key) else { return nil }
-        let expected = "an integer from \(range.lowerBound) to \(range.upperBound)"
-        guard case .number(let s) = v, let n = Int(s), range.contains(n) else { throw wrong(key, v, expected) }
+        guard case .number(let s) = v, let n = Int(s), range.contains(n) else {
+            throw wrong(key, v, "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
         return n
     }
 

@@ -1,18 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict RFC 8259 parser: no trailing commas, comments or duplicate keys;
 /// nesting is bounded so hostile input cannot exhaust the stack.
 public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted; deeper input is an error, not a stack overflow.
     public static let maxDepth = 64
+    /// Keys a non-empty object has room for before it grows: every trace
+    /// record but `vma` and `source` has at most this many.
+    static let objectCapacity = 8
 
-    private let bytes: [UInt8]
+    /// The text's UTF-8, read in place: valid only during `parse`.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
 
-    private init(_ text: String) { bytes = Array(text.utf8) }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses one whole JSON text.
     public static func parse(_ text: String) throws(JSONError) -> JSONValue {
-        var p = JSONParser(text)
+        // The string's own UTF-8, not a copy of it: a trace is parsed a line
+        // at a time, 10^8 lines for `make scale`.
+        var text = text
+        return try text.withUTF8 { utf8 in Result { () throws(JSONError) in try parse(utf8: utf8) } }.get()
+    }
+
+    /// Parses one whole JSON text given as UTF-8 bytes (a line of a buffer
+    /// read from a file), without making a String of it first.
+    public static func parse(utf8: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
+        var p = JSONParser(utf8)
         p.skipSpace()
         let v = try p.value()
         p.skipSpace()
@@ -21,10 +42,16 @@ public struct JSONParser {
     }
 
     private func error(_ what: String) -> JSONError {
-        var line = 1, column = 1
-        for b in bytes[..<min(i, bytes.count)] {
-            if b == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        // Newlines found with memchr: a failed parse of a trace line (which
+        // has none) costs no comparison per byte before the error.
+        let end = min(i, bytes.count)
+        var line = 1, lineStart = 0
+        while lineStart < end, let base = bytes.baseAddress,
+              let newline = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), end - lineStart) {
+            line += 1
+            lineStart = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base + 1
         }
+        let column = end - lineStart + 1
         return JSONError("invalid JSON at line \(line), column \(column): \(what)")
     }
 
@@ -69,6 +96,8 @@ public struct JSONParser {
         var o = JSONObject()
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(o) }
+        // Room for a trace line's keys at once, rather than growing key by key.
+        o.reserveCapacity(Self.objectCapacity)
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key string") }
@@ -149,7 +178,7 @@ public struct JSONParser {
         while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
         if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
             i += 1
-            return try validated(bytes[start..<i - 1])
+            return try validated(UnsafeBufferPointer(rebasing: bytes[start..<i - 1]))
         }
         var out = Array(bytes[start..<i])
         while true {
@@ -187,10 +216,12 @@ public struct JSONParser {
             default: throw error("invalid escape in string")
             }
         }
-        return try validated(out)
+        return try out.withUnsafeBufferPointer { (utf8) throws(JSONError) in try validated(utf8) }
     }
 
-    private func validated(_ utf8: some Collection<UInt8>) throws(JSONError) -> String {
+    // A concrete buffer, not some Collection: the generic validation
+    // instantiates type metadata for every string it is given.
+    private func validated(_ utf8: UnsafeBufferPointer<UInt8>) throws(JSONError) -> String {
         guard let s = String(validating: utf8, as: UTF8.self) else { throw error("string is not valid UTF-8") }
         return s
     }

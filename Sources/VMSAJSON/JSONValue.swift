@@ -74,6 +74,9 @@ public struct JSONObject: Sendable, Equatable {
     /// The keys, in order.
     public var keys: [String] { entries.map(\.key) }
 
+    /// Makes room for `n` entries in all.
+    mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
     /// The value of `key`; setting a new key appends it, setting nil removes it.
     public subscript(key: String) -> JSONValue? {
         get { entries.first { $0.key == key }?.value }

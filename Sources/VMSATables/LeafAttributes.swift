@@ -92,17 +92,34 @@ public struct LeafAttributes: Hashable, Sendable {
     /// the MAIR attribute, shareability, what each EL may do, then the flags
     /// that are set.
     public var summary: String {
-        let name = mairAttr.name ?? Hex.short(UInt64(mairAttr.rawValue))
-        var parts = ["Attr\(attrIndx)=\(name)", sh.shortName, access]
-        if !regime.hasTwoPrivilegeLevels {
-            if pxn { parts.append("XN") }
-        } else {
-            if pxn { parts.append("PXN") }
-            if uxn { parts.append("UXN") }
-        }
-        parts.append(af ? "AF" : "AF=0")
-        if ng { parts.append("nG") }
-        if contiguous { parts.append("CONT") }
-        return parts.joined(separator: " ")
+        var line = ""
+        line.reserveCapacity(Self.summaryCapacity)
+        appendSummary(to: &line)
+        return line
     }
+
+    /// Appends `summary` to `line`. Piece by piece, not joined from an array
+    /// of parts: the tree dump writes one of these per leaf it prints.
+    public func appendSummary(to line: inout String) {
+        line += "Attr"
+        line += String(attrIndx)
+        line += "="
+        line += mairAttr.name ?? Hex.short(UInt64(mairAttr.rawValue))
+        line += " "
+        line += sh.shortName
+        line += " "
+        line += access
+        if !regime.hasTwoPrivilegeLevels {
+            if pxn { line += " XN" }
+        } else {
+            if pxn { line += " PXN" }
+            if uxn { line += " UXN" }
+        }
+        line += af ? " AF" : " AF=0"
+        if ng { line += " nG" }
+        if contiguous { line += " CONT" }
+    }
+
+    /// Bytes that hold the longest summary, so that building one grows its storage once.
+    static let summaryCapacity = 64
 }

@@ -65,6 +65,13 @@ public struct WalkTable {
         w.kind == .s2 ? TranslationRegime.stage2Attributes(self[index], walk: w).summary : leafAttributes(index).summary
     }
 
+    /// Appends `leafSummary(index)` to `line`, without building it apart.
+    func appendLeafSummary(_ index: Int, to line: inout String) {
+        if w.kind == .s2 { line += TranslationRegime.stage2Attributes(self[index], walk: w).summary } else {
+            leafAttributes(index).appendSummary(to: &line)
+        }
+    }
+
     /// The stage-2 attributes of leaf `index` of a stage-2 table.
     public func stage2Attributes(_ index: Int) -> Stage2LeafAttributes {
         TranslationRegime.stage2Attributes(self[index], walk: w)

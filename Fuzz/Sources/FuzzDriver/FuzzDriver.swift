@@ -40,6 +40,19 @@ public struct FuzzInput {
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    /// Every whole word left, at once (one copy, not a call per word).
+    public mutating func words() -> [UInt64] {
+        let n = remaining / MemoryLayout<UInt64>.size
+        defer { offset += n * MemoryLayout<UInt64>.size }
+        return [UInt64](unsafeUninitializedCapacity: n) { out, count in
+            UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n * MemoryLayout<UInt64>.size]))
+            #if _endian(big)
+            for k in 0..<n { out[k] = UInt64(littleEndian: out[k]) }
+            #endif
+            count = n
+        }
+    }
+
     public mutating func byte() -> UInt8? {
         guard remaining >= 1 else { return nil }
         defer { offset += 1 }
