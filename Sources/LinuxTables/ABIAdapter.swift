@@ -153,7 +153,7 @@ public struct ABIAdapter: Sendable {
         func flush() {
             guard let r = run else { return }
             let n = r.pages * sub
-            emit(.setPTEs(va: r.va, pte: LinuxPTE(pfn: frames.allocate(for: r.va, pages: n), prot: r.prot).rawValue, nr: n))
+            emit(.setPTEs(va: VirtualAddress(r.va), pte: LinuxPTE(pfn: frames.allocate(for: r.va, pages: n), prot: r.prot).rawValue, nr: n))
             run = nil
         }
         let items = entries(leaves, placed)
@@ -168,7 +168,7 @@ public struct ABIAdapter: Sendable {
                     value = LinuxPTE(pfn: frames.allocate(for: item.va, pages: pages, alignment: item.size), prot: value.pgprot)
                     cost.adaptedPages += pages
                 }
-                emit(item.level == .two ? .setPMD(va: item.va, pmd: value.rawValue) : .setPUD(va: item.va, pud: value.rawValue))
+                emit(item.level == .two ? .setPMD(va: VirtualAddress(item.va), pmd: value.rawValue) : .setPUD(va: VirtualAddress(item.va), pud: value.rawValue))
                 i += 1
                 continue
             }
@@ -181,7 +181,7 @@ public struct ABIAdapter: Sendable {
             guard !present.isEmpty else {
                 flush()
                 if let swap = group.lazy.compactMap({ SwapEntry($0.pte) }).first {
-                    emit(.setSwap(va: page, nr: sub, entry: swap))
+                    emit(.setSwap(va: VirtualAddress(page), nr: sub, entry: swap))
                 }
                 continue
             }

@@ -5,14 +5,14 @@ import VMSATables
 /// from its translation through the Linux table.
 public struct Divergence: Hashable, Sendable, CustomStringConvertible {
     /// The virtual address that translates differently.
-    public var va: UInt64
+    public var va: VirtualAddress
     /// Its walk through the 4K Linux table.
     public var linux: WalkResult
     /// Its walk through the table TTBR0 points at (native or, in fallback, the Linux one).
     public var hardware: WalkResult
     /// The VA and both outcomes in one line.
     public var description: String {
-        "\(Hex.short(va)): Linux table gives \(linux), hardware table gives \(hardware)"
+        "\(Hex.short(va.rawValue)): Linux table gives \(linux), hardware table gives \(hardware)"
     }
 }
 
@@ -59,7 +59,7 @@ public enum EquivalenceChecker {
             let a = result(linux, linuxMemory, va, runs: [])
             let b = result(hardware, hardwareMemory, va, runs: runs)
             if !same(a, b) {
-                divergences.append(Divergence(va: va, linux: a, hardware: b))
+                divergences.append(Divergence(va: VirtualAddress(va), linux: a, hardware: b))
                 if divergences.count >= limit { break }
             }
         }

@@ -1,3 +1,5 @@
+import VMSA
+
 /// Why an operation could not become native entries. The first two name
 /// the operation's shape (it covered part of a native page and left that
 /// page partly mapped); the others name what the native page's Linux
@@ -26,18 +28,18 @@ public struct MirrorWarning: Hashable, Sendable, CustomStringConvertible {
     /// The operation's trace name (`set_ptes`, `wrprotect`, …).
     public var op: String
     /// The operation's first VA (`addr`).
-    public var address: UInt64
+    public var address: VirtualAddress
     /// The operation's entry count (`nr`).
     public var count: Int
     /// Why the native page could not be expressed.
     public var reason: FallbackReason
     /// The native page that could not be expressed.
-    public var nativePage: UInt64
+    public var nativePage: VirtualAddress
     /// Whether this operation moved the process from native to fallback.
     public var enteredFallback: Bool
 
     /// A warning for `op` at `address` with `count` entries.
-    public init(op: String, address: UInt64, count: Int, reason: FallbackReason, nativePage: UInt64, enteredFallback: Bool) {
+    public init(op: String, address: VirtualAddress, count: Int, reason: FallbackReason, nativePage: VirtualAddress, enteredFallback: Bool) {
         self.op = op
         self.address = address
         self.count = count
@@ -48,7 +50,7 @@ public struct MirrorWarning: Hashable, Sendable, CustomStringConvertible {
 
     /// The warning as the CLI prints it on standard error.
     public var description: String {
-        "\(op) at 0x\(String(address, radix: 16)) nr \(count) cannot be translated: \(reason) (native page 0x\(String(nativePage, radix: 16)))"
+        "\(op) at 0x\(String(address.rawValue, radix: 16)) nr \(count) cannot be translated: \(reason) (native page 0x\(String(nativePage.rawValue, radix: 16)))"
             + (enteredFallback ? "; the process falls back to its 4K Linux table" : "")
     }
 }

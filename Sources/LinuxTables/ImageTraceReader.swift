@@ -101,9 +101,9 @@ public struct ImageTraceReader {
                 s.entries += 1
                 guard let value = leaf(table, i) else { s.unsupported += 1; continue }
                 if table.level == .two {
-                    put(.setPMD(va: va, pmd: value.rawValue), &s, emit)
+                    put(.setPMD(va: VirtualAddress(va), pmd: value.rawValue), &s, emit)
                 } else if table.level == .one, value.isValid {
-                    put(.setPUD(va: va, pud: value.rawValue), &s, emit)
+                    put(.setPUD(va: VirtualAddress(va), pud: value.rawValue), &s, emit)
                 } else {
                     s.unsupported += 1
                 }
@@ -144,10 +144,10 @@ public struct ImageTraceReader {
                 break
             case .present(let first):
                 while i + n < slots.count, slots[i + n] == .present(first.advancingPFN(by: UInt64(n))) { n += 1 }
-                put(.setPTEs(va: table.va(of: i), pte: first.rawValue, nr: n), &s, emit)
+                put(.setPTEs(va: VirtualAddress(table.va(of: i)), pte: first.rawValue, nr: n), &s, emit)
             case .swap(let first):
                 while i + n < slots.count, slots[i + n] == .swap(first.advanced(by: UInt64(n))) { n += 1 }
-                put(.setSwap(va: table.va(of: i), nr: n, entry: first), &s, emit)
+                put(.setSwap(va: VirtualAddress(table.va(of: i)), nr: n, entry: first), &s, emit)
             }
             i += n
         }

@@ -81,7 +81,7 @@ public final class ProcessTables {
             return nil
         }
         fallbacks += 1
-        return MirrorWarning(op: op, address: va, count: nr, reason: result.reason, nativePage: result.page,
+        return MirrorWarning(op: op, address: VirtualAddress(va), count: nr, reason: result.reason, nativePage: VirtualAddress(result.page),
                              enteredFallback: before == .native && mode == .fallback)
     }
 
@@ -221,7 +221,8 @@ public final class ProcessTables {
     }
 
     /// set_ptes(addr, pte, nr).
-    public func setPTEs(_ va: UInt64, _ pte: LinuxPTE, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
+    public func setPTEs(_ address: VirtualAddress, _ pte: LinuxPTE, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
         let op = "set_ptes"
         try checkBatch(op, va, nr)
         guard pte.isPresent else { throw .notPresent(op: op, pte: pte.rawValue) }
@@ -261,27 +262,32 @@ public final class ProcessTables {
     }
 
     /// get_and_clear_full_ptes (clear_ptes in traces).
-    public func clearPTEs(_ va: UInt64, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
-        try batch("clear_ptes", va, nr) { t, i in linux.getAndClearPTEs(t, i, nr) }
+    public func clearPTEs(_ address: VirtualAddress, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
+        return try batch("clear_ptes", va, nr) { t, i in linux.getAndClearPTEs(t, i, nr) }
     }
 
     /// ptep_modify_prot_start/commit over nr entries (modify_prot in traces).
-    public func modifyProt(_ va: UInt64, nr: Int, prot: UInt64) throws(LinuxTableError) -> MirrorWarning? {
-        try batch("modify_prot", va, nr) { t, i in linux.modifyProt(t, i, nr, prot) }
+    public func modifyProt(_ address: VirtualAddress, nr: Int, prot: UInt64) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
+        return try batch("modify_prot", va, nr) { t, i in linux.modifyProt(t, i, nr, prot) }
     }
 
     /// wrprotect_ptes.
-    public func wrprotect(_ va: UInt64, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
-        try batch("wrprotect", va, nr) { t, i in linux.wrprotectPTEs(t, i, nr) }
+    public func wrprotect(_ address: VirtualAddress, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
+        return try batch("wrprotect", va, nr) { t, i in linux.wrprotectPTEs(t, i, nr) }
     }
 
     /// mkold / mkyoung / mkclean / mkdirty over nr entries.
-    public func changeYoungDirty(_ change: YoungDirtyChange, _ va: UInt64, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
-        try batch(change.rawValue, va, nr) { t, i in linux.changeYoungDirty(t, i, nr, change) }
+    public func changeYoungDirty(_ change: YoungDirtyChange, _ address: VirtualAddress, nr: Int) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
+        return try batch(change.rawValue, va, nr) { t, i in linux.changeYoungDirty(t, i, nr, change) }
     }
 
     /// Swap-out of nr pages: swap entries with consecutive offsets.
-    public func setSwap(_ va: UInt64, nr: Int, entry: SwapEntry) throws(LinuxTableError) -> MirrorWarning? {
+    public func setSwap(_ address: VirtualAddress, nr: Int, entry: SwapEntry) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
         let op = "set_swap"
         try checkBatch(op, va, nr)
         guard entry.isEncodable, entry.type != 0 || entry.offset != 0,
@@ -320,25 +326,28 @@ public final class ProcessTables {
 
     /// set_pmd_at: a 2M leaf (or a non-present PMD value) replacing whatever
     /// the PMD slot held (a PTE table is freed, as after a collapse).
-    public func setPMD(_ va: UInt64, _ value: LinuxPTE) throws(LinuxTableError) -> MirrorWarning? {
-        try setLeaf("set_pmd", va, value, level: .two)
+    public func setPMD(_ address: VirtualAddress, _ value: LinuxPTE) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
+        return try setLeaf("set_pmd", va, value, level: .two)
     }
 
     /// set_pud_at: a 1G leaf.
-    public func setPUD(_ va: UInt64, _ value: LinuxPTE) throws(LinuxTableError) -> MirrorWarning? {
-        try setLeaf("set_pud", va, value, level: .one)
+    public func setPUD(_ address: VirtualAddress, _ value: LinuxPTE) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
+        return try setLeaf("set_pud", va, value, level: .one)
     }
 
     /// pmdp_huge_get_and_clear (a PTE table there is freed).
-    public func clearPMD(_ va: UInt64) throws(LinuxTableError) -> MirrorWarning? { try clearLeaf("clear_pmd", va, level: .two) }
+    public func clearPMD(_ address: VirtualAddress) throws(LinuxTableError) -> MirrorWarning? { try clearLeaf("clear_pmd", address.rawValue, level: .two) }
 
     /// pudp_huge_get_and_clear (a PMD table there is freed).
-    public func clearPUD(_ va: UInt64) throws(LinuxTableError) -> MirrorWarning? { try clearLeaf("clear_pud", va, level: .one) }
+    public func clearPUD(_ address: VirtualAddress) throws(LinuxTableError) -> MirrorWarning? { try clearLeaf("clear_pud", address.rawValue, level: .one) }
 
     // MARK: page-table pages
 
     /// pte_alloc: the PTE table covering va.
-    public func allocPTE(_ va: UInt64) throws(LinuxTableError) -> MirrorWarning? {
+    public func allocPTE(_ address: VirtualAddress) throws(LinuxTableError) -> MirrorWarning? {
+        let va = address.rawValue
         try checkAddress("alloc_pte", va, alignment: LinuxKernel.granule.pageSize)
         _ = try pteTable(for: va, allocate: true, op: "alloc_pte")
         return finish("alloc_pte", va, 1, nil)
@@ -357,10 +366,10 @@ public final class ProcessTables {
     }
 
     /// Frees the PTE table covering va.
-    public func freePTE(_ va: UInt64) throws(LinuxTableError) -> MirrorWarning? { try freeTable("free_pte", va, level: .two) }
+    public func freePTE(_ address: VirtualAddress) throws(LinuxTableError) -> MirrorWarning? { try freeTable("free_pte", address.rawValue, level: .two) }
 
     /// Frees the PMD table covering va (and the PTE tables below it).
-    public func freePMD(_ va: UInt64) throws(LinuxTableError) -> MirrorWarning? { try freeTable("free_pmd", va, level: .one) }
+    public func freePMD(_ address: VirtualAddress) throws(LinuxTableError) -> MirrorWarning? { try freeTable("free_pmd", address.rawValue, level: .one) }
 
     /// The `reclaim` operation: drop the native cache.
     public func reclaim() -> MirrorWarning? {

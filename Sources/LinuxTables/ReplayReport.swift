@@ -91,6 +91,6 @@ public struct ReplayReport: Sendable {
 extension MirrorWarning {
     /// The JSON form: `op, addr, nr, reason`.
     public var json: JSONValue {
-        .object(JSONObject([("op", .string(op)), ("addr", .hex(address)), ("nr", .int(count)), ("reason", .string(reason.rawValue))]))
+        .object(JSONObject([("op", .string(op)), ("addr", .hex(address.rawValue)), ("nr", .int(count)), ("reason", .string(reason.rawValue))]))
     }
 }

@@ -67,15 +67,15 @@ public struct SyntheticTrace: Sequence, IteratorProtocol {
         let nr = Self.pagesPerBatch
         guard mapped[word] & bit != 0 else {
             mapped[word] |= bit
-            return .setPTEs(va: va, pte: LinuxPTE(pfn: Self.pfn(batch: k), prot: Self.protections[0]).rawValue, nr: nr)
+            return .setPTEs(va: VirtualAddress(va), pte: LinuxPTE(pfn: Self.pfn(batch: k), prot: Self.protections[0]).rawValue, nr: nr)
         }
         switch choice {
         case 0:
             mapped[word] &= ~bit
-            return .clearPTEs(va: va, nr: nr)
-        case 1: return .modifyProt(va: va, nr: nr, prot: Self.protections[Int((draw >> Self.protectionShift) & 1)])
-        case 2: return .wrprotect(va: va, nr: nr)
-        default: return .youngDirty(.mkold, va: va, nr: nr)
+            return .clearPTEs(va: VirtualAddress(va), nr: nr)
+        case 1: return .modifyProt(va: VirtualAddress(va), nr: nr, prot: Self.protections[Int((draw >> Self.protectionShift) & 1)])
+        case 2: return .wrprotect(va: VirtualAddress(va), nr: nr)
+        default: return .youngDirty(.mkold, va: VirtualAddress(va), nr: nr)
         }
     }
 }

@@ -7,31 +7,31 @@ import VMSAJSON
 ///     {"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}
 public enum TableOperation: Hashable, Sendable {
     /// `set_ptes`: `nr` PTEs from `va`, the PFN advancing by one each (Linux set_ptes).
-    case setPTEs(va: UInt64, pte: UInt64, nr: Int)
+    case setPTEs(va: VirtualAddress, pte: UInt64, nr: Int)
     /// `clear_ptes`: `nr` PTEs from `va` made none (Linux get_and_clear_full_ptes).
-    case clearPTEs(va: UInt64, nr: Int)
+    case clearPTEs(va: VirtualAddress, nr: Int)
     /// `modify_prot`: `nr` PTEs take protection `prot`, PFN kept (Linux ptep_modify_prot_start/commit, as mprotect does).
-    case modifyProt(va: UInt64, nr: Int, prot: UInt64)
+    case modifyProt(va: VirtualAddress, nr: Int, prot: UInt64)
     /// `wrprotect`: `nr` PTEs made read-only (Linux wrprotect_ptes).
-    case wrprotect(va: UInt64, nr: Int)
+    case wrprotect(va: VirtualAddress, nr: Int)
     /// `mkold`, `mkyoung`, `mkclean` or `mkdirty` over `nr` PTEs.
-    case youngDirty(YoungDirtyChange, va: UInt64, nr: Int)
+    case youngDirty(YoungDirtyChange, va: VirtualAddress, nr: Int)
     /// `set_swap`: `nr` swap PTEs from `va`, the offset advancing by one each.
-    case setSwap(va: UInt64, nr: Int, entry: SwapEntry)
+    case setSwap(va: VirtualAddress, nr: Int, entry: SwapEntry)
     /// `set_pmd`: a PMD leaf, a 2M block (Linux set_pmd_at).
-    case setPMD(va: UInt64, pmd: UInt64)
+    case setPMD(va: VirtualAddress, pmd: UInt64)
     /// `clear_pmd`: the PMD leaf at `va` made none (Linux pmd_clear).
-    case clearPMD(va: UInt64)
+    case clearPMD(va: VirtualAddress)
     /// `set_pud`: a PUD leaf, a 1G block (Linux set_pud_at).
-    case setPUD(va: UInt64, pud: UInt64)
+    case setPUD(va: VirtualAddress, pud: UInt64)
     /// `clear_pud`: the PUD leaf at `va` made none (Linux pud_clear).
-    case clearPUD(va: UInt64)
+    case clearPUD(va: VirtualAddress)
     /// `alloc_pte`: the PTE table covering `va` allocated (Linux pte_alloc).
-    case allocPTE(va: UInt64)
+    case allocPTE(va: VirtualAddress)
     /// `free_pte`: the PTE table covering `va` freed (Linux free_pte_range).
-    case freePTE(va: UInt64)
+    case freePTE(va: VirtualAddress)
     /// `free_pmd`: the PMD table covering `va` and the PTE tables below it freed (Linux free_pmd_range).
-    case freePMD(va: UInt64)
+    case freePMD(va: VirtualAddress)
     /// `reclaim`: every native table dropped, rebuilt from the Linux table on the next access.
     case reclaim
 
@@ -87,29 +87,29 @@ public enum TableOperation: Hashable, Sendable {
         let result: TableOperation
         switch op {
         case "set_ptes":
-            result = .setPTEs(va: try r.hex("addr"), pte: try r.hex("pte"), nr: try r.int("nr", in: countRange))
+            result = .setPTEs(va: VirtualAddress(try r.hex("addr")), pte: try r.hex("pte"), nr: try r.int("nr", in: countRange))
         case "clear_ptes":
-            result = .clearPTEs(va: try r.hex("addr"), nr: try r.int("nr", in: countRange))
+            result = .clearPTEs(va: VirtualAddress(try r.hex("addr")), nr: try r.int("nr", in: countRange))
         case "modify_prot":
-            result = .modifyProt(va: try r.hex("addr"), nr: try r.int("nr", in: countRange), prot: try r.hex("prot"))
+            result = .modifyProt(va: VirtualAddress(try r.hex("addr")), nr: try r.int("nr", in: countRange), prot: try r.hex("prot"))
         case "wrprotect":
-            result = .wrprotect(va: try r.hex("addr"), nr: try r.int("nr", in: countRange))
+            result = .wrprotect(va: VirtualAddress(try r.hex("addr")), nr: try r.int("nr", in: countRange))
         case "mkold", "mkyoung", "mkclean", "mkdirty":
-            result = .youngDirty(YoungDirtyChange(rawValue: op)!, va: try r.hex("addr"), nr: try r.int("nr", in: countRange))
+            result = .youngDirty(YoungDirtyChange(rawValue: op)!, va: VirtualAddress(try r.hex("addr")), nr: try r.int("nr", in: countRange))
         case "set_swap":
-            let va = try r.hex("addr"), nr = try r.int("nr", in: countRange)
+            let va = VirtualAddress(try r.hex("addr")), nr = try r.int("nr", in: countRange)
             let type = try r.int("type", in: 0...(1 << SwapType.typeBits) - 1)
             let offset = try r.hex("offset")
             let exclusive = try r.optionalBool("exclusive") ?? false
             let uffdWP = try r.optionalBool("uffd_wp") ?? false
             result = .setSwap(va: va, nr: nr, entry: SwapEntry(type: type, offset: offset, exclusive: exclusive, uffdWP: uffdWP))
-        case "set_pmd": result = .setPMD(va: try r.hex("addr"), pmd: try r.hex("pte"))
-        case "clear_pmd": result = .clearPMD(va: try r.hex("addr"))
-        case "set_pud": result = .setPUD(va: try r.hex("addr"), pud: try r.hex("pte"))
-        case "clear_pud": result = .clearPUD(va: try r.hex("addr"))
-        case "alloc_pte": result = .allocPTE(va: try r.hex("addr"))
-        case "free_pte": result = .freePTE(va: try r.hex("addr"))
-        case "free_pmd": result = .freePMD(va: try r.hex("addr"))
+        case "set_pmd": result = .setPMD(va: VirtualAddress(try r.hex("addr")), pmd: try r.hex("pte"))
+        case "clear_pmd": result = .clearPMD(va: VirtualAddress(try r.hex("addr")))
+        case "set_pud": result = .setPUD(va: VirtualAddress(try r.hex("addr")), pud: try r.hex("pte"))
+        case "clear_pud": result = .clearPUD(va: VirtualAddress(try r.hex("addr")))
+        case "alloc_pte": result = .allocPTE(va: VirtualAddress(try r.hex("addr")))
+        case "free_pte": result = .freePTE(va: VirtualAddress(try r.hex("addr")))
+        case "free_pmd": result = .freePMD(va: VirtualAddress(try r.hex("addr")))
         default: result = .reclaim
         }
         try r.finish()
@@ -121,19 +121,19 @@ public enum TableOperation: Hashable, Sendable {
         var o: [(String, JSONValue)] = [("op", .string(name))]
         switch self {
         case .setPTEs(let va, let pte, let nr):
-            o += [("addr", .hex(va, digits: 1)), ("pte", .hex(pte)), ("nr", .int(nr))]
+            o += [("addr", .hex(va.rawValue, digits: 1)), ("pte", .hex(pte)), ("nr", .int(nr))]
         case .clearPTEs(let va, let nr), .wrprotect(let va, let nr), .youngDirty(_, let va, let nr):
-            o += [("addr", .hex(va, digits: 1)), ("nr", .int(nr))]
+            o += [("addr", .hex(va.rawValue, digits: 1)), ("nr", .int(nr))]
         case .modifyProt(let va, let nr, let prot):
-            o += [("addr", .hex(va, digits: 1)), ("nr", .int(nr)), ("prot", .hex(prot))]
+            o += [("addr", .hex(va.rawValue, digits: 1)), ("nr", .int(nr)), ("prot", .hex(prot))]
         case .setSwap(let va, let nr, let e):
-            o += [("addr", .hex(va, digits: 1)), ("nr", .int(nr)), ("type", .int(e.type)), ("offset", .hex(e.offset, digits: 1))]
+            o += [("addr", .hex(va.rawValue, digits: 1)), ("nr", .int(nr)), ("type", .int(e.type)), ("offset", .hex(e.offset, digits: 1))]
             if e.exclusive { o.append(("exclusive", .bool(true))) }
             if e.uffdWP { o.append(("uffd_wp", .bool(true))) }
         case .setPMD(let va, let v), .setPUD(let va, let v):
-            o += [("addr", .hex(va, digits: 1)), ("pte", .hex(v))]
+            o += [("addr", .hex(va.rawValue, digits: 1)), ("pte", .hex(v))]
         case .clearPMD(let va), .clearPUD(let va), .allocPTE(let va), .freePTE(let va), .freePMD(let va):
-            o.append(("addr", .hex(va, digits: 1)))
+            o.append(("addr", .hex(va.rawValue, digits: 1)))
         case .reclaim:
             break
         }

@@ -55,19 +55,19 @@ public struct TraceSynthesizer {
                 i += 1
             case .present(let pfn, let fileOrShared):
                 if let pmd = hugePage(vma, pages, i, va) {
-                    emit(.setPMD(va: va, pmd: pmd))
+                    emit(.setPMD(va: VirtualAddress(va), pmd: pmd))
                     i += Self.pagesPerPMD
                     continue
                 }
                 var n = 1
                 while i + n < tableEnd, case .present(let p, let f) = pages[i + n], p == pfn + UInt64(n), f == fileOrShared { n += 1 }
                 let pte = LinuxPTE(pfn: pfn, prot: Self.protection(vma, fileOrShared: fileOrShared))
-                emit(.setPTEs(va: va, pte: pte.rawValue, nr: n))
+                emit(.setPTEs(va: VirtualAddress(va), pte: pte.rawValue, nr: n))
                 i += n
             case .swapped(let type, let offset):
                 var n = 1
                 while i + n < tableEnd, case .swapped(let t, let o) = pages[i + n], t == type, o == offset + UInt64(n) { n += 1 }
-                emit(.setSwap(va: va, nr: n, entry: SwapEntry(type: type, offset: offset)))
+                emit(.setSwap(va: VirtualAddress(va), nr: n, entry: SwapEntry(type: type, offset: offset)))
                 i += n
             }
         }

@@ -9,8 +9,8 @@ struct CheckerTests {
 
     func mapped() throws -> (ProcessTables, TableHandle, Int) {
         let p = try ProcessTables(native: .k64)
-        _ = try p.setPTEs(Self.va, LinuxPTE(0x0068_0000_4120_0fc3), nr: 32)
-        _ = try p.setPMD(Self.va + 0x20_0000, LinuxPTE(0x0068_0000_4140_0fc1))
+        _ = try p.setPTEs(VirtualAddress(Self.va), LinuxPTE(0x0068_0000_4120_0fc3), nr: 32)
+        _ = try p.setPMD(VirtualAddress(Self.va + 0x20_0000), LinuxPTE(0x0068_0000_4140_0fc1))
         let t = p.mirror.walkFromRoot(Self.va, to: .three)!
         return (p, t, p.mirror.index(of: Self.va, at: .three))
     }
@@ -21,8 +21,8 @@ struct CheckerTests {
         p.mirror.arena[table: t, index: i + 1] ^= Descriptor.Bits.uxn.mask
         let r = try EquivalenceChecker.check(p)
         // Every probe inside the corrupted 64K page diverges, and nothing else.
-        #expect(r.divergences.first?.va == Self.va + 0x1_0000)
-        #expect(r.divergences.allSatisfy { (Self.va + 0x1_0000..<Self.va + 0x2_0000).contains($0.va) })
+        #expect(r.divergences.first?.va == VirtualAddress(Self.va + 0x1_0000))
+        #expect(r.divergences.allSatisfy { (Self.va + 0x1_0000..<Self.va + 0x2_0000).contains($0.va.rawValue) })
         guard case .mapped(let m, _)? = r.divergences.first?.hardware else {
             Issue.record("expected a mapped divergence, got \(r.divergences)"); return
         }
@@ -33,7 +33,7 @@ struct CheckerTests {
         let (p, t, i) = try mapped()
         p.mirror.arena[table: t, index: i] = 0
         let r = try EquivalenceChecker.check(p)
-        #expect(r.divergences.first?.va == Self.va)
+        #expect(r.divergences.first?.va == VirtualAddress(Self.va))
         #expect(r.divergences.first?.hardware == .fault(TranslationFault(kind: .translation, level: .three)))
     }
 

@@ -69,7 +69,7 @@ struct EquivalencePropertyTests {
         guard case .failure(let error) = result else { return }
         guard case .leafInTheWay(_, let va, let level) = error else { throw error }
         let start = va & ~(LinuxPageTable.entrySize(at: level) - 1)
-        try p.apply(level.rawValue == 1 ? .clearPUD(va: start) : .clearPMD(va: start))
+        try p.apply(level.rawValue == 1 ? .clearPUD(va: VirtualAddress(start)) : .clearPMD(va: VirtualAddress(start)))
         try p.apply(op)
     }
 

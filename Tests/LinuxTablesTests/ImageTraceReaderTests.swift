@@ -44,29 +44,29 @@ struct ImageTraceReaderTests {
         let p = try ProcessTables(native: .k64)
         let b = Self.base, page = Self.page
         let shared = Self.written.rawValue
-        try p.setPTEs(b, LinuxPTE(pfn: 0x41200, prot: shared), nr: 16)               // contpte folds it
-        try p.setPTEs(b + 16 * page, LinuxPTE(pfn: 0x50003, prot: shared), nr: 3)
-        try p.setPTEs(b + 32 * page, LinuxPTE(pfn: 0x60000, prot: LinuxProtection.readOnly), nr: 4)
-        try p.modifyProt(b + 32 * page, nr: 4, prot: LinuxProtection.none)           // PROT_NONE
-        try p.setSwap(b + 48 * page, nr: 8, entry: SwapEntry(type: 1, offset: 0x100, exclusive: true))
-        try p.setSwap(b + 56 * page, nr: 1, entry: SwapEntry(type: SwapType.migrationWrite, offset: 0x41010))
+        try p.setPTEs(VirtualAddress(b), LinuxPTE(pfn: 0x41200, prot: shared), nr: 16)               // contpte folds it
+        try p.setPTEs(VirtualAddress(b + 16 * page), LinuxPTE(pfn: 0x50003, prot: shared), nr: 3)
+        try p.setPTEs(VirtualAddress(b + 32 * page), LinuxPTE(pfn: 0x60000, prot: LinuxProtection.readOnly), nr: 4)
+        try p.modifyProt(VirtualAddress(b + 32 * page), nr: 4, prot: LinuxProtection.none)           // PROT_NONE
+        try p.setSwap(VirtualAddress(b + 48 * page), nr: 8, entry: SwapEntry(type: 1, offset: 0x100, exclusive: true))
+        try p.setSwap(VirtualAddress(b + 56 * page), nr: 1, entry: SwapEntry(type: SwapType.migrationWrite, offset: 0x41010))
         let pmd = LinuxPTE(pfn: 0x41400, prot: LinuxProtection.section(LinuxProtection.sharedRW)).rawValue
-        try p.setPMD(b + 0x20_0000, LinuxPTE(pmd))
+        try p.setPMD(VirtualAddress(b + 0x20_0000), LinuxPTE(pmd))
         let pud: UInt64 = 0x0068_0000_8000_0fc1
-        try p.setPUD(0x7f00_4000_0000, LinuxPTE(pud))
+        try p.setPUD(VirtualAddress(0x7f00_4000_0000), LinuxPTE(pud))
         let image = p.linuxImage()
         #expect(LinuxPTEBits.cont.isSet(Self.leafSlots(image)[b]!.raw))               // folded in the table
 
         let (ops, summary) = try Self.read(image, .v6_12)
         let protNone = LinuxPTE(pfn: 0x60000, prot: LinuxProtection.readOnly).modify(LinuxProtection.none)
         #expect(ops == [
-            .setPTEs(va: b, pte: LinuxPTE(pfn: 0x41200, prot: shared).rawValue, nr: 16),  // PTE_CONT left to contpte
-            .setPTEs(va: b + 16 * page, pte: LinuxPTE(pfn: 0x50003, prot: shared).rawValue, nr: 3),
-            .setPTEs(va: b + 32 * page, pte: protNone.rawValue, nr: 4),
-            .setSwap(va: b + 48 * page, nr: 8, entry: SwapEntry(type: 1, offset: 0x100, exclusive: true)),
-            .setSwap(va: b + 56 * page, nr: 1, entry: SwapEntry(type: SwapType.migrationWrite, offset: 0x41010)),
-            .setPMD(va: b + 0x20_0000, pmd: pmd),
-            .setPUD(va: 0x7f00_4000_0000, pud: pud),
+            .setPTEs(va: VirtualAddress(b), pte: LinuxPTE(pfn: 0x41200, prot: shared).rawValue, nr: 16),  // PTE_CONT left to contpte
+            .setPTEs(va: VirtualAddress(b + 16 * page), pte: LinuxPTE(pfn: 0x50003, prot: shared).rawValue, nr: 3),
+            .setPTEs(va: VirtualAddress(b + 32 * page), pte: protNone.rawValue, nr: 4),
+            .setSwap(va: VirtualAddress(b + 48 * page), nr: 8, entry: SwapEntry(type: 1, offset: 0x100, exclusive: true)),
+            .setSwap(va: VirtualAddress(b + 56 * page), nr: 1, entry: SwapEntry(type: SwapType.migrationWrite, offset: 0x41010)),
+            .setPMD(va: VirtualAddress(b + 0x20_0000), pmd: pmd),
+            .setPUD(va: VirtualAddress(0x7f00_4000_0000), pud: pud),
         ])
         #expect(summary.operations == ops.count)
         #expect(summary.entries == 16 + 3 + 4 + 8 + 1 + 1 + 1)
@@ -86,8 +86,8 @@ struct ImageTraceReaderTests {
     @Test func v61EntriesAreReadAsV61MeansThem() throws {
         let p = try ProcessTables(native: .k16)
         let b = Self.base + 0x40_0000, page = Self.page
-        try p.allocPTE(b)
-        try p.setPMD(b + 0x20_0000, LinuxPTE(0x0068_0000_4140_0fc1))
+        try p.allocPTE(VirtualAddress(b))
+        try p.setPMD(VirtualAddress(b + 0x20_0000), LinuxPTE(0x0068_0000_4140_0fc1))
         var image = p.linuxImage()
         let pte = Self.slotAddress(image, b, level: .three)!
         func put(_ raw: UInt64, at pa: UInt64) {
@@ -104,10 +104,10 @@ struct ImageTraceReaderTests {
 
         let (ops, summary) = try Self.read(image, .v6_1)
         #expect(ops == [
-            .setPTEs(va: b, pte: LinuxPTE(pfn: 0x41200, prot: LinuxProtection.none).rawValue, nr: 2),
-            .setSwap(va: b + 2 * page, nr: 2, entry: SwapEntry(type: 1, offset: 0x200)),
-            .setSwap(va: b + 4 * page, nr: 1, entry: SwapEntry(type: SwapType.marker, offset: SwapType.markerPoisoned)),
-            .setPMD(va: b + 0x20_0000, pmd: LinuxPTE(0x0068_0000_4140_0fc1).mkinvalid().rawValue),
+            .setPTEs(va: VirtualAddress(b), pte: LinuxPTE(pfn: 0x41200, prot: LinuxProtection.none).rawValue, nr: 2),
+            .setSwap(va: VirtualAddress(b + 2 * page), nr: 2, entry: SwapEntry(type: 1, offset: 0x200)),
+            .setSwap(va: VirtualAddress(b + 4 * page), nr: 1, entry: SwapEntry(type: SwapType.marker, offset: SwapType.markerPoisoned)),
+            .setPMD(va: VirtualAddress(b + 0x20_0000), pmd: LinuxPTE(0x0068_0000_4140_0fc1).mkinvalid().rawValue),
         ])
         #expect(summary.entries == 6 && summary.unsupported == 0)
 

@@ -18,7 +18,7 @@ struct MirrorTests {
         let p = try ProcessTables(native: granule)
         let k = p.mirror.linuxPerPage
         let pte = LinuxPTE(LinuxProtection.sharedRW | 0x4120_0000)   // PFN 0x41200, aligned to both
-        #expect(try p.setPTEs(Self.base, pte, nr: 2 * k) == nil)
+        #expect(try p.setPTEs(VirtualAddress(Self.base), pte, nr: 2 * k) == nil)
         // The Linux value re-based: same attribute bits, page type, address at the native granule.
         #expect(nativeWord(p, Self.base) == 0x0068_0000_4120_0fc3)
         #expect(nativeWord(p, Self.base + granule.pageSize) == 0x0068_0000_4120_0fc3 + granule.pageSize)
@@ -31,7 +31,7 @@ struct MirrorTests {
     func pmdLeafBecomesOneContiguousRun(granule: Granule) throws {
         let p = try ProcessTables(native: granule)
         let va = Self.base + 0x20_0000
-        #expect(try p.setPMD(va, LinuxPTE(0x0068_0000_4140_0fc1)) == nil)
+        #expect(try p.setPMD(VirtualAddress(va), LinuxPTE(0x0068_0000_4140_0fc1)) == nil)
         let n = Int(0x20_0000 / granule.pageSize)
         #expect(n == granule.contiguousCount(at: .three))   // 32 x 64K, 128 x 16K
         for j in 0..<n {
@@ -39,14 +39,14 @@ struct MirrorTests {
         }
         #expect(nativeWord(p, va + 0x20_0000) == 0)
         #expect(try EquivalenceChecker.check(p).equivalent)
-        #expect(try p.clearPMD(va) == nil)
+        #expect(try p.clearPMD(VirtualAddress(va)) == nil)
         #expect(nativeWord(p, va) ?? 0 == 0)
     }
 
     @Test func pudLeafBecomesTwo512MBlocksAt64K() throws {
         let p = try ProcessTables(native: .k64)
         let va = Self.base + 0x4000_0000
-        _ = try p.setPUD(va, LinuxPTE(0x0068_0000_8000_0fc1))
+        _ = try p.setPUD(VirtualAddress(va), LinuxPTE(0x0068_0000_8000_0fc1))
         #expect(nativeWord(p, va, level: .two) == 0x0068_0000_8000_0fc1)
         #expect(nativeWord(p, va + 0x2000_0000, level: .two) == 0x0068_0000_a000_0fc1)
         #expect(try EquivalenceChecker.check(p).equivalent)
@@ -55,7 +55,7 @@ struct MirrorTests {
     @Test func pudLeafBecomesAContiguousRunOf32MBlocksAt16K() throws {
         let p = try ProcessTables(native: .k16)
         let va = Self.base + 0x4000_0000
-        _ = try p.setPUD(va, LinuxPTE(0x0068_0000_8000_0fc1))
+        _ = try p.setPUD(VirtualAddress(va), LinuxPTE(0x0068_0000_8000_0fc1))
         for j in 0..<32 {
             #expect(nativeWord(p, va + UInt64(j) << 25, level: .two) == (0x0068_0000_8000_0fc1 | Self.cont) + UInt64(j) << 25)
         }
@@ -121,10 +121,10 @@ struct MirrorTests {
     func freeingTheLastLinuxTableFreesTheNativeTables(granule: Granule) throws {
         let p = try ProcessTables(native: granule)
         let empty = p.mirror.tableBytes
-        _ = try p.setPTEs(Self.base, LinuxPTE(0x0068_0000_4120_0fc3), nr: 64)
-        _ = try p.setPMD(Self.base + 0x20_0000, LinuxPTE(0x0068_0000_4140_0fc1))
+        _ = try p.setPTEs(VirtualAddress(Self.base), LinuxPTE(0x0068_0000_4120_0fc3), nr: 64)
+        _ = try p.setPMD(VirtualAddress(Self.base + 0x20_0000), LinuxPTE(0x0068_0000_4140_0fc1))
         #expect(p.mirror.tableBytes > empty)
-        _ = try p.freePMD(Self.base)
+        _ = try p.freePMD(VirtualAddress(Self.base))
         #expect(p.mirror.tableBytes == empty)
         #expect(p.linux.tableBytes == 2 * 4096)            // PGD and PUD remain; the PMD and PTE tables went
         #expect(nativeWord(p, Self.base) == nil)
@@ -137,11 +137,11 @@ struct MirrorTests {
         #expect(p.linux.startLevel == .one)
         #expect(p.linux.tcr[TCR.Field.t0sz] == 25)
         let va: UInt64 = 0x7f_0000_0000
-        #expect(try p.setPTEs(va, LinuxPTE(0x0068_0000_4120_0fc3), nr: 32) == nil)
-        #expect(try p.setPUD(0x40_0000_0000, LinuxPTE(0x0068_0000_8000_0fc1)) == nil)
-        #expect(try p.setPMD(va + 0x20_0000, LinuxPTE(0x0068_0000_4140_0fc1)) == nil)
+        #expect(try p.setPTEs(VirtualAddress(va), LinuxPTE(0x0068_0000_4120_0fc3), nr: 32) == nil)
+        #expect(try p.setPUD(VirtualAddress(0x40_0000_0000), LinuxPTE(0x0068_0000_8000_0fc1)) == nil)
+        #expect(try p.setPMD(VirtualAddress(va + 0x20_0000), LinuxPTE(0x0068_0000_4140_0fc1)) == nil)
         #expect(throws: LinuxTableError.addressOutOfRange(op: "set_ptes", va: 1 << 39, vaBits: 39)) {
-            try p.setPTEs(1 << 39, LinuxPTE(0x0068_0000_4120_0fc3), nr: 1)
+            try p.setPTEs(VirtualAddress(1 << 39), LinuxPTE(0x0068_0000_4120_0fc3), nr: 1)
         }
         let census = try TableCensus(p)
         #expect(census.linuxEntries == 34)

@@ -30,7 +30,7 @@ struct PageSizeCostTests {
     // 64K-aligned VA by a 64K process.
     static let file12K = ProcessMapping(start: base, end: base + 0x3000, flags: [.read], offset: 0, path: "/lib/x.so", fileSize: 0x3000)
     static let file12KTrace: [TraceRecord] = [
-        .vma(file12K), .operation(.setPTEs(va: base, pte: LinuxPTE(pfn: 0x41203, prot: LinuxProtection.readOnly).rawValue, nr: 3)),
+        .vma(file12K), .operation(.setPTEs(va: VirtualAddress(base), pte: LinuxPTE(pfn: 0x41203, prot: LinuxProtection.readOnly).rawValue, nr: 3)),
     ]
 
     @Test func aTwelveKFileInA64KProcessGetsThirteenPagesOfPadding() throws {
@@ -40,7 +40,7 @@ struct PageSizeCostTests {
         // 4K VMA, so an emulator without padding raises SIGBUS on each.
         #expect(trace == [
             .vma(ProcessMapping(start: Self.base, end: Self.base + 0x10000, flags: [.read], offset: 0, path: "/lib/x.so", fileSize: 0x3000)),
-            .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x80000, prot: LinuxProtection.readOnly).rawValue, nr: 16)),
+            .operation(.setPTEs(va: VirtualAddress(Self.base), pte: LinuxPTE(pfn: 0x80000, prot: LinuxProtection.readOnly).rawValue, nr: 16)),
         ])
         #expect(c.adapter.residentPages == 3 && c.adapter.adaptedPages == 16)
         #expect(c.adapter.paddedFilePages == 13 && c.adapter.sigbusPages == 13 && c.adapter.roundingPages == 0)
@@ -69,15 +69,15 @@ struct PageSizeCostTests {
     static let written = TraceSynthesizer.protection(anonymous, fileOrShared: false)
     static let anonymousTrace: [TraceRecord] = [
         .vma(anonymous),
-        .operation(.setPTEs(va: base + 0x3000, pte: LinuxPTE(pfn: 0x50000, prot: written).rawValue, nr: 2)),
-        .operation(.setPTEs(va: base + 0x8000, pte: LinuxPTE(pfn: 0x50002, prot: written).rawValue, nr: 1)),
+        .operation(.setPTEs(va: VirtualAddress(base + 0x3000), pte: LinuxPTE(pfn: 0x50000, prot: written).rawValue, nr: 2)),
+        .operation(.setPTEs(va: VirtualAddress(base + 0x8000), pte: LinuxPTE(pfn: 0x50002, prot: written).rawValue, nr: 1)),
     ]
 
     @Test func aMisalignedAnonymousVMAFaultsWholeProcessPages() throws {
         // 16K: rounded to [base, base+0xc000); each of its three 16K pages
         // holds one present 4K page, so 3 * 3 = 9 pages are added (300%).
         let (t16, c16) = try Self.measure(Self.anonymousTrace, .k16)
-        #expect(t16.last == .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x80000, prot: Self.written).rawValue, nr: 12)))
+        #expect(t16.last == .operation(.setPTEs(va: VirtualAddress(Self.base), pte: LinuxPTE(pfn: 0x80000, prot: Self.written).rawValue, nr: 12)))
         #expect(c16.addedBytes == 9 * 4096 && ProcessCost.percent(c16.addedBytes, of: c16.residentBytes) == "300.0")
         #expect(c16.adapter.paddedFilePages == 0 && c16.adapter.sigbusPages == 0 && c16.adapter.movedVMAs == 0)
         // 12 4K entries: no whole 64K run; three native 16K pages.
@@ -96,8 +96,8 @@ struct PageSizeCostTests {
     static let thp = ProcessMapping(start: base + 0x20_0000, end: base + 0x40_1000, flags: [.read, .write])
     static let thpTrace: [TraceRecord] = [
         .vma(thp),
-        .operation(.setPMD(va: base + 0x20_0000, pmd: LinuxPTE(pfn: 0x60000, prot: LinuxProtection.section(written)).rawValue)),
-        .operation(.setPTEs(va: base + 0x40_0000, pte: LinuxPTE(pfn: 0x70005, prot: written).rawValue, nr: 1)),
+        .operation(.setPMD(va: VirtualAddress(base + 0x20_0000), pmd: LinuxPTE(pfn: 0x60000, prot: LinuxProtection.section(written)).rawValue)),
+        .operation(.setPTEs(va: VirtualAddress(base + 0x40_0000), pte: LinuxPTE(pfn: 0x70005, prot: written).rawValue, nr: 1)),
     ]
 
     @Test func aTHPStaysHugeAndOnlyTheTailIsRounded() throws {
@@ -105,8 +105,8 @@ struct PageSizeCostTests {
         // The PMD keeps its VA with fresh 2M-aligned frames (0x80000); the 4K
         // tail becomes one 64K page (frames after the THP's, 0x80200): 15 added.
         #expect(trace.dropFirst() == [
-            .operation(.setPMD(va: Self.base + 0x20_0000, pmd: LinuxPTE(pfn: 0x80000, prot: LinuxProtection.section(Self.written)).rawValue)),
-            .operation(.setPTEs(va: Self.base + 0x40_0000, pte: LinuxPTE(pfn: 0x80200, prot: Self.written).rawValue, nr: 16)),
+            .operation(.setPMD(va: VirtualAddress(Self.base + 0x20_0000), pmd: LinuxPTE(pfn: 0x80000, prot: LinuxProtection.section(Self.written)).rawValue)),
+            .operation(.setPTEs(va: VirtualAddress(Self.base + 0x40_0000), pte: LinuxPTE(pfn: 0x80200, prot: Self.written).rawValue, nr: 16)),
         ])
         #expect(c.adapter.residentPages == 513 && c.addedBytes == 15 * 4096)
         // TLB: 4K 1 + 16, contiguous 1 + 1; at 64K the THP is one run of 32
@@ -128,8 +128,8 @@ struct PageSizeCostTests {
                                        path: "/dev/shm/x", fileSize: 0x5000)
     static let sharedTrace: [TraceRecord] = [
         .vma(shared),
-        .operation(.setPTEs(va: base + 0x1000, pte: LinuxPTE(pfn: 0x41000, prot: LinuxProtection.sharedRW).rawValue, nr: 1)),
-        .operation(.setPTEs(va: base + 0x5000, pte: LinuxPTE(pfn: 0x41007, prot: LinuxProtection.sharedRW).rawValue, nr: 1)),
+        .operation(.setPTEs(va: VirtualAddress(base + 0x1000), pte: LinuxPTE(pfn: 0x41000, prot: LinuxProtection.sharedRW).rawValue, nr: 1)),
+        .operation(.setPTEs(va: VirtualAddress(base + 0x5000), pte: LinuxPTE(pfn: 0x41007, prot: LinuxProtection.sharedRW).rawValue, nr: 1)),
     ]
 
     @Test func aSharedFileMappingMovesToItsFileOffsetAndIsPadded() throws {
@@ -142,7 +142,7 @@ struct PageSizeCostTests {
         #expect(trace == [
             .vma(ProcessMapping(start: Self.base + 0x4000, end: Self.base + 0xc000, flags: [.read, .write, .shared], offset: 0,
                                 path: "/dev/shm/x", fileSize: 0x5000)),
-            .operation(.setPTEs(va: Self.base + 0x4000, pte: LinuxPTE(pfn: 0x80004, prot: LinuxProtection.sharedRW).rawValue, nr: 8)),
+            .operation(.setPTEs(va: VirtualAddress(Self.base + 0x4000), pte: LinuxPTE(pfn: 0x80004, prot: LinuxProtection.sharedRW).rawValue, nr: 8)),
         ])
         #expect(c.adapter.movedVMAs == 1 && c.adapter.paddedFilePages == 3 && c.adapter.sigbusPages == 3)
         #expect(c.roundingBytes == 3 * 4096 && c.addedBytes == 6 * 4096 && ProcessCost.percent(c.addedBytes, of: c.residentBytes) == "300.0")
@@ -158,14 +158,14 @@ struct PageSizeCostTests {
         let vma = ProcessMapping(start: Self.base, end: Self.base + 0x8000, flags: [.read, .write])
         let (trace, c) = try Self.measure([
             .vma(vma),
-            .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x50000, prot: Self.written).rawValue, nr: 4)),
-            .operation(.setSwap(va: Self.base + 0x5000, nr: 1, entry: SwapEntry(type: 1, offset: 9))),
+            .operation(.setPTEs(va: VirtualAddress(Self.base), pte: LinuxPTE(pfn: 0x50000, prot: Self.written).rawValue, nr: 4)),
+            .operation(.setSwap(va: VirtualAddress(Self.base + 0x5000), nr: 1, entry: SwapEntry(type: 1, offset: 9))),
         ], .k16)
         // The second 16K page had no present 4K page: it is swapped out
         // whole (four entries from the swapped one's offset) and adds nothing.
         #expect(trace.dropFirst() == [
-            .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x80000, prot: Self.written).rawValue, nr: 4)),
-            .operation(.setSwap(va: Self.base + 0x4000, nr: 4, entry: SwapEntry(type: 1, offset: 9))),
+            .operation(.setPTEs(va: VirtualAddress(Self.base), pte: LinuxPTE(pfn: 0x80000, prot: Self.written).rawValue, nr: 4)),
+            .operation(.setSwap(va: VirtualAddress(Self.base + 0x4000), nr: 4, entry: SwapEntry(type: 1, offset: 9))),
         ])
         #expect(c.addedBytes == 0 && c.replay.fallbacks == 0)
         // PG_SIZE 16K: the whole chunk is one aligned page; 4 struct pages -> 1.
@@ -194,9 +194,9 @@ struct PageSizeCostTests {
         // No "vma" records: runs of entries with one protection become VMAs.
         let rx = LinuxProtection.readOnlyExec
         let s = try Self.snapshot([
-            .operation(.setPTEs(va: Self.base, pte: LinuxPTE(pfn: 0x100, prot: rx).rawValue, nr: 2)),
-            .operation(.setPTEs(va: Self.base + 0x2000, pte: LinuxPTE(pfn: 0x200, prot: Self.written).rawValue, nr: 1)),
-            .operation(.setSwap(va: Self.base + 0x3000, nr: 1, entry: SwapEntry(type: 1, offset: 5))),
+            .operation(.setPTEs(va: VirtualAddress(Self.base), pte: LinuxPTE(pfn: 0x100, prot: rx).rawValue, nr: 2)),
+            .operation(.setPTEs(va: VirtualAddress(Self.base + 0x2000), pte: LinuxPTE(pfn: 0x200, prot: Self.written).rawValue, nr: 1)),
+            .operation(.setSwap(va: VirtualAddress(Self.base + 0x3000), nr: 1, entry: SwapEntry(type: 1, offset: 5))),
         ])
         #expect(s.vmasInferred)
         #expect(s.vmas == [ProcessMapping(start: Self.base, end: Self.base + 0x2000, flags: [.read, .exec]),

@@ -58,44 +58,44 @@ struct RandomOperations {
         switch roll {
         case 0..<30:
             let va = pteAddress()
-            return .setPTEs(va: va, pte: pte(), nr: count(at: va))
+            return .setPTEs(va: VirtualAddress(va), pte: pte(), nr: count(at: va))
         case 30..<40:
             let va = pteAddress()
-            return .clearPTEs(va: va, nr: count(at: va))
+            return .clearPTEs(va: VirtualAddress(va), nr: count(at: va))
         case 40..<50:
             let va = pteAddress()
-            return .modifyProt(va: va, nr: count(at: va), prot: Self.protections[Int(below(UInt64(Self.protections.count)))])
+            return .modifyProt(va: VirtualAddress(va), nr: count(at: va), prot: Self.protections[Int(below(UInt64(Self.protections.count)))])
         case 50..<57:
             let va = pteAddress()
-            return .wrprotect(va: va, nr: count(at: va))
+            return .wrprotect(va: VirtualAddress(va), nr: count(at: va))
         case 57..<69:
             let va = pteAddress()
-            return .youngDirty(YoungDirtyChange.allCases[Int(below(4))], va: va, nr: count(at: va))
+            return .youngDirty(YoungDirtyChange.allCases[Int(below(4))], va: VirtualAddress(va), nr: count(at: va))
         case 69..<76:
             let va = pteAddress()
-            return .setSwap(va: va, nr: count(at: va),
+            return .setSwap(va: VirtualAddress(va), nr: count(at: va),
                             entry: SwapEntry(type: Int(below(32)), offset: 1 + below(4096), exclusive: chance(50), uffdWP: chance(20)))
         case 76..<82:
             let va = chance(50) ? Self.pmdBase + below(4) * (2 << 20) : Self.pteBase + below(Self.pteRegions) * (2 << 20)
             let prot = LinuxProtection.section(Self.protections[Int(below(UInt64(Self.protections.count)))])
-            return .setPMD(va: va, pmd: LinuxPTE(pfn: 0x80000 + below(8) * 512, prot: prot).rawValue)
+            return .setPMD(va: VirtualAddress(va), pmd: LinuxPTE(pfn: 0x80000 + below(8) * 512, prot: prot).rawValue)
         case 82..<85:
-            return .clearPMD(va: Self.pmdBase + below(4) * (2 << 20))
+            return .clearPMD(va: VirtualAddress(Self.pmdBase + below(4) * (2 << 20)))
         case 85..<87:
             let va = chance(70) ? Self.pudBase : Self.pteBase & ~((1 << 30) - 1)
             let prot = LinuxProtection.section(Self.protections[Int(below(4))])
-            return .setPUD(va: va, pud: LinuxPTE(pfn: 0x100000 + below(4) * (1 << 18), prot: prot).rawValue)
+            return .setPUD(va: VirtualAddress(va), pud: LinuxPTE(pfn: 0x100000 + below(4) * (1 << 18), prot: prot).rawValue)
         case 87..<88:
-            return .clearPUD(va: chance(70) ? Self.pudBase : Self.pteBase & ~((1 << 30) - 1))
+            return .clearPUD(va: VirtualAddress(chance(70) ? Self.pudBase : Self.pteBase & ~((1 << 30) - 1)))
         case 88..<90:
-            return .freePTE(va: pteAddress())
+            return .freePTE(va: VirtualAddress(pteAddress()))
         case 90..<92:
             // Unmap a whole PTE table's range (munmap, exit): heals split pages.
-            return .clearPTEs(va: Self.pteBase + below(Self.pteRegions) * (2 << 20), nr: 512)
+            return .clearPTEs(va: VirtualAddress(Self.pteBase + below(Self.pteRegions) * (2 << 20)), nr: 512)
         case 92..<93:
-            return .freePMD(va: Self.pteBase)
+            return .freePMD(va: VirtualAddress(Self.pteBase))
         case 93..<97:
-            return .allocPTE(va: pteAddress())
+            return .allocPTE(va: VirtualAddress(pteAddress()))
         default:
             return .reclaim
         }

@@ -64,14 +64,14 @@ struct ResetTests {
         let limit = 4
         let pte = LinuxPTE(0x0068_0000_4120_0fc3)
         let reused = try ProcessTables(native: granule, linuxTableLimit: limit)
-        _ = try reused.setPTEs(0, pte, nr: 1)
+        _ = try reused.setPTEs(VirtualAddress(0), pte, nr: 1)
         reused.reset()
         let fresh = try ProcessTables(native: granule, linuxTableLimit: limit)
         for p in [reused, fresh] {
-            _ = try p.setPTEs(0, pte, nr: 1)
+            _ = try p.setPTEs(VirtualAddress(0), pte, nr: 1)
             // Another PGD entry needs three more tables.
             #expect(throws: LinuxTableError.outOfDescriptorMemory(tables: limit)) {
-                _ = try p.setPTEs(1 << 39, pte, nr: 1)
+                _ = try p.setPTEs(VirtualAddress(1 << 39), pte, nr: 1)
             }
         }
         try Self.expectSame(reused, fresh)

@@ -11,9 +11,9 @@ struct SyntheticTraceTests {
     @Test func seedOneStartsWithTheseOperations() throws {
         let ops = Array(try SyntheticTrace(count: 3, seed: 1))
         #expect(ops == [
-            .setPTEs(va: 0x1025_cc10_000, pte: 0x0068_0002_dcc1_0fc3, nr: 16),
-            .setPTEs(va: 0x10e_ec67_0000, pte: 0x0068_000f_6c67_0fc3, nr: 16),
-            .setPTEs(va: 0x102_555e_0000, pte: 0x0068_0002_d55e_0fc3, nr: 16),
+            .setPTEs(va: VirtualAddress(0x1025_cc10_000), pte: 0x0068_0002_dcc1_0fc3, nr: 16),
+            .setPTEs(va: VirtualAddress(0x10e_ec67_0000), pte: 0x0068_000f_6c67_0fc3, nr: 16),
+            .setPTEs(va: VirtualAddress(0x102_555e_0000), pte: 0x0068_0002_d55e_0fc3, nr: 16),
         ])
     }
 
@@ -38,16 +38,19 @@ struct SyntheticTraceTests {
             kinds.insert(op.name)
             let va: UInt64
             switch op {
-            case .setPTEs(let v, let pte, let nr):
+            case .setPTEs(let a, let pte, let nr):
+                let v = a.rawValue
                 #expect(nr == 16 && !mapped.contains(v))
                 #expect(LinuxPTE(pte).pfn * LinuxKernel.granule.pageSize == v - SyntheticTrace.firstVA
                     + TraceSynthesizer.SyntheticPFNs.firstPFN * LinuxKernel.granule.pageSize)
                 mapped.insert(v)
                 va = v
-            case .clearPTEs(let v, let nr):
+            case .clearPTEs(let a, let nr):
+                let v = a.rawValue
                 #expect(nr == 16 && mapped.remove(v) != nil)
                 va = v
-            case .modifyProt(let v, let nr, _), .wrprotect(let v, let nr), .youngDirty(.mkold, let v, let nr):
+            case .modifyProt(let a, let nr, _), .wrprotect(let a, let nr), .youngDirty(.mkold, let a, let nr):
+                let v = a.rawValue
                 #expect(nr == 16 && mapped.contains(v))
                 va = v
             default:

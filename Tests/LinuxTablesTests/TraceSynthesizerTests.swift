@@ -40,10 +40,10 @@ struct TraceSynthesizerTests {
         TraceSynthesizer().operations(for: vma, pages: pages) { ops.append($0) }
         let rw = TraceSynthesizer.protection(vma, fileOrShared: false)
         #expect(ops == [
-            .setPTEs(va: start, pte: LinuxPTE(pfn: 0x50000, prot: rw).rawValue, nr: 2),
-            .setPTEs(va: 0x7f00_0020_0000, pte: LinuxPTE(pfn: 0x50002, prot: rw).rawValue, nr: 2),
-            .setSwap(va: 0x7f00_0020_3000, nr: 2, entry: SwapEntry(type: 1, offset: 7)),
-            .setPMD(va: 0x7f00_0040_0000, pmd: LinuxPTE(pfn: 0x60000, prot: LinuxProtection.section(rw)).rawValue),
+            .setPTEs(va: VirtualAddress(start), pte: LinuxPTE(pfn: 0x50000, prot: rw).rawValue, nr: 2),
+            .setPTEs(va: VirtualAddress(0x7f00_0020_0000), pte: LinuxPTE(pfn: 0x50002, prot: rw).rawValue, nr: 2),
+            .setSwap(va: VirtualAddress(0x7f00_0020_3000), nr: 2, entry: SwapEntry(type: 1, offset: 7)),
+            .setPMD(va: VirtualAddress(0x7f00_0040_0000), pmd: LinuxPTE(pfn: 0x60000, prot: LinuxProtection.section(rw)).rawValue),
         ])
         let p = try! ProcessTables(native: .k64)
         for op in ops { _ = try! p.apply(op) }

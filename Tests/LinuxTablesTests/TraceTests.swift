@@ -14,12 +14,12 @@ struct TraceTests {
 
     @Test func parsesTheDesignExamples() throws {
         #expect(try TableOperation.parse(line: #"{"op":"set_ptes","addr":"0x7f0000000000","pte":"0x0068000041200fc3","nr":16}"#, number: 1)
-                == .setPTEs(va: 0x7f00_0000_0000, pte: 0x0068_0000_4120_0fc3, nr: 16))
+                == .setPTEs(va: VirtualAddress(0x7f00_0000_0000), pte: 0x0068_0000_4120_0fc3, nr: 16))
         #expect(try TableOperation.parse(line: #"{"op":"modify_prot","addr":"0x7f0000000000","nr":16,"prot":"0x0060000000000fc3"}"#, number: 1)
-                == .modifyProt(va: 0x7f00_0000_0000, nr: 16, prot: 0x0060_0000_0000_0fc3))
+                == .modifyProt(va: VirtualAddress(0x7f00_0000_0000), nr: 16, prot: 0x0060_0000_0000_0fc3))
         #expect(try TableOperation.parse(line: #"{"op":"set_swap","addr":"0x7f0000010000","nr":16,"type":1,"offset":"0x100"}"#, number: 1)
-                == .setSwap(va: 0x7f00_0001_0000, nr: 16, entry: SwapEntry(type: 1, offset: 0x100)))
-        #expect(try TableOperation.parse(line: #"{"op":"clear_pmd","addr":"0x7f0000200000"}"#, number: 1) == .clearPMD(va: 0x7f00_0020_0000))
+                == .setSwap(va: VirtualAddress(0x7f00_0001_0000), nr: 16, entry: SwapEntry(type: 1, offset: 0x100)))
+        #expect(try TableOperation.parse(line: #"{"op":"clear_pmd","addr":"0x7f0000200000"}"#, number: 1) == .clearPMD(va: VirtualAddress(0x7f00_0020_0000)))
         #expect(try TableOperation.parse(line: #"{"op":"reclaim"}"#, number: 1) == .reclaim)
     }
 
@@ -61,22 +61,22 @@ struct TraceTests {
     }
 
     static let badOperations: [(TableOperation, LinuxTableError, String)] = [
-        (.setPTEs(va: 0x7f00_001f_f000, pte: 0x0068_0000_4120_0fc3, nr: 2),
+        (.setPTEs(va: VirtualAddress(0x7f00_001f_f000), pte: 0x0068_0000_4120_0fc3, nr: 2),
          .countPastTable(op: "set_ptes", va: 0x7f00_001f_f000, nr: 2, fits: 1),
          "set_ptes count 2 from 0x7f00001ff000 runs past the end of its PTE table; at most 1 entries fit"),
-        (.setPTEs(va: 0x1000, pte: 0x10_0040, nr: 1), .notPresent(op: "set_ptes", pte: 0x10_0040),
+        (.setPTEs(va: VirtualAddress(0x1000), pte: 0x10_0040, nr: 1), .notPresent(op: "set_ptes", pte: 0x10_0040),
          "set_ptes value 0x0000000000100040 is not a present entry; expected PTE_VALID or PTE_PRESENT_INVALID set (use set_swap for swap entries)"),
-        (.setPTEs(va: 0x1800, pte: 0x0068_0000_4120_0fc3, nr: 1), .misalignedAddress(op: "set_ptes", va: 0x1800, alignment: 0x1000),
+        (.setPTEs(va: VirtualAddress(0x1800), pte: 0x0068_0000_4120_0fc3, nr: 1), .misalignedAddress(op: "set_ptes", va: 0x1800, alignment: 0x1000),
          "set_ptes address 0x1800 is not aligned; expected a multiple of 4 KiB"),
-        (.setPTEs(va: 1 << 48, pte: 0x0068_0000_4120_0fc3, nr: 1), .addressOutOfRange(op: "set_ptes", va: 1 << 48, vaBits: 48),
+        (.setPTEs(va: VirtualAddress(1 << 48), pte: 0x0068_0000_4120_0fc3, nr: 1), .addressOutOfRange(op: "set_ptes", va: 1 << 48, vaBits: 48),
          "set_ptes address 0x1000000000000 is outside the 48-bit user address space; expected below 0x1000000000000"),
-        (.setPMD(va: 0x20_0000, pmd: 0x0068_0000_4120_1fc1), .badEntry(op: "set_pmd", pte: 0x0068_0000_4120_1fc1,
+        (.setPMD(va: VirtualAddress(0x20_0000), pmd: 0x0068_0000_4120_1fc1), .badEntry(op: "set_pmd", pte: 0x0068_0000_4120_1fc1,
             problem: "RES0 bits set: 0x1000"),
          "set_pmd value 0x0068000041201fc1 is not a valid Linux entry here: RES0 bits set: 0x1000"),
-        (.setPMD(va: 0x20_0000, pmd: 0x0068_0000_4120_0fc3), .badEntry(op: "set_pmd", pte: 0x0068_0000_4120_0fc3,
+        (.setPMD(va: VirtualAddress(0x20_0000), pmd: 0x0068_0000_4120_0fc3), .badEntry(op: "set_pmd", pte: 0x0068_0000_4120_0fc3,
             problem: "it is a table descriptor; expected a block (type 0b01)"),
          "set_pmd value 0x0068000041200fc3 is not a valid Linux entry here: it is a table descriptor; expected a block (type 0b01)"),
-        (.setSwap(va: 0x1000, nr: 1, entry: SwapEntry(type: 0, offset: 0)), .badSwapEntry(op: "set_swap", type: 0, offset: 0),
+        (.setSwap(va: VirtualAddress(0x1000), nr: 1, entry: SwapEntry(type: 0, offset: 0)), .badSwapEntry(op: "set_swap", type: 0, offset: 0),
          "set_swap swap type 0 offset 0x0 does not fit; expected a type from 0 to 31 and an offset below 2^50, not both zero"),
     ]
 
@@ -89,9 +89,9 @@ struct TraceTests {
 
     @Test func aPTEBatchOverAHugeLeafIsRefused() throws {
         let p = try ProcessTables(native: .k64)
-        _ = try p.setPMD(0x20_0000, LinuxPTE(0x0068_0000_4140_0fc1))
+        _ = try p.setPMD(VirtualAddress(0x20_0000), LinuxPTE(0x0068_0000_4140_0fc1))
         #expect(throws: LinuxTableError.leafInTheWay(op: "set_ptes", va: 0x20_0000, level: .two)) {
-            try p.setPTEs(0x20_0000, LinuxPTE(0x0068_0000_4120_0fc3), nr: 1)
+            try p.setPTEs(VirtualAddress(0x20_0000), LinuxPTE(0x0068_0000_4120_0fc3), nr: 1)
         }
     }
 
