@@ -59,7 +59,7 @@ public final class LinuxPageTable {
 
     /// Index of `va` in a table at `level`.
     @inlinable @inline(__always)
-    public static func index(of va: UInt64, at level: Level) -> Int {
+    package static func index(of va: UInt64, at level: Level) -> Int {
         Int((va &>> UInt64(granule.shift(at: level))) & UInt64(entries &- 1))
     }
 
@@ -67,7 +67,7 @@ public final class LinuxPageTable {
     @inlinable public static func entrySize(at level: Level) -> UInt64 { granule.entrySize(at: level) }
 
     /// Whether `va` is a user address of this table.
-    @inlinable public func contains(_ va: UInt64) -> Bool { va &>> UInt64(vaBits) == 0 }
+    @inlinable package func contains(_ va: UInt64) -> Bool { va &>> UInt64(vaBits) == 0 }
 
     // MARK: entries and tables
 
@@ -111,7 +111,7 @@ public final class LinuxPageTable {
 
     /// The table at `level` that covers `va`, without allocating; nil when a
     /// table on the way is missing or a leaf sits above `level`.
-    public func table(at level: Level, for va: UInt64) -> TableHandle? {
+    package func table(at level: Level, for va: UInt64) -> TableHandle? {
         var t = root
         var l = startLevel
         while l < level {
@@ -124,7 +124,7 @@ public final class LinuxPageTable {
 
     /// The leaf slot that maps `va` (as a page walk finds it): the table,
     /// index and level of the first entry that is not a table descriptor.
-    public func slot(for va: UInt64) -> (table: TableHandle, index: Int, level: Level) {
+    package func slot(for va: UInt64) -> (table: TableHandle, index: Int, level: Level) {
         var t = root
         var l = startLevel
         while true {
@@ -137,8 +137,8 @@ public final class LinuxPageTable {
     }
 
     /// What the page walk finds at `va`, typed, with its level.
-    public func lookup(_ va: UInt64) -> (entry: LinuxEntry, level: Level) {
-        let s = slot(for: va)
+    public func lookup(_ va: VirtualAddress) -> (entry: LinuxEntry, level: Level) {
+        let s = slot(for: va.rawValue)
         return (LinuxEntry(entry(s.table, s.index)), s.level)
     }
 

@@ -126,7 +126,7 @@ public final class NativeMirror {
     /// The index of `va` in a native table at `level`: VA[shift + bits - 1:shift],
     /// the level's index field.
     @inlinable @inline(__always)
-    public func index(of va: UInt64, at level: Level) -> Int {
+    package func index(of va: UInt64, at level: Level) -> Int {
         let l = level.rawValue &+ 1
         return Int((va &>> levelShifts[l]) & levelMasks[l])
     }

@@ -113,10 +113,10 @@ struct ImageTraceReaderTests {
 
         let replayed = try ProcessTables(native: .k16)
         for op in ops { try replayed.apply(op) }
-        #expect(replayed.linux.lookup(b).entry == .present(pfn: 0x41200, valid: false))
-        #expect(replayed.linux.lookup(b + 3 * page).entry == .swap(type: 1, offset: 0x201, exclusive: false))
-        #expect(replayed.linux.lookup(b + 4 * page).entry == .marker(SwapType.markerPoisoned))
-        #expect(replayed.linux.lookup(b + 0x20_0000) == (.present(pfn: 0x41400, valid: false), .two))
+        #expect(replayed.linux.lookup(VirtualAddress(b)).entry == .present(pfn: 0x41200, valid: false))
+        #expect(replayed.linux.lookup(VirtualAddress(b + 3 * page)).entry == .swap(type: 1, offset: 0x201, exclusive: false))
+        #expect(replayed.linux.lookup(VirtualAddress(b + 4 * page)).entry == .marker(SwapType.markerPoisoned))
+        #expect(replayed.linux.lookup(VirtualAddress(b + 0x20_0000)) == (.present(pfn: 0x41400, valid: false), .two))
 
         // Read as v6.12, the same swap slots mean other things.
         let (other, _) = try Self.read(image, .v6_12)
