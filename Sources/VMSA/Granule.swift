@@ -87,7 +87,7 @@ public enum Granule: Int, CaseIterable, Hashable, Sendable, CustomStringConverti
     /// support the Contiguous bit. Page (L3) and L2 block runs follow the Arm
     /// ARM and Linux's CONT_PTES/CONT_PMDS; runs of larger blocks are not
     /// supported (not confirmed here against the Arm ARM), so they are refused.
-    public func contiguousCount(at level: Level) -> Int? {
+    @inlinable public func contiguousCount(at level: Level) -> Int? {
         switch (self, level.rawValue) {
         case (.k4, 3), (.k4, 2): 16
         case (.k16, 3): 128

@@ -25,9 +25,6 @@ struct BuildParameters: Sendable {
     let tablesBase: UInt64
     /// Bit `level + 1` set where the builder places blocks (`RegimeHalf.buildsBlocks(at:)`).
     let blockLevels: UInt8
-    /// Entries of a contiguous run at level 2 and level 3 (`Granule.contiguousCount`; 0: none).
-    let contiguousL2: Int
-    let contiguousL3: Int
 
     /// The parameters of an unconfigured half, never read.
     init() {
@@ -40,8 +37,6 @@ struct BuildParameters: Sendable {
         rootOffset = 0
         tablesBase = 0
         blockLevels = 0
-        contiguousL2 = 0
-        contiguousL3 = 0
     }
 
     /// The parameters of half `h`, whose tables live at `tablesBase`.
@@ -57,8 +52,6 @@ struct BuildParameters: Sendable {
         var blocks: UInt8 = 0
         for l in Level.allLevels where h.buildsBlocks(at: Level(uncheckedRawValue: l)) { blocks |= 1 << (l + 1) }
         blockLevels = blocks
-        contiguousL2 = h.granule.contiguousCount(at: .two) ?? 0
-        contiguousL3 = h.granule.contiguousCount(at: .three) ?? 0
     }
 
     /// Lowest input-address bit that indexes `level`.
@@ -81,10 +74,7 @@ struct BuildParameters: Sendable {
 
     /// Entries of a contiguous run at `level`, or nil where there is none.
     @inline(__always)
-    func contiguousCount(at level: Level) -> Int? {
-        let n = level.isLast ? contiguousL3 : (level.next.isLast ? contiguousL2 : 0)
-        return n == 0 ? nil : n
-    }
+    func contiguousCount(at level: Level) -> Int? { granule.contiguousCount(at: level) }
 
     /// The word offset of the table at `pa`.
     @inline(__always)

@@ -31,9 +31,6 @@ struct WalkParameters: Sendable {
     @usableFromInline var format = WalkParameters.disabledFormat
     /// Bit `level + 1` set where blocks are legal.
     @usableFromInline var blockLevels: UInt8 = 0
-    /// Entries of a contiguous run at level 2 and level 3 (0: none).
-    @usableFromInline var contiguousL2 = 0
-    @usableFromInline var contiguousL3 = 0
     @usableFromInline var hpd = false
     @usableFromInline var e0pd = false
     @usableFromInline var baseAddressFault = false
@@ -64,8 +61,6 @@ struct WalkParameters: Sendable {
         outputLimit = 1 &<< UInt64(h.outputBits)
         format = h.format
         blockLevels = h.blockLevels
-        contiguousL2 = h.granule.contiguousCount(at: .two) ?? 0
-        contiguousL3 = h.granule.contiguousCount(at: .three) ?? 0
         hpd = h.hierarchicalPermissionsDisabled
         e0pd = h.el0AccessFaults
         baseAddressFault = h.baseAddressFault
@@ -88,7 +83,7 @@ struct WalkParameters: Sendable {
     func isBlockLegal(level: Int) -> Bool { RegimeHalf.isBlockLegal(level, in: blockLevels) }
 
     @inlinable @inline(__always)
-    func contiguousCount(level: Int) -> Int { level == Self.lastLevel ? contiguousL3 : (level == Self.lastLevel &- 1 ? contiguousL2 : 0) }
+    func contiguousCount(level: Int) -> Int { granule.contiguousCount(at: Level(uncheckedRawValue: level)) ?? 0 }
 
     /// Entries of the table at `level` (the start level may have fewer).
     @inlinable @inline(__always)
