@@ -239,7 +239,7 @@ extension TableImage {
     /// Calls `body` with the raw bytes of memory from `tablesBase`, contiguous.
     public func withUnsafeTableBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         #if _endian(little)
-        if segments.count <= 1 { return try body(UnsafeRawBufferPointer(start: firstWords, count: Int(firstCount) * 8)) }
+        if segments.count <= 1 { return try body(UnsafeRawBufferPointer(start: window.start, count: Int(window.count) * 8)) }
         #endif
         var flat: [UInt8] = []
         flat.reserveCapacity(Int(tablesSize))

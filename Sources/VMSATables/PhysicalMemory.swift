@@ -14,9 +14,18 @@ public protocol PhysicalMemory {
     /// memory that was not captured, never an invalid descriptor. The
     /// pointer stays valid until the memory is next changed.
     func words(at pa: UInt64, count: Int) -> UnsafePointer<UInt64>?
+
+    /// Words this memory holds in one run, which a walk checks first with
+    /// one comparison per table (the builder's arena, a capture's first
+    /// segment); `MemoryWindow.empty` where there is no such run.
+    var window: MemoryWindow { get }
 }
 
 extension PhysicalMemory {
+    /// No window: every table is asked of `words(at:count:)`.
+    @inlinable
+    public var window: MemoryWindow { .empty }
+
     /// The word at `pa` (8-byte aligned), or nil when it is not held.
     @inlinable @inline(__always)
     public func word(atPhysicalAddress pa: UInt64) -> UInt64? {

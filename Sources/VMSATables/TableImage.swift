@@ -53,11 +53,10 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
 
     /// Sorted by base, disjoint.
     @usableFromInline var segments: [ImageSegment] { didSet { cacheSegments() } }
-    /// The first segment's base, words and size, cached so that the common
-    /// one-segment image reads tables with no access to the array or class.
-    @usableFromInline private(set) var firstBase: UInt64 = 0
-    @usableFromInline private(set) var firstWords: UnsafeMutablePointer<UInt64>?
-    @usableFromInline private(set) var firstCount: UInt64 = 0
+    /// The first segment, cached so that the common one-segment image
+    /// reads tables with no access to the array or class
+    /// (`PhysicalMemory.window`).
+    public private(set) var window = MemoryWindow.empty
 
     /// An image over a copy of `words` (table memory from `tablesBase`).
     public init(tablesBase: UInt64, tcr: TCR, mair: MAIR, ttbr0: TTBR, ttbr1: TTBR, words: [UInt64]) {
@@ -96,15 +95,7 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     }
 
     private mutating func cacheSegments() {
-        if let s = segments.first {
-            firstBase = s.base
-            firstWords = s.memory.words
-            firstCount = UInt64(s.memory.count)
-        } else {
-            firstBase = 0
-            firstWords = nil
-            firstCount = 0
-        }
+        window = segments.first.map { MemoryWindow(base: $0.base, count: UInt64($0.memory.count), words: $0.memory.words) } ?? .empty
     }
 
     /// Each half's geometry, or nil when its walks are disabled (EPDx=1) or
@@ -135,15 +126,11 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     /// `count` descriptor words at `pa`, nil unless all of them lie in one held segment and `pa` is 8-byte aligned.
     @inlinable @inline(__always)
     public func words(at pa: UInt64, count: Int) -> UnsafePointer<UInt64>? {
-        // One segment (the builder's arena) needs one comparison: the index
-        // is below 2^61 (an address below the segment wraps it up there) and
-        // a count below 2^63 (the conversion traps on a negative one), so
-        // their sum cannot wrap.
+        // One segment (the builder's arena) needs one comparison; a count
+        // below 2^63 (the conversion traps on a negative one) keeps the
+        // window's sum from wrapping.
         let n = UInt64(count)
-        let index = (pa &- firstBase) &>> DescriptorLayout.shift
-        if pa & (DescriptorLayout.bytes &- 1) == 0, index &+ n <= firstCount, let w = firstWords {
-            return UnsafePointer(w + Int(truncatingIfNeeded: index))
-        }
+        if pa & (DescriptorLayout.bytes &- 1) == 0, let w = window.words(at: pa, entries: n) { return w }
         return segments.count > 1 ? sparseWords(at: pa, count: n) : nil
     }
 
@@ -178,7 +165,7 @@ public struct TableImage: PhysicalMemory, @unchecked Sendable {
     /// for an image of one segment.
     public func withWords<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
         if segments.count <= 1 {
-            return try body(UnsafeBufferPointer(start: firstWords, count: Int(firstCount)))
+            return try body(UnsafeBufferPointer(start: window.start, count: Int(window.count)))
         }
         var flat = [UInt64](repeating: 0, count: Int(tablesSize >> DescriptorLayout.shift))
         for s in segments {

@@ -67,7 +67,7 @@ extension TranslationRegime {
             }
             dirtied = true
         }
-        let size: UInt64 = 1 &<< UInt64(leaf.shift)
+        let size: UInt64 = 1 &<< UInt64(truncatingIfNeeded: leaf.shift)
         let pa = leaf.outputAddress | (v & (size &- 1))
         return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
                                     descriptor: Descriptor(rawValue: raw), attributes: attributes, dirtied: dirtied))
@@ -102,7 +102,7 @@ extension TranslationRegime {
             }
             dirtied = true
         }
-        let size: UInt64 = 1 &<< UInt64(leaf.shift)
+        let size: UInt64 = 1 &<< UInt64(truncatingIfNeeded: leaf.shift)
         return .success(Stage2Translation(ipa: ipa, pa: PhysicalAddress(leaf.outputAddress | (ipa & (size &- 1))),
                                           level: leafLevel, size: size, descriptor: Descriptor(rawValue: leaf.raw),
                                           attributes: attributes, dirtied: dirtied))
@@ -146,12 +146,10 @@ extension TranslationRegime {
                                              in memory: Memory) -> Result<WalkLeaf, TranslationFault> {
         // TBIDx: an instruction fetch may not ignore the top byte.
         let selected = fetch ? v & w.pointee.fetchSelectMask == w.pointee.fetchSelectValue : v & w.pointee.selectMask == w.pointee.selectValue
-        guard w.pointee.enabled, selected else {
-            return .failure(TranslationFault(kind: .translation, level: .zero))
-        }
-        if w.pointee.baseAddressFault { return .failure(TranslationFault(kind: .addressSize, level: .zero)) }
-
+        guard selected else { return .failure(TranslationFault(kind: .translation, level: .zero)) }
         switch w.pointee.shape {
+        case .disabled: return .failure(TranslationFault(kind: .translation, level: .zero))
+        case .baseAddressFault: return .failure(TranslationFault(kind: .addressSize, level: .zero))
         case .k4From0: return descend(v, w: w, granule: .k4, ds: false, startLevel: 0, in: memory)
         case .k4From1: return descend(v, w: w, granule: .k4, ds: false, startLevel: 1, in: memory)
         case .k16From0: return descend(v, w: w, granule: .k16, ds: false, startLevel: 0, in: memory)
@@ -176,6 +174,14 @@ extension TranslationRegime {
             self.shift = shift
             tableBits = 0
         }
+
+        /// Moves down through table descriptor `raw` to `v`'s entry of `table`.
+        @inlinable @inline(__always)
+        mutating func next(_ table: UnsafePointer<UInt64>, raw: UInt64, _ v: UInt64, granule: Granule) {
+            tableBits |= raw
+            shift &-= granule.bitsPerLevel
+            self.raw = table[Int(truncatingIfNeeded: (v &>> UInt64(truncatingIfNeeded: shift)) & UInt64(granule.entriesPerTable &- 1))]
+        }
     }
 
     /// The walk's descent from the root, for a geometry given by `granule`,
@@ -186,29 +192,34 @@ extension TranslationRegime {
     @inlinable @inline(__always)
     static func descend<Memory: PhysicalMemory>(_ v: UInt64, w: UnsafePointer<WalkParameters>, granule: Granule, ds: Bool,
                                                 startLevel: Int, in memory: Memory) -> Result<WalkLeaf, TranslationFault> {
+        let window = memory.window
         // The root is read apart from the levels: it alone may have fewer entries.
-        guard let root = memory.words(at: w.pointee.rootAddress, count: w.pointee.rootEntries) else {
-            return .failure(.notCaptured(w.pointee.rootAddress, level: Level(uncheckedRawValue: startLevel)))
+        let rootAddress = w.pointee.rootAddress
+        let rootEntries = w.pointee.rootEntries
+        guard let root = window.words(at: rootAddress, entries: UInt64(truncatingIfNeeded: rootEntries))
+                ?? memory.words(at: rootAddress, count: rootEntries) else {
+            return .failure(.notCaptured(rootAddress, level: Level(uncheckedRawValue: startLevel)))
         }
         let shift = granule.shift(at: Level(uncheckedRawValue: startLevel))
-        var d = Descent(raw: root[Int(truncatingIfNeeded: (v &>> UInt64(shift)) & w.pointee.rootIndexMask)], shift: shift)
-        if startLevel <= -1, let end = step(&d, v, w: w, granule: granule, ds: ds, level: -1, in: memory) { return end }
-        if startLevel <= 0, let end = step(&d, v, w: w, granule: granule, ds: ds, level: 0, in: memory) { return end }
-        if startLevel <= 1, let end = step(&d, v, w: w, granule: granule, ds: ds, level: 1, in: memory) { return end }
-        if startLevel <= 2, let end = step(&d, v, w: w, granule: granule, ds: ds, level: 2, in: memory) { return end }
+        var d = Descent(raw: root[Int(truncatingIfNeeded: (v &>> UInt64(truncatingIfNeeded: shift)) & w.pointee.rootIndexMask)], shift: shift)
+        if startLevel <= -1, let end = step(&d, v, w: w, window: window, granule: granule, ds: ds, level: -1, in: memory) { return end }
+        if startLevel <= 0, let end = step(&d, v, w: w, window: window, granule: granule, ds: ds, level: 0, in: memory) { return end }
+        if startLevel <= 1, let end = step(&d, v, w: w, window: window, granule: granule, ds: ds, level: 1, in: memory) { return end }
+        if startLevel <= 2, let end = step(&d, v, w: w, window: window, granule: granule, ds: ds, level: 2, in: memory) { return end }
         // `classify` makes no tables at the last level: this step ends the walk.
-        return step(&d, v, w: w, granule: granule, ds: ds, level: WalkParameters.lastLevel, in: memory)
+        return step(&d, v, w: w, window: window, granule: granule, ds: ds, level: WalkParameters.lastLevel, in: memory)
             ?? .failure(TranslationFault(kind: .translation, level: .three))
     }
 
     /// One level of the descent: the walk's end (a leaf or a fault) at
     /// `level`, or nil with `d` moved to the entry of the next table.
     @inlinable @inline(__always)
-    static func step<Memory: PhysicalMemory>(_ d: inout Descent, _ v: UInt64, w: UnsafePointer<WalkParameters>, granule: Granule,
-                                             ds: Bool, level: Int, in memory: Memory) -> Result<WalkLeaf, TranslationFault>? {
+    static func step<Memory: PhysicalMemory>(_ d: inout Descent, _ v: UInt64, w: UnsafePointer<WalkParameters>, window: MemoryWindow,
+                                             granule: Granule, ds: Bool, level: Int,
+                                             in memory: Memory) -> Result<WalkLeaf, TranslationFault>? {
         let raw = d.raw
         let address = DescriptorFormat.address(of: raw, granule: granule, ds: ds)
-        switch w.pointee.classify(raw, address: address, level: level, entrySize: 1 &<< UInt64(d.shift)) {
+        switch w.pointee.classify(raw, address: address, level: level, entrySize: 1 &<< UInt64(truncatingIfNeeded: d.shift)) {
         case .invalid:
             return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
         case .fault(let kind):
@@ -216,13 +227,13 @@ extension TranslationRegime {
         case .leaf(let oa):
             return .success(WalkLeaf(raw: raw, level: level, shift: d.shift, outputAddress: oa, tableBits: d.tableBits))
         case .table(let next):
-            // One bounds check per table, none per entry.
-            guard let table = memory.words(at: next, count: granule.entriesPerTable) else {
+            // One bounds check per table, none per entry: the window's one
+            // comparison, then the memory's own search.
+            guard let table = window.words(at: next, entries: UInt64(granule.entriesPerTable))
+                    ?? memory.words(at: next, count: granule.entriesPerTable) else {
                 return .failure(.notCaptured(next, level: Level(uncheckedRawValue: level &+ 1)))
             }
-            d.tableBits |= raw
-            d.shift &-= granule.bitsPerLevel
-            d.raw = table[Int(truncatingIfNeeded: (v &>> UInt64(d.shift)) & UInt64(granule.entriesPerTable &- 1))]
+            d.next(table, raw: raw, v, granule: granule)
             return nil
         }
     }

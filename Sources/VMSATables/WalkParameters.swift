@@ -24,8 +24,9 @@ struct WalkParameters: Sendable {
     @inlinable var pageShift: Int { granule.pageShift }
     @inlinable var tableEntries: Int { granule.entriesPerTable }
     @inlinable var indexMask: UInt64 { UInt64(granule.entriesPerTable &- 1) }
-    /// The geometry the walk core has a specialised copy for, if any.
-    @usableFromInline var shape = WalkShape.general
+    /// The geometry the walk core has a specialised copy for, if any, or
+    /// the level-0 fault every walk of the half takes.
+    @usableFromInline var shape = WalkShape.disabled
     @usableFromInline var outputLimit: UInt64 = 0
     /// The output-address layout (`DescriptorFormat.address(of:)`).
     @usableFromInline var format = WalkParameters.disabledFormat
@@ -57,7 +58,7 @@ struct WalkParameters: Sendable {
         startLevel = h.startLevel.rawValue
         startShift = h.shift(at: h.startLevel)
         granule = h.granule
-        shape = WalkShape(granule: h.granule, ds: h.format.ds, startLevel: h.startLevel.rawValue)
+        shape = h.baseAddressFault ? .baseAddressFault : WalkShape(granule: h.granule, ds: h.format.ds, startLevel: h.startLevel.rawValue)
         outputLimit = 1 &<< UInt64(h.outputBits)
         format = h.format
         blockLevels = h.blockLevels
@@ -92,6 +93,13 @@ struct WalkParameters: Sendable {
     /// All bits of the output address field (both parts with LPA/LPA2).
     @inlinable var addressMask: UInt64 { format.addressMask }
 
+    /// Whether `raw` is a table descriptor at `level`: 0b11 above the last
+    /// level (the next table's address is yet to be checked).
+    @inlinable @inline(__always)
+    static func isTable(_ raw: UInt64, level: Int) -> Bool {
+        level != lastLevel && raw & Descriptor.Bits.type.mask == Descriptor.TypeBits.tableOrPage
+    }
+
     /// What descriptor `raw` is to the walk at `level`, whose entries map
     /// `entrySize` bytes (Arm ARM `AArch64.S1Walk` and
     /// `AArch64.DecodeDescriptorType`): bit 0 clear is invalid; 0b01 is a
@@ -108,14 +116,14 @@ struct WalkParameters: Sendable {
     /// (a walk specialised for its geometry reads it with constant masks).
     @inlinable @inline(__always)
     func classify(_ raw: UInt64, address: UInt64, level: Int, entrySize: UInt64) -> EntryRole {
+        if Self.isTable(raw, level: level) {
+            return address >= outputLimit ? .fault(.addressSize) : .table(address)
+        }
         if raw & Descriptor.Bits.valid.mask == 0 { return .invalid }
-        let tableOrPage = raw & Descriptor.Bits.tableOrPage.mask != 0
+        // Valid and not a table: a block above the last level, else 0b01 or a page at it.
         if level != Self.lastLevel {
-            if tableOrPage {
-                return address >= outputLimit ? .fault(.addressSize) : .table(address)
-            }
             if !isBlockLegal(level: level) { return .fault(.translation) }
-        } else if !tableOrPage {
+        } else if raw & Descriptor.Bits.tableOrPage.mask == 0 {
             return .fault(.translation)
         }
         let oa = address & ~(entrySize &- 1)
@@ -127,9 +135,15 @@ struct WalkParameters: Sendable {
 /// index masks and address layout (those of the Linux kernel's
 /// configurations): the 4K, 16K and 64K granules without DS, from the start
 /// level of a 48-bit input or of the common smaller one. Everything else
-/// takes the same core with the geometry read at run time.
+/// takes the same core with the geometry read at run time. A half whose
+/// every walk faults at level 0 has the fault as its shape, so that a walk
+/// decides how to go on with one switch.
 @usableFromInline
 enum WalkShape: Sendable {
+    /// Walks disabled (EPDx=1) or control fields reserved: translation fault.
+    case disabled
+    /// The table base beyond the output size: address size fault.
+    case baseAddressFault
     /// 4K: level 0 (40 to 48 input bits) or level 1 (31 to 39 bits).
     case k4From0, k4From1
     /// 16K: level 0 (48 bits) or level 1 (37 to 47 bits).
