@@ -140,36 +140,81 @@ uint64_t ref_walk(const uint64_t *words, uint64_t tables_base, uint64_t root_pa,
 // VMSATables.FaultKind: translation 0, access flag 1).
 #define FAULT(kind, level) ((uint64_t)((kind) * 8 + (level) + 1))
 
-// Looks each VA up for an EL1 read in a fixed-geometry table: the range
-// check, four indexed loads, blocks at levels 1 and 2, the AF check (an EL1
-// read is allowed by every AP value); the PA or the fault code is folded.
-uint64_t ref_translate_loop(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, const uint64_t *vas, size_t n) {
-    uint64_t sum = 0;
-    const uint64_t *root = words + ((root_pa - tables_base) >> 3);
-    for (size_t k = 0; k < n; k++) {
-        uint64_t va = vas[k], d, size;
-        int level;
-        if (va >> VA_BITS) { sum += FAULT(0, 0); continue; }
-        d = root[(va >> L0_SHIFT) & LEVEL_MASK];
-        if ((d & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) { sum += FAULT(0, 0); continue; }
-        d = table_at(words, tables_base, d)[(va >> L1_SHIFT) & LEVEL_MASK];
-        level = 1;
-        size = 1ull << L1_SHIFT;
-        if (!(d & DESC_VALID)) { sum += FAULT(0, 1); continue; }
-        if (d & DESC_TABLE) {
-            d = table_at(words, tables_base, d)[(va >> L2_SHIFT) & LEVEL_MASK];
-            level = 2;
-            size = 1ull << L2_SHIFT;
-            if (!(d & DESC_VALID)) { sum += FAULT(0, 2); continue; }
-            if (d & DESC_TABLE) {
-                d = table_at(words, tables_base, d)[(va >> L3_SHIFT) & LEVEL_MASK];
-                level = 3;
-                size = 1ull << L3_SHIFT;
-                if ((d & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) { sum += FAULT(0, 3); continue; }
-            }
-        }
-        if (!(d & DESC_AF)) { sum += FAULT(1, level); continue; }
-        sum += (d & ADDRESS_MASK_48 & ~(size - 1)) | (va & (size - 1));
+// The memory a translate reference reads: flat (one arena at tables_base)
+// or sparse (sorted segments). `table` returns the table holding `pa`, or
+// NULL where the memory does not hold it.
+typedef struct {
+    const uint64_t *words;
+    uint64_t tables_base;
+    const ref_segment *segs;
+    size_t nsegs;
+} memory;
+
+static inline const uint64_t *flat_table(const memory *m, uint64_t pa) {
+    return m->words + ((pa - m->tables_base) >> 3);
+}
+
+static inline const uint64_t *sparse_table(const memory *m, uint64_t pa) {
+    size_t lo = 0, hi = m->nsegs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->segs[mid].base <= pa) lo = mid + 1; else hi = mid;
     }
+    if (lo == 0) return NULL;
+    const ref_segment *s = &m->segs[lo - 1];
+    uint64_t index = (pa - s->base) >> 3;
+    return index + ENTRIES <= s->count ? s->words + index : NULL;
+}
+
+// Looks one VA up for an EL1 read in a fixed-geometry table: the range
+// check, four indexed loads, blocks at levels 1 and 2, the AF check (an EL1
+// read is allowed by every AP value); returns the PA or the fault code.
+// Always inlined with a constant `table`, so each loop has its own copy.
+static inline __attribute__((always_inline)) uint64_t translate_one(
+    const memory *m, const uint64_t *root, uint64_t va,
+    const uint64_t *(*table)(const memory *, uint64_t)) {
+    uint64_t d, size;
+    const uint64_t *t;
+    int level;
+    if (va >> VA_BITS) return FAULT(0, 0);
+    d = root[(va >> L0_SHIFT) & LEVEL_MASK];
+    if ((d & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) return FAULT(0, 0);
+    if (!(t = table(m, d & ADDRESS_MASK_48))) return FAULT(4, 1);
+    d = t[(va >> L1_SHIFT) & LEVEL_MASK];
+    level = 1;
+    size = 1ull << L1_SHIFT;
+    if (!(d & DESC_VALID)) return FAULT(0, 1);
+    if (d & DESC_TABLE) {
+        if (!(t = table(m, d & ADDRESS_MASK_48))) return FAULT(4, 2);
+        d = t[(va >> L2_SHIFT) & LEVEL_MASK];
+        level = 2;
+        size = 1ull << L2_SHIFT;
+        if (!(d & DESC_VALID)) return FAULT(0, 2);
+        if (d & DESC_TABLE) {
+            if (!(t = table(m, d & ADDRESS_MASK_48))) return FAULT(4, 3);
+            d = t[(va >> L3_SHIFT) & LEVEL_MASK];
+            level = 3;
+            size = 1ull << L3_SHIFT;
+            if ((d & (DESC_VALID | DESC_TABLE)) != (DESC_VALID | DESC_TABLE)) return FAULT(0, 3);
+        }
+    }
+    if (!(d & DESC_AF)) return FAULT(1, level);
+    return (d & ADDRESS_MASK_48 & ~(size - 1)) | (va & (size - 1));
+}
+
+uint64_t ref_translate_loop(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, const uint64_t *vas, size_t n) {
+    memory m = { words, tables_base, NULL, 0 };
+    const uint64_t *root = flat_table(&m, root_pa);
+    uint64_t sum = 0;
+    for (size_t k = 0; k < n; k++) sum += translate_one(&m, root, vas[k], flat_table);
+    return sum;
+}
+
+uint64_t ref_translate_sparse_loop(const ref_segment *segs, size_t nsegs, uint64_t root_pa, const uint64_t *vas, size_t n) {
+    memory m = { NULL, 0, segs, nsegs };
+    const uint64_t *root = sparse_table(&m, root_pa);
+    if (!root) return FAULT(4, 0) * n;
+    uint64_t sum = 0;
+    for (size_t k = 0; k < n; k++) sum += translate_one(&m, root, vas[k], sparse_table);
     return sum;
 }

@@ -47,4 +47,16 @@ uint64_t ref_walk(const uint64_t *words, uint64_t tables_base, uint64_t root_pa,
 // Looks vas[0..n) up for an EL1 read (range check, four indexed loads,
 // blocks at levels 1 and 2, AF) and folds the PAs or fault codes.
 uint64_t ref_translate_loop(const uint64_t *words, uint64_t tables_base, uint64_t root_pa, const uint64_t *vas, size_t n);
+
+// One run of held memory: `count` words at physical address `base`.
+typedef struct {
+    uint64_t base;
+    uint64_t count;
+    const uint64_t *words;
+} ref_segment;
+
+// ref_translate_loop over sparse memory: segs[0..nsegs) sorted by base,
+// each table found by a binary search for the segment holding it (a table
+// no segment holds is a fault of kind 4, not captured).
+uint64_t ref_translate_sparse_loop(const ref_segment *segs, size_t nsegs, uint64_t root_pa, const uint64_t *vas, size_t n);
 #endif

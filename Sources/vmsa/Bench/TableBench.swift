@@ -10,6 +10,9 @@ import VMSATables
 /// - walk: every leaf of 1 GiB of 4K pages through the range walk, per leaf.
 /// - walk-sequence: the same through the walk's Sequence form.
 /// - translate: 10^6 random VAs in that GiB, EL1 reads, per lookup.
+/// - translate-sparse: the same over the same tables held as one segment
+///   per table, as a capture holds them (each table found by a search of
+///   the segments).
 enum TableBench {
     static let gib: UInt64 = 1 << 30
     static let va: UInt64 = 0x40_0000_0000
@@ -63,6 +66,7 @@ enum TableBench {
         var rng = SplitMix64(seed: 0x7461_626c)
         let vas: [UInt64] = (0..<count).map { _ in va + rng.next() % mapped }
         let pages = Int(mapped / Granule.k4.pageSize)
+        let sparse = sparseImage(image)
         let blocks = Int(mapped / blockSize)
 
         // map-2m maps `gibs` separate GiBs into one builder so that the
@@ -121,7 +125,29 @@ enum TableBench {
                           }
                           return (count, sum)
                       }),
+            BenchCase(name: "translate-sparse", unit: "lookup",
+                      swift: { (count, translateSwift(sparse, vas)) },
+                      c: {
+                          var segments: [ref_segment] = []
+                          sparse.forEachSegment { base, words in
+                              segments.append(ref_segment(base: base, count: UInt64(words.count), words: words.baseAddress))
+                          }
+                          let sum = vas.withUnsafeBufferPointer { v in
+                              segments.withUnsafeBufferPointer { ref_translate_sparse_loop($0.baseAddress, $0.count, rootPA, v.baseAddress, v.count) }
+                          }
+                          return (count, sum)
+                      }),
         ]
+    }
+
+    /// `image`'s tables as one segment each, at the same addresses.
+    static func sparseImage(_ image: TableImage) -> TableImage {
+        let table = Int(Granule.k4.entriesPerTable)
+        let words = image.words
+        let segments = stride(from: 0, to: words.count, by: table).map { i in
+            (base: image.tablesBase &+ UInt64(i) &* DescriptorLayout.bytes, words: Array(words[i..<min(i + table, words.count)]))
+        }
+        return try! TableImage(regime: image.regime, segments: segments)
     }
 
     /// The same fold as `ref_walk` in tables_reference.c: each leaf's VA
