@@ -54,8 +54,11 @@ extension TranslationRegime {
         }
         let leafLevel = Level(uncheckedRawValue: leaf.level)
         let raw = leaf.raw
+        // AF before the attributes: the fault needs none of them.
+        if !Descriptor.Bits.af.isSet(raw), !p.pointee.hardwareAccessFlag {
+            return .failure(TranslationFault(kind: .accessFlag, level: leafLevel))
+        }
         let attributes = leafAttributes(raw, tableBits: leaf.tableBits, walk: p.pointee)
-        if !attributes.af, !p.pointee.hardwareAccessFlag { return .failure(TranslationFault(kind: .accessFlag, level: leafLevel)) }
         // A write HD allows on a clean DBM page: the MMU makes it dirty
         // (clears AP[2] in the descriptor). The attributes stay those the
         // walk read, as the AT instructions and the probes report them.
@@ -67,7 +70,7 @@ extension TranslationRegime {
             }
             dirtied = true
         }
-        let size: UInt64 = 1 &<< UInt64(truncatingIfNeeded: leaf.shift)
+        let size = leaf.size
         let pa = leaf.outputAddress | (v & (size &- 1))
         return .success(Translation(va: va, ttbr: ttbr, pa: PhysicalAddress(pa), level: leafLevel, size: size,
                                     descriptor: Descriptor(rawValue: raw), attributes: attributes, dirtied: dirtied))
@@ -102,28 +105,30 @@ extension TranslationRegime {
             }
             dirtied = true
         }
-        let size: UInt64 = 1 &<< UInt64(truncatingIfNeeded: leaf.shift)
+        let size = leaf.size
         return .success(Stage2Translation(ipa: ipa, pa: PhysicalAddress(leaf.outputAddress | (ipa & (size &- 1))),
                                           level: leafLevel, size: size, descriptor: Descriptor(rawValue: leaf.raw),
                                           attributes: attributes, dirtied: dirtied))
     }
 
-    /// The leaf a walk reached: its descriptor, level, the shift of the
-    /// bytes it maps, its output address and the table descriptors above it
-    /// OR-ed together (PXNTable [59], UXNTable [60], APTable [62:61]).
+    /// The leaf a walk reached: its descriptor, level, the bytes it maps,
+    /// its output address and the table descriptors above it OR-ed
+    /// together (PXNTable [59], UXNTable [60], APTable [62:61]).
     @usableFromInline
     struct WalkLeaf {
         @usableFromInline var raw: UInt64
         @usableFromInline var level: Int
-        @usableFromInline var shift: Int
+        // The size, not its shift: a size is a constant per level, one
+        // register where the levels' paths meet.
+        @usableFromInline var size: UInt64
         @usableFromInline var outputAddress: UInt64
         @usableFromInline var tableBits: UInt64
 
         @inlinable
-        init(raw: UInt64, level: Int, shift: Int, outputAddress: UInt64, tableBits: UInt64) {
+        init(raw: UInt64, level: Int, size: UInt64, outputAddress: UInt64, tableBits: UInt64) {
             self.raw = raw
             self.level = level
-            self.shift = shift
+            self.size = size
             self.outputAddress = outputAddress
             self.tableBits = tableBits
         }
@@ -219,13 +224,14 @@ extension TranslationRegime {
                                              in memory: Memory) -> Result<WalkLeaf, TranslationFault>? {
         let raw = d.raw
         let address = DescriptorFormat.address(of: raw, granule: granule, ds: ds)
-        switch w.pointee.classify(raw, address: address, level: level, entrySize: 1 &<< UInt64(truncatingIfNeeded: d.shift)) {
+        let entrySize: UInt64 = 1 &<< UInt64(truncatingIfNeeded: d.shift)
+        switch w.pointee.classify(raw, address: address, level: level, entrySize: entrySize) {
         case .invalid:
             return .failure(TranslationFault(kind: .translation, level: Level(uncheckedRawValue: level)))
         case .fault(let kind):
             return .failure(TranslationFault(kind: kind, level: Level(uncheckedRawValue: level)))
         case .leaf(let oa):
-            return .success(WalkLeaf(raw: raw, level: level, shift: d.shift, outputAddress: oa, tableBits: d.tableBits))
+            return .success(WalkLeaf(raw: raw, level: level, size: entrySize, outputAddress: oa, tableBits: d.tableBits))
         case .table(let next):
             // One bounds check per table, none per entry: the window's one
             // comparison, then the memory's own search.

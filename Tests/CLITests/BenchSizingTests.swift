@@ -23,7 +23,7 @@ struct BenchSizingTests {
         let r = try VMSATool.run(["bench", "--json", "--scale", "101", "--repeat", "1"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.lines.compactMap { $0.split(separator: "\"").dropFirst(3).first.map(String.init) } == [
-            "encode", "decode", "map-4k", "map-2m", "walk", "walk-sequence", "translate",
+            "encode", "decode", "map-4k", "map-2m", "walk", "walk-sequence", "translate", "translate-sparse",
             "mirror-set-ptes", "mirror-set-ptes-rootwalk", "mirror-native-entry", "mirror-native-entry-rootwalk",
         ])
     }
